@@ -1,0 +1,129 @@
+"""The ``codecrdt`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from codecrdt import __version__
+
+__all__ = ["main"]
+
+
+def _host_port(value: str) -> tuple[str, int]:
+    host, sep, port = value.rpartition(":")
+    if not sep or not port.isdigit():
+        raise argparse.ArgumentTypeError(f"expected HOST:PORT, got {value!r}")
+    return host or "127.0.0.1", int(port)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="codecrdt",
+        description="Several LLM agents writing one file at once, through a shared CRDT document.",
+    )
+    parser.add_argument("--version", action="version", version=f"codecrdt {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the language server (stdio by default)")
+    transport = serve.add_mutually_exclusive_group()
+    transport.add_argument("--stdio", action="store_true", help="speak LSP over stdin/stdout")
+    transport.add_argument("--tcp", type=_host_port, metavar="HOST:PORT", help="listen on TCP")
+    transport.add_argument("--ws", type=_host_port, metavar="HOST:PORT", help="listen on WebSocket")
+    serve.add_argument("--log-file", type=Path, help="write the server log to this file")
+    serve.add_argument("--log-level", default="WARNING", help="DEBUG, INFO, WARNING (default)")
+
+    check = commands.add_parser(
+        "selfcheck", help="check that an editor buffer converges with a concurrent writer"
+    )
+    check.add_argument("file", type=Path)
+    check.add_argument("--seed", type=int, default=0)
+
+    bench = commands.add_parser("bench", help="benchmarks")
+    bench_kinds = bench.add_subparsers(dest="bench", required=True)
+    replay = bench_kinds.add_parser(
+        "replay", help="replay editing traces through the document mirror and raw pycrdt"
+    )
+    replay.add_argument("traces", nargs="+", type=Path)
+    replay.add_argument("--json", action="store_true", help="one JSON object per trace")
+    replay.add_argument("--repeat", type=int, default=3, help="runs per trace (median)")
+    replay.add_argument("--rpc", action="store_true", help="also replay over JSON-RPC")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        return _serve(args)
+    if args.command == "selfcheck":
+        return _selfcheck(args)
+    if args.command == "bench":
+        from codecrdt.bench.replay import main as replay_main
+
+        return replay_main(args)
+    return 2
+
+
+def _serve(args: argparse.Namespace) -> int:
+    logging.basicConfig(
+        filename=args.log_file,
+        level=getattr(logging, str(args.log_level).upper(), logging.WARNING),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    from codecrdt.server import create_server
+
+    server = create_server()
+    if args.tcp:
+        server.start_tcp(*args.tcp)
+    elif args.ws:
+        server.start_ws(*args.ws)
+    else:
+        server.start_io()
+    return 0
+
+
+def _selfcheck(args: argparse.Namespace) -> int:
+    from codecrdt.options import MAX_FILE_BYTES
+    from codecrdt.selfcheck import run_selfcheck
+    from codecrdt.server import text_problem
+
+    path: Path = args.file
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        print(f"codecrdt selfcheck: {path}: no such file", file=sys.stderr)
+        return 2
+    except UnicodeDecodeError as error:
+        print(
+            f"codecrdt selfcheck: {path}: not UTF-8 text ({error.reason} at byte {error.start})",
+            file=sys.stderr,
+        )
+        return 2
+    except OSError as error:
+        print(f"codecrdt selfcheck: {path}: {error.strerror}", file=sys.stderr)
+        return 2
+    problem = text_problem(text, MAX_FILE_BYTES)
+    if problem:
+        print(f"codecrdt selfcheck: {path}: {problem}", file=sys.stderr)
+        return 2
+    result = asyncio.run(run_selfcheck(path, seed=args.seed))
+    print(f"file:        {path} ({len(text)} characters)")
+    print(f"writer:      {result.written} characters streamed into the shared document")
+    print(f"user:        {len(result.typed_words)} words typed in the editor meanwhile")
+    print(
+        f"edits:       {result.edits_received} applyEdit received, "
+        f"{result.edits_refused} refused because the user was typing (then resent)"
+    )
+    print(
+        f"typed words: {len(result.typed_words) - len(result.missing_words)} present, "
+        f"{len(result.missing_words)} missing, {len(result.doubled_words)} doubled"
+    )
+    verdict = "converged" if result.ok else "DID NOT CONVERGE"
+    print(
+        f"result:      {verdict}: editor buffer and shared document are "
+        f"{'identical' if result.converged else 'different'} ({result.length} characters)"
+    )
+    return 0 if result.ok else 1

@@ -1,0 +1,192 @@
+"""``codecrdt selfcheck FILE``: show that an editor buffer stays converged.
+
+Starts ``codecrdt serve`` as a child process and connects to it as an LSP client (the
+"editor"), opens FILE, and then, at the same time: a simulated writer inside the server
+streams a block of text into the shared document, while a simulated user types words
+into the editor buffer. At the end the editor's buffer must equal the server's document,
+and every word the user typed must be in it exactly once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.lsp.client import LanguageClient
+
+from codecrdt.positions import Encoding, TextLines
+
+__all__ = ["SelfCheckResult", "run_selfcheck"]
+
+_SERVER_ARGS: list[str] = []
+
+WRITER_TEXT = "".join(
+    f"# line {n} written by a concurrent writer: ünïcödé and 😀 included\n" for n in range(1, 41)
+)
+
+
+@dataclass
+class SelfCheckResult:
+    converged: bool
+    length: int
+    typed_words: list[str]
+    missing_words: list[str]
+    doubled_words: list[str]
+    written: int
+    edits_received: int
+    edits_refused: int
+    details: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.converged and not self.missing_words and not self.doubled_words
+
+
+class EditorBuffer:
+    """What the simulated editor holds: text, version, and the changes not yet reported."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.version = 1
+        self.unsent: list[types.TextDocumentContentChangeEvent] = []
+
+    def replace(self, start: int, end: int, new_text: str) -> None:
+        lines = TextLines(self.text)
+        s = lines.offset_to_lsp(start, Encoding.UTF16)
+        e = lines.offset_to_lsp(end, Encoding.UTF16)
+        self.unsent.append(
+            types.TextDocumentContentChangePartial(
+                range=types.Range(start=types.Position(*s), end=types.Position(*e)),
+                text=new_text,
+            )
+        )
+        self.text = self.text[:start] + new_text + self.text[end:]
+        self.version += 1
+
+    def apply(self, edits: list[types.TextEdit]) -> None:
+        lines = TextLines(self.text)
+        spans = sorted(
+            (
+                lines.lsp_to_offset(e.range.start.line, e.range.start.character, Encoding.UTF16),
+                lines.lsp_to_offset(e.range.end.line, e.range.end.character, Encoding.UTF16),
+                e.new_text,
+            )
+            for e in edits
+        )
+        for start, end, new_text in reversed(spans):  # last first, as editors do
+            self.replace(start, end, new_text)
+
+
+async def run_selfcheck(path: Path, *, seed: int = 0, words: int = 40) -> SelfCheckResult:
+    text = path.read_text(encoding="utf-8")
+    uri = path.resolve().as_uri()
+    rng = random.Random(seed)
+    buffer = EditorBuffer(text)
+    client = LanguageClient("codecrdt-selfcheck", "1")
+    counts = {"received": 0, "refused": 0}
+
+    def send_changes() -> None:
+        if buffer.unsent:
+            changes, buffer.unsent = buffer.unsent, []
+            client.text_document_did_change(
+                types.DidChangeTextDocumentParams(
+                    text_document=types.VersionedTextDocumentIdentifier(
+                        uri=uri, version=buffer.version
+                    ),
+                    content_changes=changes,
+                )
+            )
+
+    @client.feature(types.WORKSPACE_APPLY_EDIT)
+    def apply_edit(params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
+        counts["received"] += 1
+        for change in params.edit.document_changes or []:
+            assert isinstance(change, types.TextDocumentEdit)
+            if change.text_document.version != buffer.version:
+                counts["refused"] += 1  # the user typed in between: refuse, as VS Code does
+                return types.ApplyWorkspaceEditResult(applied=False, failure_reason="outdated")
+            buffer.apply(list(change.edits))
+        send_changes()
+        return types.ApplyWorkspaceEditResult(applied=True)
+
+    await client.start_io(sys.executable, "-m", "codecrdt", "serve", *_SERVER_ARGS)
+    try:
+        await client.initialize_async(
+            types.InitializeParams(
+                capabilities=types.ClientCapabilities(
+                    workspace=types.WorkspaceClientCapabilities(
+                        apply_edit=True,
+                        workspace_edit=types.WorkspaceEditClientCapabilities(document_changes=True),
+                    )
+                ),
+                process_id=None,
+                root_uri=None,
+            )
+        )
+        client.initialized(types.InitializedParams())
+        client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(
+                    uri=uri, language_id="plaintext", version=buffer.version, text=text
+                )
+            )
+        )
+        writer = asyncio.ensure_future(
+            client.workspace_execute_command_async(
+                types.ExecuteCommandParams(
+                    command="codecrdt.simulateWriter",
+                    arguments=[
+                        {
+                            "uri": uri,
+                            "text": WRITER_TEXT,
+                            "offset": 0,
+                            "chunk": 24,
+                            "intervalMs": 10,
+                        }
+                    ],
+                )
+            )
+        )
+        typed: list[str] = []
+        for n in range(words):
+            word = f"<typed{n}>"
+            typed.append(word)
+            # At a line start, so that no typed word lands inside another one.
+            starts = [0] + [i + 1 for i, c in enumerate(buffer.text) if c == "\n"]
+            at = rng.choice(starts)
+            buffer.replace(at, at, word)
+            if rng.random() < 0.7:
+                send_changes()
+            await asyncio.sleep(rng.uniform(0.002, 0.02))
+        send_changes()
+        written = (await writer)["written"]
+        state: dict = {}
+        for _ in range(100):  # up to 5 s for the last edits to land
+            await asyncio.sleep(0.05)
+            send_changes()
+            state = await client.workspace_execute_command_async(
+                types.ExecuteCommandParams(
+                    command="codecrdt.documentState", arguments=[{"uri": uri}]
+                )
+            )
+            if state["inSync"] and state["text"] == buffer.text:
+                break
+        final = buffer.text
+        return SelfCheckResult(
+            converged=state.get("text") == final and bool(state.get("inSync")),
+            length=len(final),
+            typed_words=typed,
+            missing_words=[w for w in typed if w not in final],
+            doubled_words=[w for w in typed if final.count(w) > 1],
+            written=written,
+            edits_received=counts["received"],
+            edits_refused=counts["refused"],
+        )
+    finally:
+        await client.shutdown_async(None)
+        client.exit(None)
+        await client.stop()

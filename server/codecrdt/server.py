@@ -1,0 +1,276 @@
+"""The language server: thin LSP handlers over the shared documents and editor bridges.
+
+Every open document is mirrored into a :class:`SharedDocument`; the editor's changes
+merge into it through an :class:`EditorBridge`, and whatever others write reaches the
+editor as versioned ``workspace/applyEdit``. pygls' own workspace copy of documents is
+not used: the shared document is the authority.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol, lsp_method
+
+from codecrdt import __version__
+from codecrdt.bridge import BridgeError, EditorBridge, OutgoingEdit
+from codecrdt.document import SharedDocument
+from codecrdt.link import EditorLink
+from codecrdt.options import ServerOptions
+from codecrdt.positions import Encoding
+from codecrdt.writer import stream_text
+
+__all__ = ["CodeCrdtServer", "create_server"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class OpenDocument:
+    document: SharedDocument
+    bridge: EditorBridge
+    link: EditorLink
+
+
+@dataclass(frozen=True)
+class _Unreadable:
+    """A request whose parameters could not be read: answered with InvalidParams."""
+
+    id: Any
+    method: str
+    reason: str
+    jsonrpc: str = "2.0"
+
+
+class CodeCrdtProtocol(LanguageServerProtocol):
+    """pygls' protocol, with text sync left to the shared documents and bad input answered."""
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_OPEN)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
+            yield handler, (params,), None
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as error:
+            if "id" in data and "method" in data:
+                cause = error.__cause__ or error
+                return _Unreadable(data["id"], str(data["method"]), _first_line(cause))
+            raise
+
+    def handle_message(self, message: Any) -> None:
+        if isinstance(message, _Unreadable):
+            logger.warning("invalid params for %s: %s", message.method, message.reason)
+            error = JsonRpcInvalidParams(f"invalid params for {message.method}: {message.reason}")
+            self._send_response(message.id, None, error.to_response_error())
+            return
+        super().handle_message(message)
+
+
+class CodeCrdtServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("codecrdt", __version__, protocol_cls=CodeCrdtProtocol)
+        self.options = ServerOptions()
+        self.documents: dict[str, OpenDocument] = {}
+
+    @property
+    def encoding(self) -> Encoding:
+        return Encoding.parse(self.workspace.position_encoding)
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        if isinstance(error, json.JSONDecodeError | UnicodeDecodeError):
+            # JSON-RPC: a message that is not JSON gets a parse error with a null id.
+            logger.warning("unreadable message: %s", error)
+            self.protocol._send_data(
+                {
+                    "jsonrpc": "2.0",
+                    "id": None,
+                    "error": {"code": -32700, "message": f"Parse error: {_first_line(error)}"},
+                }
+            )
+            return
+        logger.warning("%s", _first_line(error))
+        if source is not None and getattr(source, "__name__", "") == "FeatureRequestError":
+            return
+        self.warn(f"CodeCRDT: {_first_line(error)}")
+
+    def warn(self, message: str) -> None:
+        self.window_show_message(
+            types.ShowMessageParams(type=types.MessageType.Warning, message=message)
+        )
+
+    # -- documents -------------------------------------------------------------------
+
+    def open(self, uri: str, text: str, version: int) -> OpenDocument:
+        problem = text_problem(text, self.options.max_file_bytes)
+        if problem:
+            raise ValueError(problem)
+        self.close(uri)
+        document = SharedDocument(text)
+        bridge = EditorBridge(
+            document,
+            uri=uri,
+            version=version,
+            encoding=self.encoding,
+            resend_after=self.options.resend_after_ms / 1000,
+            answer_timeout=self.options.answer_timeout_ms / 1000,
+        )
+        link = EditorLink(bridge, self._apply_edit, batch_delay=self.options.batch_delay_ms / 1000)
+        opened = OpenDocument(document, bridge, link)
+        self.documents[uri] = opened
+        return opened
+
+    def close(self, uri: str) -> None:
+        opened = self.documents.pop(uri, None)
+        if opened is not None:
+            opened.link.close()
+            opened.bridge.close()
+
+    def get(self, uri: str) -> OpenDocument:
+        opened = self.documents.get(uri)
+        if opened is None:
+            raise KeyError(f"{uri} is not open")
+        return opened
+
+    async def _apply_edit(self, edit: OutgoingEdit) -> bool:
+        params = types.ApplyWorkspaceEditParams(
+            label="CodeCRDT",
+            edit=types.WorkspaceEdit(
+                document_changes=[
+                    types.TextDocumentEdit(
+                        text_document=types.OptionalVersionedTextDocumentIdentifier(
+                            uri=edit.uri, version=edit.version
+                        ),
+                        edits=list(edit.edits),
+                    )
+                ]
+            ),
+        )
+        result = await self.workspace_apply_edit_async(params)
+        if not result.applied and result.failure_reason:
+            logger.info("%s: edit not applied: %s", edit.uri, result.failure_reason)
+        return bool(result.applied)
+
+
+def text_problem(text: str, max_bytes: int) -> str | None:
+    """Why a document cannot be mirrored, or None when it can."""
+    if "\x00" in text:
+        return "it looks binary (it contains NUL characters)"
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError:
+        return "it is not valid Unicode (it contains a lone surrogate)"
+    if size > max_bytes:
+        return f"it is {size:,} bytes, over the limit of {max_bytes:,} bytes"
+    return None
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    return text.splitlines()[0]
+
+
+def _arguments(args: Any) -> dict[str, Any]:
+    """The single object argument of a ``workspace/executeCommand``."""
+    if isinstance(args, list) and len(args) == 1:
+        args = args[0]
+    if not isinstance(args, dict):
+        raise JsonRpcInvalidParams("expected one object argument")
+    return args
+
+
+def create_server() -> CodeCrdtServer:
+    server = CodeCrdtServer()
+
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: CodeCrdtServer, params: types.InitializeParams) -> None:
+        ls.options, problems = ServerOptions.from_json(params.initialization_options)
+        for problem in problems:
+            ls.warn(f"CodeCRDT: {problem}")
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: CodeCrdtServer, params: types.DidOpenTextDocumentParams) -> None:
+        item = params.text_document
+        try:
+            ls.open(item.uri, item.text, item.version)
+        except ValueError as error:
+            logger.warning("not mirroring %s: %s", item.uri, error)
+            ls.warn(f"CodeCRDT does not mirror {item.uri}: {error}")
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: CodeCrdtServer, params: types.DidChangeTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        opened = ls.documents.get(uri)
+        if opened is None:
+            logger.warning("didChange for %s, which is not open; ignored", uri)
+            return
+        try:
+            opened.bridge.did_change(params.text_document.version, params.content_changes)
+        except BridgeError as error:
+            logger.warning("%s", error)
+            ls.warn(
+                f"CodeCRDT could not apply an edit: {error}. Its copy of the file is "
+                "unchanged; reopen the file to resynchronise."
+            )
+        opened.link.kick()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: CodeCrdtServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.close(params.text_document.uri)
+
+    @server.command("codecrdt.documentState")
+    def document_state(ls: CodeCrdtServer, args: Any) -> dict[str, Any]:
+        uri = str(_arguments(args).get("uri"))
+        try:
+            opened = ls.get(uri)
+        except KeyError as error:
+            raise JsonRpcInvalidParams(str(error)) from None
+        bridge = opened.bridge
+        return {
+            "uri": uri,
+            "text": opened.document.text,
+            "editorVersion": bridge.version,
+            "inSync": bridge.in_sync,
+            "outOfSync": bridge.out_of_sync,
+            "editsSent": bridge.edits_sent,
+            "echoes": bridge.echoes,
+        }
+
+    @server.command("codecrdt.simulateWriter")
+    async def simulate_writer(ls: CodeCrdtServer, args: Any) -> dict[str, Any]:
+        options = _arguments(args)
+        uri = str(options.get("uri"))
+        text = options.get("text")
+        if not isinstance(text, str):
+            raise JsonRpcInvalidParams("text must be a string")
+        try:
+            opened = ls.get(uri)
+            written = await stream_text(
+                opened.document,
+                text,
+                offset=options.get("offset"),
+                chunk=int(options.get("chunk", 16)),
+                interval=float(options.get("intervalMs", 20)) / 1000,
+            )
+        except (KeyError, ValueError, TypeError) as error:
+            raise JsonRpcInvalidParams(str(error)) from None
+        return {"uri": uri, "written": written, "length": len(opened.document)}
+
+    return server
