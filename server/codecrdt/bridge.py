@@ -263,12 +263,15 @@ class EditorBridge:
         return "".join(out)
 
     def _apply_user_change(self, change: ContentChange) -> None:
+        # The hot path of typing: kept to a few attribute lookups besides the edit itself.
         if isinstance(change, types.TextDocumentContentChangeWholeDocument):
             self._commit_user(lambda r: r.set_text(change.text, self.origin))
             return
-        target = self._editor_copy
-        start, end = self._resolve_range(target.lines, change.range)
-        if self._replica is None:
+        replica = self._replica
+        start, end = self._resolve_range(
+            (self.document if replica is None else replica).lines, change.range
+        )
+        if replica is None:
             self.document.replace_at(start, end, change.text, self.origin)
         else:
             self._commit_user(lambda r: r.replace_at(start, end, change.text, self.origin))

@@ -50,7 +50,16 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("traces", nargs="+", type=Path)
     replay.add_argument("--json", action="store_true", help="one JSON object per trace")
     replay.add_argument("--repeat", type=int, default=3, help="runs per trace (median)")
-    replay.add_argument("--rpc", action="store_true", help="also replay over JSON-RPC")
+    replay.add_argument(
+        "--rpc",
+        action="store_true",
+        help="also send each trace's first 20,000 edits to a server over JSON-RPC",
+    )
+    replay.add_argument(
+        "--latency",
+        action="store_true",
+        help="also time didChange → mirror applied on the largest final text",
+    )
     return parser
 
 

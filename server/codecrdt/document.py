@@ -118,7 +118,7 @@ class SharedDocument:
         self.audit: Array = self.doc.get("audit", type=Array)
         self.presence: Map = self.doc.get("presence", type=Map)
         self._observers: list[Observer] = []
-        self._anchors: weakref.WeakSet[Anchor] = weakref.WeakSet()
+        self._anchors: list[weakref.ref[Anchor]] = []
         self._before_change: list[Callable[[str], None]] = []
         if _doc is not None:
             self.lines = TextLines(str(self.source))
@@ -167,8 +167,9 @@ class SharedDocument:
             raise PositionError(f"range end {end} is before its start {start}")
         if b0 == b1 and not text:
             return
-        for hook in self._before_change:
-            hook(origin)
+        if self._before_change:
+            for hook in self._before_change:
+                hook(origin)
         if self._anchors:
             c0 = lines.line_char_start(start[0]) + start[1]
             c1 = lines.line_char_start(end[0]) + end[1]
@@ -206,12 +207,17 @@ class SharedDocument:
         if not 0 <= offset <= len(self):
             raise PositionError(f"offset {offset} is outside the text (0..{len(self)})")
         anchor = Anchor(offset, assoc)
-        self._anchors.add(anchor)
+        self._anchors.append(weakref.ref(anchor))
         return anchor
 
     def _move_anchors(self, start: int, deleted: int, inserted: int) -> None:
-        for anchor in list(self._anchors):
-            anchor._moved(start, deleted, inserted)
+        live = []
+        for ref in self._anchors:
+            anchor = ref()
+            if anchor is not None:
+                anchor._moved(start, deleted, inserted)
+                live.append(ref)
+        self._anchors = live
 
     # -- observing -------------------------------------------------------------------
 

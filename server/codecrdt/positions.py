@@ -79,11 +79,10 @@ def split_lines(text: str) -> list[str]:
 
 def line_content_length(line: str) -> int:
     """Code points of a line without its line ending."""
-    if line.endswith("\n"):
-        return len(line) - (2 if line.endswith("\r\n") else 1)
-    if line.endswith("\r"):
-        return len(line) - 1
-    return len(line)
+    last = line[-1:]
+    if last == "\n":
+        return len(line) - (2 if line[-2:-1] == "\r" else 1)
+    return len(line) - 1 if last == "\r" else len(line)
 
 
 def units_length(text: str, encoding: Encoding) -> int:
@@ -198,10 +197,13 @@ class TextLines:
         """(line, code-point column) of an LSP position, clamped as the LSP says."""
         if line < 0 or character < 0:
             raise PositionError(f"negative position ({line}, {character})")
-        if line >= len(self._lines):
-            last = len(self._lines) - 1
-            return last, len(self._lines[last])
-        return line, units_to_column(self.line_content(line), character, encoding)
+        lines = self._lines
+        if line >= len(lines):
+            return len(lines) - 1, len(lines[-1])
+        text = lines[line]
+        if text.isascii():  # the common case, without slicing the line
+            return line, min(character, line_content_length(text))
+        return line, units_to_column(text[: line_content_length(text)], character, encoding)
 
     def lsp_to_byte(self, line: int, character: int, encoding: Encoding) -> int:
         line, column = self.clamp(line, character, encoding)
