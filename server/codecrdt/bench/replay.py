@@ -217,23 +217,20 @@ def main(args: argparse.Namespace) -> int:
             return 2
         result = replay(trace, args.repeat)
         results.append(result)
+        rpc = asyncio.run(rpc_replay(trace, limit=20000)) if args.rpc else None
         if args.json:
-            print(json.dumps(asdict(result)), flush=True)
-        else:
-            if len(results) == 1:
-                print(f"{'trace':<18}{'edits':>9}{'mirror s':>11}{'raw s':>9}{'ratio':>8}  end ok")
+            print(json.dumps({**asdict(result), **({"rpc": rpc} if rpc else {})}), flush=True)
+            continue
+        if len(results) == 1:
+            print(f"{'trace':<18}{'edits':>9}{'mirror s':>11}{'raw s':>9}{'ratio':>8}  end ok")
+        print(
+            f"{result.trace:<18}{result.edits:>9}{result.mirror_s:>11.3f}"
+            f"{result.raw_s:>9.3f}{result.ratio:>8.2f}  {result.matches_end_content}",
+            flush=True,
+        )
+        if rpc:
             print(
-                f"{result.trace:<18}{result.edits:>9}{result.mirror_s:>11.3f}"
-                f"{result.raw_s:>9.3f}{result.ratio:>8.2f}  {result.matches_end_content}",
-                flush=True,
-            )
-        if args.rpc:
-            rpc = asyncio.run(rpc_replay(trace, limit=20000))
-            line = {"trace": trace.name, "rpc": rpc}
-            print(
-                json.dumps(line)
-                if args.json
-                else f"  over JSON-RPC: {rpc['edits']} edits in {rpc['seconds']} s = "
+                f"  over JSON-RPC: {rpc['edits']} edits in {rpc['seconds']} s = "
                 f"{rpc['edits_per_s']} edits/s, text matches: {rpc['matches']}",
                 flush=True,
             )
