@@ -161,9 +161,11 @@ class Client:
     # The server's edits arrive.
     def apply_edit(self, edit: OutgoingEdit) -> None:
         rng = self.sim.rng
-        behaviour = "apply" if self.honest else rng.choices(
-            ["apply", "refuse", "fake", "silent", "late"], [6, 1, 1, 1, 1]
-        )[0]
+        behaviour = (
+            "apply"
+            if self.honest
+            else rng.choices(["apply", "refuse", "fake", "silent", "late"], [6, 1, 1, 1, 1])[0]
+        )
         if behaviour == "late":
             self.sim.clock.at(rng.uniform(0.05, 0.6), lambda: self._versioned_apply(edit, True))
             return
@@ -209,7 +211,9 @@ class Sim:
             self.hub, uri="file:///sim.txt", version=version, encoding=encoding, replica_client_id=2
         )
         self.client = Client(self, initial, encoding, version)
-        self.writers = [Writer(f"w{k}", self.hub, self, 10 + k) for k in range(self.rng.randint(1, 3))]
+        self.writers = [
+            Writer(f"w{k}", self.hub, self, 10 + k) for k in range(self.rng.randint(1, 3))
+        ]
         self.server_busy_until = 0.0
         self.link_due: dict[str, float] = {}
         self.poll_scheduled = False

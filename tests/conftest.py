@@ -1,0 +1,41 @@
+"""Fixtures for the LSP protocol tests: a real client over stdio and over TCP."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import pytest
+
+from lsp_support import EditorClient, Session, start_session
+
+Connect = Callable[..., Awaitable[EditorClient]]
+
+
+@pytest.fixture(params=["stdio", "tcp"])
+def transport(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+async def connect(transport: str) -> AsyncIterator[Connect]:
+    """Start a server, connect a client over ``transport`` and initialize it."""
+    sessions: list[Session] = []
+
+    async def connect_client(
+        initialization_options: Any = None, position_encodings: list[str] | None = None
+    ) -> EditorClient:
+        session = await start_session(transport)
+        sessions.append(session)
+        await session.client.initialize(initialization_options, position_encodings)
+        return session.client
+
+    yield connect_client
+    for session in sessions:
+        await session.close()
+
+
+@pytest.fixture
+async def client(connect: Connect) -> EditorClient:
+    """An initialized client (default options), over stdio or TCP."""
+    return await connect()
