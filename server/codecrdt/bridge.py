@@ -225,7 +225,9 @@ class EditorBridge:
     ) -> tuple[int, int] | None:
         """(first, end) indices of the changes that are the editor applying ``pending``."""
         for start in range(len(changes)):
-            if start == 0 and pending.version == self.version:
+            whole = isinstance(changes[0], types.TextDocumentContentChangeWholeDocument)
+            if start == 0 and (pending.version == self.version or whole):
+                # A whole text (a resync) is compared as it is, whatever its version.
                 expected = pending.expected
             elif pending.version == 0:
                 # Neovim applies edits for version 0 without checking the version, at

@@ -280,8 +280,11 @@ class SharedDocument:
                     self._move_anchors(c0, lines.byte_to_offset(end) - c0, 0)
                 start_point, old_end = lines.byte_to_point(position), lines.byte_to_point(end)
                 lines.replace_bytes(position, end, "")
+                # Read the end point afresh: deleting a "\n" after "\r" (or what stands
+                # between them) changes the row the start byte lies on.
+                new_end = lines.byte_to_point(position)
                 changes.append(
-                    TextChange(position, end, position, start_point, old_end, start_point, "")
+                    TextChange(position, end, position, start_point, old_end, new_end, "")
                 )
             elif "insert" in op:
                 inserted = op["insert"]
