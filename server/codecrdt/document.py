@@ -53,8 +53,9 @@ class Origin:
 class TextChange:
     """One edit, in the shape of tree-sitter's ``InputEdit`` plus the inserted text.
 
-    Bytes are UTF-8 offsets; points are (row, byte column). Changes of one event apply in
-    order, each to the text left by the one before.
+    Bytes are UTF-8 offsets; points are (row, byte column) with rows split at LSP line
+    breaks, which are tree-sitter's rows unless the text has a lone ``\r``. Changes of one
+    event apply in order, each to the text left by the one before.
     """
 
     start_byte: int

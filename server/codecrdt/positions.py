@@ -244,7 +244,12 @@ class TextLines:
         return row, len(data[:byte_column].decode("utf-8"))
 
     def byte_to_point(self, offset: int) -> tuple[int, int]:
-        """tree-sitter point (row, byte column) of a byte offset."""
+        """(row, byte column) of a byte offset, rows split at LSP line breaks.
+
+        This is tree-sitter's point wherever the text has no lone ``\r`` (tree-sitter
+        starts a row at ``\n`` only); byte offsets, which tree-sitter also takes, are
+        exact everywhere.
+        """
         if not 0 <= offset <= self.byte_length:
             raise PositionError(f"byte offset {offset} is outside the text (0..{self.byte_length})")
         self.line_byte_start(len(self._lines) - 1)
@@ -252,7 +257,7 @@ class TextLines:
         return line, offset - self._bstart[line]
 
     def point_to_byte(self, row: int, byte_column: int) -> int:
-        """Byte offset of a tree-sitter point; the column must lie on a character boundary."""
+        """Byte offset of a (row, byte column) point; the column must lie on a character."""
         if not 0 <= row < len(self._lines) or not 0 <= byte_column <= self._bytes[row]:
             raise PositionError(f"point ({row}, {byte_column}) is outside the text")
         line = self._lines[row]
