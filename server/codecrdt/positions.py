@@ -104,12 +104,16 @@ def units_to_column(content: str, units: int, encoding: Encoding) -> int:
     if encoding is Encoding.UTF32 or content.isascii():
         return min(units, len(content))
     if encoding is Encoding.UTF8:
+        if content[:units].isascii():
+            return min(units, len(content))
         data = content.encode("utf-8")
         if units >= len(data):
             return len(content)
         if 0x80 <= data[units] < 0xC0:
             raise PositionError(f"byte offset {units} falls inside a UTF-8 sequence")
         return len(data[:units].decode("utf-8"))
+    if content[:units].isascii():  # no wide character before it: units are code points
+        return min(units, len(content))
     data = content.encode("utf-16-le")
     if 2 * units >= len(data):
         return len(content)
@@ -317,7 +321,8 @@ class TextLines:
                 c1 == 0 and new.startswith("\n") and l1 and lines[l1 - 1].endswith("\r")
             ):
                 lines[l1] = new
-                self._bytes[l1] = _utf8_len(new)
+                # Only the edited part is measured, not the whole (possibly long) line.
+                self._bytes[l1] += _utf8_len(text) - _utf8_len(old[c1:c2])
                 self._touched(l1)
                 return
         first, last = l1, l2
