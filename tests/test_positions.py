@@ -548,3 +548,25 @@ def test_replace_matches_fresh_split_property(case):
             assert lines.offset_to_lsp(offset, Encoding.UTF16) == fresh.offset_to_lsp(
                 offset, Encoding.UTF16
             )
+
+
+def test_text_edits_apply_at_once_in_document_order() -> None:
+    from lsprotocol import types
+
+    from codecrdt.textedit import apply_text_edits
+
+    def edit(l1: int, c1: int, l2: int, c2: int, text: str) -> types.TextEdit:
+        return types.TextEdit(
+            range=types.Range(start=types.Position(l1, c1), end=types.Position(l2, c2)),
+            new_text=text,
+        )
+
+    text = "a😀b\r\nsecond"
+    # Given out of order; both refer to the original text. UTF-16: 😀 is two units.
+    edits = [edit(1, 0, 1, 6, "2nd"), edit(0, 3, 0, 4, "B")]
+    assert apply_text_edits(text, edits, Encoding.UTF16) == "a😀B\r\n2nd"
+    assert apply_text_edits(text, [edit(0, 5, 0, 6, "B")], Encoding.UTF8) == "a😀B\r\nsecond"
+    with pytest.raises(PositionError, match="surrogate"):
+        apply_text_edits(text, [edit(0, 2, 0, 2, "x")], Encoding.UTF16)
+    with pytest.raises(PositionError, match="overlap"):
+        apply_text_edits(text, [edit(0, 0, 0, 3, "x"), edit(0, 1, 0, 4, "y")], Encoding.UTF16)

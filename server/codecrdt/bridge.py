@@ -35,6 +35,7 @@ from lsprotocol import types
 
 from codecrdt.document import Origin, SharedDocument, TextChange
 from codecrdt.positions import Encoding, PositionError, TextLines
+from codecrdt.textedit import apply_text_edits
 
 __all__ = ["BridgeError", "EditorBridge", "OutgoingEdit"]
 
@@ -243,26 +244,10 @@ class EditorBridge:
         return None
 
     def _apply_literally(self, text: str, edits: list[types.TextEdit]) -> str | None:
-        lines = TextLines(text)
         try:
-            spans = [
-                (
-                    lines.lsp_to_offset(e.range.start.line, e.range.start.character, self.encoding),
-                    lines.lsp_to_offset(e.range.end.line, e.range.end.character, self.encoding),
-                    e.new_text,
-                )
-                for e in edits
-            ]
+            return apply_text_edits(text, edits, self.encoding)
         except PositionError:
             return None
-        out, position = [], 0
-        for start, end, new_text in sorted(spans, key=lambda s: s[:2]):
-            if start < position:
-                return None
-            out += [text[position:start], new_text]
-            position = end
-        out.append(text[position:])
-        return "".join(out)
 
     def _apply_user_change(self, change: ContentChange) -> None:
         # The hot path of typing: kept to a few attribute lookups besides the edit itself.

@@ -19,6 +19,7 @@ from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 
 from codecrdt.positions import Encoding, TextLines
+from codecrdt.textedit import text_edit_spans
 
 __all__ = ["SelfCheckResult", "run_selfcheck"]
 
@@ -68,15 +69,7 @@ class EditorBuffer:
         self.version += 1
 
     def apply(self, edits: list[types.TextEdit]) -> None:
-        lines = TextLines(self.text)
-        spans = sorted(
-            (
-                lines.lsp_to_offset(e.range.start.line, e.range.start.character, Encoding.UTF16),
-                lines.lsp_to_offset(e.range.end.line, e.range.end.character, Encoding.UTF16),
-                e.new_text,
-            )
-            for e in edits
-        )
+        spans = text_edit_spans(self.text, edits, Encoding.UTF16)
         for start, end, new_text in reversed(spans):  # last first, as editors do
             self.replace(start, end, new_text)
 
