@@ -60,8 +60,10 @@ class EditorLink:
 
     async def _send(self, edit: OutgoingEdit) -> None:
         timeout = self.bridge.answer_timeout * 2
+        request = asyncio.ensure_future(self._send_edit(edit))
         try:
-            applied: bool | None = await asyncio.wait_for(self._send_edit(edit), timeout)
+            # Shielded: a late answer must still find its request waiting, not cancelled.
+            applied: bool | None = await asyncio.wait_for(asyncio.shield(request), timeout)
         except TimeoutError:
             return  # the bridge's own timeout decides what happens next
         except Exception as error:  # an error answer: the client did not apply it
