@@ -1,0 +1,1 @@
+"""Semantic conflict analysis: tree-sitter queries, detectors and findings."""

@@ -1,0 +1,379 @@
+"""Detectors: semantic conflicts that concurrent writers leave in a syntax tree.
+
+Every finding has a stable code:
+
+- ``duplicate-import``: a local name bound by two imports in one scope;
+- ``duplicate-declaration``: a function, class, constant/variable or type alias
+  declared twice in one scope;
+- ``duplicate-member``: a method or field declared twice in one class, interface or
+  object type;
+- ``conflicting-signature``: the same function declared twice with different parameters;
+- ``syntax-error``: ERROR and MISSING nodes, once per broken region;
+- ``leftover-todo``: a ``TODO(codecrdt:<name>)`` marker still in the file.
+
+Never reported: a property with its setter/deleter and other definitions decorated by
+their own name, ``typing.overload`` and TypeScript overload signatures, merging that the
+language allows (interfaces, enums, namespaces are not captured at all), declarations in
+different ``if``/``else`` or ``try``/``except`` arms (or in an arm and outside it, e.g.
+``if TYPE_CHECKING``), ``var`` in JavaScript, the name ``_``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import tree_sitter
+
+from codecrdt.analysis.languages import LanguageSpec
+from codecrdt.analysis.queries import queries_for
+
+__all__ = ["CODES", "Finding", "analyze", "todo_markers"]
+
+CODES: dict[str, str] = {
+    "duplicate-import": "error",
+    "duplicate-declaration": "error",
+    "duplicate-member": "error",
+    "conflicting-signature": "error",
+    "syntax-error": "error",
+    "leftover-todo": "warning",
+}
+
+TODO_MARKER = re.compile(r"TODO\(codecrdt:([^)\s]+)\)")
+_IGNORE = re.compile(r"codecrdt:\s*ignore(?:\[([\w\s,-]*)\])?")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One finding, located by UTF-8 byte offsets and tree-sitter points."""
+
+    code: str
+    message: str
+    start_byte: int
+    end_byte: int
+    start_point: tuple[int, int]
+    end_point: tuple[int, int]
+    name: str | None = None
+    #: Earlier declarations this one conflicts with: (start_byte, end_byte, start_point).
+    related: tuple[tuple[int, int, tuple[int, int]], ...] = ()
+    data: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def severity(self) -> str:
+        return CODES[self.code]
+
+
+@dataclass
+class _Binding:
+    kind: str  # function, class, variable, type, import, method, field, property
+    node: tree_sitter.Node  # the declaration (or import statement)
+    name: tree_sitter.Node
+    parameters: tree_sitter.Node | None = None
+    decorators: list[tree_sitter.Node] = field(default_factory=list)
+    dotted: bool = False  # Python `import a.b`: binds `a` alongside other `import a.*`
+
+
+def analyze(
+    tree: tree_sitter.Tree,
+    source: bytes,
+    spec: LanguageSpec,
+    *,
+    done_todos: Iterable[str] | None = None,
+    codes: Iterable[str] | None = None,
+) -> list[Finding]:
+    """All findings in ``tree``, in document order.
+
+    ``done_todos``: names of TODOs marked done (a run); None reports every marker.
+    ``codes``: the codes to report (default: all). ``codecrdt: ignore[code]`` comments
+    suppress findings that start on their line.
+    """
+    queries = queries_for(spec).queries
+    root = tree.root_node
+    comments = _captured(queries.get("comments"), root, "comment")
+    findings = [
+        *_duplicates(root, spec, queries),
+        *_syntax_errors(root),
+        *_leftover_todos(comments, None if done_todos is None else set(done_todos)),
+    ]
+    wanted = set(CODES if codes is None else codes)
+    ignored = _ignored_lines(comments)
+    findings = [
+        f
+        for f in findings
+        if f.code in wanted and not _suppressed(ignored.get(f.start_point[0]), f.code)
+    ]
+    findings.sort(key=lambda f: (f.start_byte, f.code))
+    return findings
+
+
+def todo_markers(comments: Iterable[tree_sitter.Node]) -> Iterator[tuple[str, tree_sitter.Node]]:
+    for comment in comments:
+        for match in TODO_MARKER.finditer(_text(comment)):
+            yield match.group(1), comment
+
+
+# -- duplicates ---------------------------------------------------------------------
+
+
+def _duplicates(
+    root: tree_sitter.Node, spec: LanguageSpec, queries: dict[str, tree_sitter.Query]
+) -> Iterator[Finding]:
+    scopes = {n.id for n in _captured(queries.get("scopes"), root, "scope")}
+    groups: dict[tuple[Any, ...], list[_Binding]] = defaultdict(list)
+    for binding in _bindings(root, spec, queries):
+        name = _text(binding.name)
+        if name == "_" or _exempt(binding, name):
+            continue
+        scope, context = _scope_and_context(binding.node, scopes, spec)
+        groups[(scope, context, _category(binding, scope), name)].append(binding)
+    for (_, _, category, name), bindings in groups.items():
+        bindings.sort(key=lambda b: b.node.start_byte)
+        first = bindings[0]
+        for later in bindings[1:]:
+            if category == "import" and (first.dotted or later.dotted):
+                continue
+            yield _duplicate_finding(category, name, first, later)
+
+
+def _bindings(
+    root: tree_sitter.Node, spec: LanguageSpec, queries: dict[str, tree_sitter.Query]
+) -> Iterator[_Binding]:
+    by_node: dict[int, _Binding] = {}
+    for purpose in ("declarations", "members"):
+        query = queries.get(purpose)
+        if query is None:
+            continue
+        for _, captures in tree_sitter.QueryCursor(query).matches(root):
+            for capture, nodes in captures.items():
+                if not capture.startswith(("declaration.", "member.")):
+                    continue
+                node = nodes[0]
+                binding = by_node.get(node.id)
+                if binding is None:
+                    kind = capture.split(".", 1)[1]
+                    binding = _Binding(
+                        kind, node, captures["name"][0], (captures.get("parameters") or [None])[0]
+                    )
+                    by_node[node.id] = binding
+                binding.decorators += [
+                    d for d in captures.get("decorator", []) if d not in binding.decorators
+                ]
+    for binding in by_node.values():
+        names = spec.variable_names
+        if binding.kind == "variable" and names and not names.match(_text(binding.name)):
+            continue
+        yield binding
+    query = queries.get("imports")
+    if query is not None:
+        for _, captures in tree_sitter.QueryCursor(query).matches(root):
+            statement = captures["import"][0]
+            for name in captures.get("import.name", []):
+                dotted = name.type == "dotted_name" and name.named_child_count > 1
+                if name.type == "dotted_name":
+                    name = name.named_children[0]
+                yield _Binding("import", statement, name, dotted=dotted)
+
+
+def _exempt(binding: _Binding, name: str) -> bool:
+    """Definitions that may repeat: overloads and definitions decorated by their own name."""
+    for decorator in binding.decorators:
+        expression = _text(decorator).lstrip("@").strip()
+        target = expression.split("(", 1)[0]
+        if target.split(".")[-1] == "overload" or target.split(".")[0] == name:
+            return True
+    return False
+
+
+def _scope_and_context(
+    node: tree_sitter.Node, scopes: set[int], spec: LanguageSpec
+) -> tuple[int, tuple[int, ...]]:
+    context: list[int] = []
+    parent = node.parent
+    while parent is not None and parent.id not in scopes:
+        if parent.type in spec.branches:
+            context.append(parent.id)
+        parent = parent.parent
+    return (parent.id if parent is not None else -1), tuple(context)
+
+
+def _category(binding: _Binding, scope: int) -> str:
+    if binding.kind == "import":
+        return "import"
+    if binding.kind in ("method", "field", "property"):
+        return f"member:{_member_key(binding.node)}"
+    if binding.kind == "function" and binding.node.parent is not None and _in_class(binding):
+        return f"member:{_member_key(binding.node)}"
+    if binding.kind == "type":
+        return "type"
+    if binding.kind == "variable" and binding.node.type in ("assignment",):
+        return "constant"
+    return "value"
+
+
+def _in_class(binding: _Binding) -> bool:
+    """A Python function directly in a class body is a method."""
+    parent = binding.node.parent
+    if parent is not None and parent.type == "decorated_definition":
+        parent = parent.parent
+    return (
+        parent is not None
+        and parent.type == "block"
+        and (parent.parent is not None and parent.parent.type == "class_definition")
+    )
+
+
+def _member_key(node: tree_sitter.Node) -> str:
+    """Static and instance members, and a getter and its setter, are different members."""
+    words = [c.type for c in node.children if c.type in ("static", "get", "set")]
+    return "-".join(words) or "plain"
+
+
+def _duplicate_finding(category: str, name: str, first: _Binding, later: _Binding) -> Finding:
+    line = first.name.start_point[0] + 1
+    related = ((first.name.start_byte, first.name.end_byte, _point(first.name.start_point)),)
+    data: dict[str, Any] = {
+        "name": name,
+        "first": [first.node.start_byte, first.node.end_byte],
+        "second": [later.node.start_byte, later.node.end_byte],
+        "identical": first.node.text == later.node.text,
+    }
+    if category == "import":
+        code, message = "duplicate-import", f"'{name}' is imported again (first on line {line})"
+    elif (
+        first.parameters is not None
+        and later.parameters is not None
+        and _squash(first.parameters) != _squash(later.parameters)
+    ):
+        code = "conflicting-signature"
+        message = (
+            f"'{name}' is declared again with parameters {_squash(later.parameters)} "
+            f"(first on line {line} with {_squash(first.parameters)})"
+        )
+    elif category.startswith("member:"):
+        code, message = (
+            "duplicate-member",
+            f"member '{name}' is declared again (first on line {line})",
+        )
+    else:
+        code, message = (
+            "duplicate-declaration",
+            f"'{name}' is declared again (first on line {line})",
+        )
+    data["code"] = code
+    return Finding(
+        code,
+        message,
+        later.name.start_byte,
+        later.name.end_byte,
+        _point(later.name.start_point),
+        _point(later.name.end_point),
+        name,
+        related,
+        data,
+    )
+
+
+def _squash(node: tree_sitter.Node) -> str:
+    return re.sub(r"\s+", " ", _text(node)).replace("( ", "(").replace(" )", ")")
+
+
+# -- syntax errors ------------------------------------------------------------------
+
+
+def _syntax_errors(root: tree_sitter.Node) -> Iterator[Finding]:
+    if not root.has_error:
+        return
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.is_error:
+            yield Finding(
+                "syntax-error",
+                "syntax error",
+                node.start_byte,
+                node.end_byte,
+                _point(node.start_point),
+                _point(node.end_point),
+            )
+            continue  # one finding per broken region
+        if node.is_missing:
+            yield Finding(
+                "syntax-error",
+                f"missing {node.type!s}",
+                node.start_byte,
+                node.end_byte,
+                _point(node.start_point),
+                _point(node.end_point),
+            )
+            continue
+        stack.extend(c for c in reversed(node.children) if c.has_error or c.is_missing)
+
+
+# -- TODO markers and suppressions --------------------------------------------------
+
+
+def _leftover_todos(comments: list[tree_sitter.Node], done: set[str] | None) -> Iterator[Finding]:
+    for comment in comments:
+        text = _text(comment)
+        for match in TODO_MARKER.finditer(text):
+            name = match.group(1)
+            if done is not None and name not in done:
+                continue
+            start = comment.start_byte + len(text[: match.start()].encode("utf-8"))
+            end = start + len(match.group(0).encode("utf-8"))
+            row, column = comment.start_point
+            lines_before = text[: match.start()].split("\n")
+            if len(lines_before) > 1:
+                row += len(lines_before) - 1
+                column = len(lines_before[-1].encode("utf-8"))
+            else:
+                column += len(lines_before[0].encode("utf-8"))
+            yield Finding(
+                "leftover-todo",
+                f"TODO '{name}' is still in the file",
+                start,
+                end,
+                (row, column),
+                (row, column + end - start),
+                name,
+                data={"name": name},
+            )
+
+
+def _ignored_lines(comments: list[tree_sitter.Node]) -> dict[int, set[str]]:
+    """Row → suppressed codes ("*": all) from ``codecrdt: ignore[...]`` comments."""
+    ignored: dict[int, set[str]] = defaultdict(set)
+    for comment in comments:
+        for match in _IGNORE.finditer(_text(comment)):
+            codes = match.group(1)
+            ignored[comment.start_point[0]] |= (
+                {"*"} if codes is None else {c.strip() for c in codes.split(",") if c.strip()}
+            )
+    return ignored
+
+
+def _suppressed(rule: set[str] | None, code: str) -> bool:
+    return rule is not None and ("*" in rule or code in rule)
+
+
+# -- helpers --------------------------------------------------------------------------
+
+
+def _captured(
+    query: tree_sitter.Query | None, root: tree_sitter.Node, name: str
+) -> list[tree_sitter.Node]:
+    if query is None:
+        return []
+    nodes = tree_sitter.QueryCursor(query).captures(root).get(name, [])
+    return sorted(nodes, key=lambda n: n.start_byte)
+
+
+def _text(node: tree_sitter.Node) -> str:
+    return (node.text or b"").decode("utf-8", errors="replace")
+
+
+def _point(point: tree_sitter.Point | tuple[int, int]) -> tuple[int, int]:
+    return (point[0], point[1])

@@ -1,0 +1,58 @@
+"""Loading and checking the query files of ``grammars/<language>/*.scm``."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import tree_sitter
+
+from codecrdt.analysis.languages import LanguageSpec
+
+__all__ = ["GRAMMARS", "QueryError", "QuerySet", "declared_captures", "queries_for"]
+
+#: The grammars folder (a link inside the package to the repository's ``grammars/``).
+GRAMMARS = Path(__file__).resolve().parent.parent / "grammars"
+
+_CAPTURE = re.compile(r"@([A-Za-z_][\w.]*)")
+
+
+class QueryError(Exception):
+    """A query file that does not compile or uses an undeclared capture."""
+
+
+@dataclass(frozen=True)
+class QuerySet:
+    language: LanguageSpec
+    queries: dict[str, tree_sitter.Query]  # purpose (file stem) → query
+
+
+@cache
+def declared_captures() -> frozenset[str]:
+    with (GRAMMARS / "captures.toml").open("rb") as handle:
+        return frozenset(tomllib.load(handle)["captures"])
+
+
+def query_files(spec: LanguageSpec) -> list[Path]:
+    return sorted((GRAMMARS / spec.queries).glob("*.scm"))
+
+
+def compile_query(spec: LanguageSpec, path: Path) -> tree_sitter.Query:
+    source = path.read_text(encoding="utf-8")
+    code = re.sub(r";[^\n]*", "", source)  # comments may mention captures in prose
+    for number, line in enumerate(code.splitlines(), 1):
+        for capture in _CAPTURE.findall(line):
+            if capture not in declared_captures():
+                raise QueryError(f"{path}:{number}: undeclared capture @{capture}")
+    try:
+        return tree_sitter.Query(spec.tree_sitter, source)
+    except tree_sitter.QueryError as error:
+        raise QueryError(f"{path}: {error}") from None
+
+
+@cache
+def queries_for(spec: LanguageSpec) -> QuerySet:
+    return QuerySet(spec, {path.stem: compile_query(spec, path) for path in query_files(spec)})
