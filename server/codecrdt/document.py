@@ -42,6 +42,7 @@ class Origin:
     LOAD = "load"
     EDITOR = "editor"
     EVALUATOR = "evaluator"
+    QUICKFIX = "quickfix"
     REMOTE = "remote"
 
     @staticmethod

@@ -19,11 +19,16 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from codecrdt import __version__
+from codecrdt.analysis.detect import Finding
+from codecrdt.analysis.fixes import find_again, fix_for
+from codecrdt.analysis.languages import LanguageSpec, language_for_path, language_named
+from codecrdt.analysis.tree import DocumentAnalysis, analyze_text
 from codecrdt.bridge import BridgeError, EditorBridge, OutgoingEdit
-from codecrdt.document import SharedDocument
+from codecrdt.diagnostics import AdaptiveDebounce, to_diagnostic
+from codecrdt.document import Origin, SharedDocument
 from codecrdt.link import EditorLink
 from codecrdt.options import ServerOptions
-from codecrdt.positions import Encoding
+from codecrdt.positions import Encoding, TextLines
 from codecrdt.writer import stream_text
 
 __all__ = ["CodeCrdtServer", "create_server"]
@@ -36,6 +41,35 @@ class OpenDocument:
     document: SharedDocument
     bridge: EditorBridge
     link: EditorLink
+    analysis: DocumentAnalysis | None = None
+    debounce: AdaptiveDebounce | None = None
+
+    def findings(self) -> tuple[list[Finding], TextLines]:
+        """Findings on the text the editor holds, and that text's lines.
+
+        The editor may not have the agents' latest edits yet: while it lags, its own text
+        is analysed (from scratch), so that ranges are right in the editor.
+        """
+        assert self.analysis is not None
+        done = _done_todos(self.document)
+        if self.bridge.in_sync:
+            return self.analysis.findings(done_todos=done), self.document.lines
+        text = self.bridge.editor_text
+        findings = [
+            f
+            for f in analyze_text(text, self.analysis.spec)
+            if f.code != "leftover-todo" or f.name in done
+        ]
+        return findings, TextLines(text)
+
+
+def _done_todos(document: SharedDocument) -> set[str]:
+    """Names of the TODOs whose records in the shared document say they are done."""
+    done = set()
+    for key, record in document.todos.items():
+        if hasattr(record, "get") and record.get("status") == "done":
+            done.add(str(record.get("name", key)))
+    return done
 
 
 @dataclass(frozen=True)
@@ -118,7 +152,9 @@ class CodeCrdtServer(LanguageServer):
 
     # -- documents -------------------------------------------------------------------
 
-    def open(self, uri: str, text: str, version: int) -> OpenDocument:
+    def open(
+        self, uri: str, text: str, version: int, language_id: str | None = None
+    ) -> OpenDocument:
         problem = text_problem(text, self.options.max_file_bytes)
         if problem:
             raise ValueError(problem)
@@ -134,14 +170,70 @@ class CodeCrdtServer(LanguageServer):
         )
         link = EditorLink(bridge, self._apply_edit, batch_delay=self.options.batch_delay_ms / 1000)
         opened = OpenDocument(document, bridge, link)
+        spec = language_of(uri, language_id)
+        if spec is not None:
+            debounce = AdaptiveDebounce(lambda: self.publish(uri))
+            opened.analysis = DocumentAnalysis(document, spec)
+            opened.debounce = debounce
+            document.observe(lambda _event: debounce.changed())
+            debounce.changed()
         self.documents[uri] = opened
         return opened
+
+    @property
+    def pulls_diagnostics(self) -> bool:
+        text_document = self.client_capabilities.text_document
+        return text_document is not None and text_document.diagnostic is not None
+
+    def diagnostics(self, uri: str) -> list[types.Diagnostic]:
+        opened = self.get(uri)
+        if opened.analysis is None:
+            return []
+        findings, lines = opened.findings()
+        return [to_diagnostic(f, lines, self.encoding, uri) for f in findings]
+
+    def publish(self, uri: str) -> None:
+        opened = self.documents.get(uri)
+        if opened is None or opened.analysis is None or self.pulls_diagnostics:
+            return
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(
+                uri=uri, diagnostics=self.diagnostics(uri), version=opened.bridge.version
+            )
+        )
+
+    def apply_fix(self, uri: str, code: str, name: str | None, near: int) -> str | None:
+        """Apply the deterministic fix of a finding to the shared document; its title."""
+        opened = self.get(uri)
+        if opened.analysis is None:
+            return None
+        finding = find_again(opened.analysis.findings(), code, name, near)
+        if finding is None:
+            return None
+        tree, source = opened.analysis.current_tree()
+        fix = fix_for(finding, tree, source)
+        if fix is None:
+            return None
+        lines = opened.document.lines
+        for start, end, text in sorted(fix.edits, reverse=True):
+            opened.document.replace(
+                lines.byte_to_offset(start), lines.byte_to_offset(end), text, Origin.QUICKFIX
+            )
+        return fix.title
 
     def close(self, uri: str) -> None:
         opened = self.documents.pop(uri, None)
         if opened is not None:
             opened.link.close()
             opened.bridge.close()
+            if opened.debounce is not None:
+                opened.debounce.cancel()
+            if opened.analysis is not None:
+                opened.analysis.close()
+                if not self.pulls_diagnostics:
+                    self.text_document_publish_diagnostics(
+                        types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+                    )
 
     def get(self, uri: str) -> OpenDocument:
         opened = self.documents.get(uri)
@@ -167,6 +259,12 @@ class CodeCrdtServer(LanguageServer):
         if not result.applied and result.failure_reason:
             logger.info("%s: edit not applied: %s", edit.uri, result.failure_reason)
         return bool(result.applied)
+
+
+def language_of(uri: str, language_id: str | None) -> LanguageSpec | None:
+    """The analysed language of a document: by ``languageId``, else by file suffix."""
+    spec = language_named(language_id) if language_id else None
+    return spec or language_for_path(uri.split("?", 1)[0])
 
 
 def text_problem(text: str, max_bytes: int) -> str | None:
@@ -209,7 +307,7 @@ def create_server() -> CodeCrdtServer:
     def did_open(ls: CodeCrdtServer, params: types.DidOpenTextDocumentParams) -> None:
         item = params.text_document
         try:
-            ls.open(item.uri, item.text, item.version)
+            ls.open(item.uri, item.text, item.version, item.language_id)
         except ValueError as error:
             logger.warning("not mirroring %s: %s", item.uri, error)
             ls.warn(f"CodeCRDT does not mirror {item.uri}: {error}")
@@ -230,10 +328,97 @@ def create_server() -> CodeCrdtServer:
                 "unchanged; reopen the file to resynchronise."
             )
         opened.link.kick()
+        if opened.debounce is not None:
+            opened.debounce.changed()  # the editor's text moved, even by an echo alone
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: CodeCrdtServer, params: types.DidCloseTextDocumentParams) -> None:
         ls.close(params.text_document.uri)
+
+    @server.feature(
+        types.TEXT_DOCUMENT_DIAGNOSTIC,
+        types.DiagnosticOptions(
+            identifier="codecrdt", inter_file_dependencies=False, workspace_diagnostics=False
+        ),
+    )
+    def pull_diagnostics(
+        ls: CodeCrdtServer, params: types.DocumentDiagnosticParams
+    ) -> types.RelatedFullDocumentDiagnosticReport:
+        uri = params.text_document.uri
+        items = ls.diagnostics(uri) if uri in ls.documents else []
+        return types.RelatedFullDocumentDiagnosticReport(items=items)
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+    )
+    def code_actions(ls: CodeCrdtServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+        uri = params.text_document.uri
+        opened = ls.documents.get(uri)
+        if opened is None or opened.analysis is None:
+            return []
+        actions = []
+        findings = opened.analysis.findings()
+        tree, source = opened.analysis.current_tree()
+        for diagnostic in params.context.diagnostics:
+            data = diagnostic.data if isinstance(diagnostic.data, dict) else None
+            if diagnostic.source != "codecrdt" or data is None:
+                continue
+            arguments = {
+                "uri": uri,
+                "code": str(data.get("code")),
+                "name": data.get("name"),
+                "byte": int(data.get("byte") or 0),
+            }
+            finding = find_again(findings, arguments["code"], arguments["name"], arguments["byte"])
+            fix = fix_for(finding, tree, source) if finding is not None else None
+            if fix is not None:
+                actions.append(
+                    types.CodeAction(
+                        title=fix.title,
+                        kind=types.CodeActionKind.QuickFix,
+                        diagnostics=[diagnostic],
+                        is_preferred=True,
+                        command=types.Command(fix.title, "codecrdt.applyFix", [arguments]),
+                    )
+                )
+            actions.append(
+                types.CodeAction(
+                    title="Fix with Evaluator",
+                    kind=types.CodeActionKind.QuickFix,
+                    diagnostics=[diagnostic],
+                    command=types.Command(
+                        "Fix with Evaluator", "codecrdt.fixWithEvaluator", [arguments]
+                    ),
+                )
+            )
+        return actions
+
+    @server.command("codecrdt.applyFix")
+    def apply_fix(ls: CodeCrdtServer, args: Any) -> dict[str, Any]:
+        options = _arguments(args)
+        try:
+            title = ls.apply_fix(
+                str(options.get("uri")),
+                str(options.get("code")),
+                options.get("name"),
+                int(options.get("byte") or 0),
+            )
+        except (KeyError, ValueError, TypeError) as error:
+            raise JsonRpcInvalidParams(str(error)) from None
+        return {"applied": title is not None, "title": title}
+
+    @server.command("codecrdt.fixWithEvaluator")
+    def fix_with_evaluator(ls: CodeCrdtServer, args: Any) -> dict[str, Any]:
+        _arguments(args)
+        reason = (
+            "Fix with Evaluator needs a model provider, and none is configured "
+            "(agents and providers are not part of this version yet)."
+        )
+        ls.window_show_message(
+            types.ShowMessageParams(type=types.MessageType.Info, message=f"CodeCRDT: {reason}")
+        )
+        return {"applied": False, "reason": reason}
 
     @server.command("codecrdt.documentState")
     def document_state(ls: CodeCrdtServer, args: Any) -> dict[str, Any]:

@@ -1,0 +1,154 @@
+"""Deterministic repairs of findings: merge duplicate imports, drop identical duplicates.
+
+A fix is computed on the current tree (the document may have moved on since the
+diagnostic was published): the finding is looked up again by code and name, nearest to
+where it was. Fixes are byte-range replacements, applied to the shared document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import tree_sitter
+
+from codecrdt.analysis.detect import Finding
+
+__all__ = ["Fix", "find_again", "fix_for"]
+
+
+@dataclass(frozen=True)
+class Fix:
+    title: str
+    #: Replacements (start_byte, end_byte, text) on the current source, non-overlapping.
+    edits: tuple[tuple[int, int, str], ...]
+
+
+def find_again(findings: list[Finding], code: str, name: str | None, near: int) -> Finding | None:
+    candidates = [f for f in findings if f.code == code and f.name == name]
+    return min(candidates, key=lambda f: abs(f.start_byte - near), default=None)
+
+
+def fix_for(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> Fix | None:
+    """The deterministic fix of a finding, or None when only a model could fix it."""
+    if finding.code == "duplicate-import":
+        return _merge_import(finding, tree, source)
+    if finding.code in ("duplicate-declaration", "duplicate-member") and finding.data.get(
+        "identical"
+    ):
+        start, end = finding.data["second"]
+        node = _statement(tree, start, end)
+        start, end = _whole_lines(source, node.start_byte, node.end_byte)
+        return Fix(f"Remove the identical duplicate of '{finding.name}'", ((start, end, ""),))
+    return None
+
+
+def _merge_import(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> Fix | None:
+    first = _node(tree, *finding.data["first"])
+    second = _node(tree, *finding.data["second"])
+    if first is None or second is None:
+        return None
+    name = finding.name or ""
+    first_names, first_module = _import_parts(first)
+    second_names, second_module = _import_parts(second)
+    if first.id == second.id:  # the same statement binds it twice: drop the repeat
+        return _drop_specifier(finding, second, second_names, name, source)
+    if first_module is not None and first_module == second_module and first_names and second_names:
+        # Same module, two statements: one statement with the union of the names.
+        merged = list(dict.fromkeys(_text(n) for n in first_names + second_names))
+        inner = ", ".join(merged)
+        list_start, list_end = first_names[0].start_byte, first_names[-1].end_byte
+        start, end = _whole_lines(source, second.start_byte, second.end_byte)
+        return Fix(
+            f"Merge the duplicate imports of '{name}' into one statement",
+            ((list_start, list_end, inner), (start, end, "")),
+        )
+    return _drop_specifier(finding, second, second_names, name, source)
+
+
+def _drop_specifier(
+    finding: Finding,
+    statement: tree_sitter.Node,
+    names: list[tree_sitter.Node],
+    name: str,
+    source: bytes,
+) -> Fix:
+    binding = [n for n in names if _local_name(n) == name]
+    if len(names) <= 1 or not binding:
+        start, end = _whole_lines(source, statement.start_byte, statement.end_byte)
+        return Fix(f"Remove the duplicate import of '{name}'", ((start, end, ""),))
+    target = binding[-1] if statement.start_byte == finding.data["first"][0] else binding[0]
+    index = names.index(target)
+    if index + 1 < len(names):
+        start, end = target.start_byte, names[index + 1].start_byte
+    else:
+        start, end = names[index - 1].end_byte, target.end_byte
+    return Fix(f"Remove the duplicate import of '{name}'", ((start, end, ""),))
+
+
+def _import_parts(statement: tree_sitter.Node) -> tuple[list[tree_sitter.Node], str | None]:
+    """The specifiers of an import statement that carry names, and its module."""
+    if statement.type == "import_from_statement":  # Python
+        module = statement.child_by_field_name("module_name")
+        names = statement.children_by_field_name("name")
+        return list(names), _text(module) if module is not None else None
+    source_node = statement.child_by_field_name("source")
+    module = _text(source_node) if source_node is not None else None
+    named = [n for n in _walk(statement) if n.type == "named_imports"]
+    if named:
+        return [c for c in named[0].named_children if c.type == "import_specifier"], module
+    if statement.type == "import_statement" and statement.children_by_field_name("name"):
+        return list(statement.children_by_field_name("name")), None  # Python `import a, b`
+    return [], module
+
+
+def _local_name(specifier: tree_sitter.Node) -> str:
+    alias = specifier.child_by_field_name("alias")
+    if alias is not None:
+        return _text(alias)
+    name = specifier.child_by_field_name("name") or specifier
+    if name.type == "dotted_name":
+        return _text(name.named_children[0])
+    return _text(name)
+
+
+def _statement(tree: tree_sitter.Tree, start: int, end: int) -> tree_sitter.Node:
+    node = _node(tree, start, end) or tree.root_node.descendant_for_byte_range(start, end)
+    while node.parent is not None and node.parent.type in (
+        "decorated_definition",
+        "export_statement",
+        "lexical_declaration",
+    ):
+        if node.parent.type == "lexical_declaration" and node.parent.named_child_count > 1:
+            break  # `const a = 1, b = 2`: keep the other declarators
+        node = node.parent
+    return node
+
+
+def _node(tree: tree_sitter.Tree, start: int, end: int) -> tree_sitter.Node | None:
+    node = tree.root_node.descendant_for_byte_range(start, end)
+    while node is not None and (node.start_byte, node.end_byte) != (start, end):
+        node = node.parent
+    return node
+
+
+def _whole_lines(source: bytes, start: int, end: int) -> tuple[int, int]:
+    """Widen to whole lines when nothing else shares them, with the line break."""
+    line_start = source.rfind(b"\n", 0, start) + 1
+    line_end = source.find(b"\n", end)
+    line_end = len(source) if line_end < 0 else line_end + 1
+    if source[line_start:start].strip() or source[end:line_end].strip():
+        return start, end
+    return line_start, line_end
+
+
+def _walk(node: tree_sitter.Node) -> list[tree_sitter.Node]:
+    out, stack = [], [node]
+    while stack:
+        current = stack.pop()
+        out.append(current)
+        stack.extend(reversed(current.children))
+    return out
+
+
+def _text(node: tree_sitter.Node) -> str:
+    return (node.text or b"").decode("utf-8", errors="replace")
