@@ -36,11 +36,32 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-file", type=Path, help="write the server log to this file")
     serve.add_argument("--log-level", default="WARNING", help="DEBUG, INFO, WARNING (default)")
 
-    check = commands.add_parser(
+    selfcheck = commands.add_parser(
         "selfcheck", help="check that an editor buffer converges with a concurrent writer"
     )
-    check.add_argument("file", type=Path)
-    check.add_argument("--seed", type=int, default=0)
+    selfcheck.add_argument("file", type=Path)
+    selfcheck.add_argument("--seed", type=int, default=0)
+
+    check = commands.add_parser(
+        "check",
+        help="report semantic conflicts (duplicate imports and declarations, leftover TODOs)",
+        description="Report semantic conflicts in files and folders (folders are walked, "
+        "respecting .gitignore). Exit status: 0 no finding, 1 findings, 2 usage or I/O error.",
+    )
+    check.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files and folders")
+    check.add_argument(
+        "--format",
+        choices=("text", "json", "sarif"),
+        default="text",
+        help="text (default): path:line:col: code message; json: an array of findings; "
+        "sarif: SARIF 2.1.0 for code scanning",
+    )
+    check.add_argument(
+        "--config",
+        type=Path,
+        metavar="PATH",
+        help="read [tool.codecrdt] from this TOML file instead of the nearest pyproject.toml",
+    )
 
     bench = commands.add_parser("bench", help="benchmarks")
     bench_kinds = bench.add_subparsers(dest="bench", required=True)
@@ -69,6 +90,10 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(args)
     if args.command == "selfcheck":
         return _selfcheck(args)
+    if args.command == "check":
+        from codecrdt.check import run as run_check
+
+        return run_check(args)
     if args.command == "bench":
         from codecrdt.bench.replay import main as replay_main
 

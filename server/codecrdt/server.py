@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
+from pygls import uris
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
@@ -24,6 +26,7 @@ from codecrdt.analysis.fixes import find_again, fix_for
 from codecrdt.analysis.languages import LanguageSpec, language_for_path, language_named
 from codecrdt.analysis.tree import DocumentAnalysis, analyze_text
 from codecrdt.bridge import BridgeError, EditorBridge, OutgoingEdit
+from codecrdt.config import CheckConfig, ConfigError, load_config
 from codecrdt.diagnostics import AdaptiveDebounce, to_diagnostic
 from codecrdt.document import Origin, SharedDocument
 from codecrdt.link import EditorLink
@@ -43,6 +46,7 @@ class OpenDocument:
     link: EditorLink
     analysis: DocumentAnalysis | None = None
     debounce: AdaptiveDebounce | None = None
+    codes: tuple[str, ...] | None = None  # enabled codes ([tool.codecrdt] select)
 
     def findings(self) -> tuple[list[Finding], TextLines]:
         """Findings on the text the editor holds, and that text's lines.
@@ -53,11 +57,12 @@ class OpenDocument:
         assert self.analysis is not None
         done = _done_todos(self.document)
         if self.bridge.in_sync:
-            return self.analysis.findings(done_todos=done), self.document.lines
+            findings = self.analysis.findings(done_todos=done, codes=self.codes)
+            return findings, self.document.lines
         text = self.bridge.editor_text
         findings = [
             f
-            for f in analyze_text(text, self.analysis.spec)
+            for f in analyze_text(text, self.analysis.spec, codes=self.codes)
             if f.code != "leftover-todo" or f.name in done
         ]
         return findings, TextLines(text)
@@ -171,7 +176,9 @@ class CodeCrdtServer(LanguageServer):
         link = EditorLink(bridge, self._apply_edit, batch_delay=self.options.batch_delay_ms / 1000)
         opened = OpenDocument(document, bridge, link)
         spec = language_of(uri, language_id)
-        if spec is not None:
+        config = self.config_for(uri)
+        if spec is not None and not (config.path and config.is_excluded(_fs_path(uri) or "")):
+            opened.codes = config.select
             debounce = AdaptiveDebounce(lambda: self.publish(uri))
             opened.analysis = DocumentAnalysis(document, spec)
             opened.debounce = debounce
@@ -179,6 +186,17 @@ class CodeCrdtServer(LanguageServer):
             debounce.changed()
         self.documents[uri] = opened
         return opened
+
+    def config_for(self, uri: str) -> CheckConfig:
+        """``[tool.codecrdt]`` from the nearest pyproject.toml above the file; defaults."""
+        path = _fs_path(uri)
+        if path is None:
+            return CheckConfig()
+        try:
+            return load_config(path.parent)
+        except ConfigError as error:
+            self.warn(f"CodeCRDT: {error}; using the default configuration")
+            return CheckConfig()
 
     @property
     def pulls_diagnostics(self) -> bool:
@@ -259,6 +277,11 @@ class CodeCrdtServer(LanguageServer):
         if not result.applied and result.failure_reason:
             logger.info("%s: edit not applied: %s", edit.uri, result.failure_reason)
         return bool(result.applied)
+
+
+def _fs_path(uri: str) -> Path | None:
+    path = uris.to_fs_path(uri) if uri.startswith("file:") else None
+    return Path(path) if path else None
 
 
 def language_of(uri: str, language_id: str | None) -> LanguageSpec | None:
@@ -379,7 +402,9 @@ def create_server() -> CodeCrdtServer:
                         kind=types.CodeActionKind.QuickFix,
                         diagnostics=[diagnostic],
                         is_preferred=True,
-                        command=types.Command(fix.title, "codecrdt.applyFix", [arguments]),
+                        command=types.Command(
+                            title=fix.title, command="codecrdt.applyFix", arguments=[arguments]
+                        ),
                     )
                 )
             actions.append(
@@ -388,7 +413,9 @@ def create_server() -> CodeCrdtServer:
                     kind=types.CodeActionKind.QuickFix,
                     diagnostics=[diagnostic],
                     command=types.Command(
-                        "Fix with Evaluator", "codecrdt.fixWithEvaluator", [arguments]
+                        title="Fix with Evaluator",
+                        command="codecrdt.fixWithEvaluator",
+                        arguments=[arguments],
                     ),
                 )
             )
