@@ -15,6 +15,10 @@ if ! command -v nvim >/dev/null 2>&1; then
     fi
 fi
 
+# The TypeScript compiler, for the agreement test of the analysis (cached outside the repo).
+bash scripts/install-tsc.sh >/dev/null \
+    || echo "note: tsc could not be installed; tests/test_tsc_agreement.py will retry or skip" >&2
+
 ruff check server tests
 ruff format --check server tests
 

@@ -15,7 +15,9 @@ Never reported: a property with its setter/deleter and other definitions decorat
 their own name, ``typing.overload`` and TypeScript overload signatures, merging that the
 language allows (interfaces, enums, namespaces are not captured at all), declarations in
 different ``if``/``else`` or ``try``/``except`` arms (or in an arm and outside it, e.g.
-``if TYPE_CHECKING``), ``var`` in JavaScript, the name ``_``.
+``if TYPE_CHECKING``), ``var`` in JavaScript, the name ``_``; in Python, a name rebound
+after it was used (as pyflakes' "redefinition of unused name"; ``self.name`` counts as a use
+of a member); declarations inside an ERROR node (their scope is a guess).
 """
 
 from __future__ import annotations
@@ -125,7 +127,7 @@ def _duplicates(
     groups: dict[tuple[Any, ...], list[_Binding]] = defaultdict(list)
     for binding in _bindings(root, spec, queries):
         name = _text(binding.name)
-        if name == "_" or _exempt(binding, name):
+        if name == "_" or _exempt(binding, name) or _in_error(binding.node):
             continue
         scope, context = _scope_and_context(binding.node, scopes, spec)
         groups[(scope, context, _category(binding, scope), name)].append(binding)
@@ -135,7 +137,47 @@ def _duplicates(
         for later in bindings[1:]:
             if category == "import" and (first.dotted or later.dotted):
                 continue
+            if spec.queries in _REBINDABLE and _used_between(root, name, first, later):
+                # Python rebinds on purpose once the first binding was used (as pyflakes'
+                # "redefinition of unused name"): `def gcv(): ...; use(gcv); def gcv(): ...`.
+                first = later
+                continue
             yield _duplicate_finding(category, name, first, later)
+
+
+#: Languages where a name may be rebound after it was used (queries folder names).
+_REBINDABLE = frozenset({"python"})
+
+
+def _used_between(root: tree_sitter.Node, name: str, first: _Binding, later: _Binding) -> bool:
+    """Whether ``name`` is referenced after ``first`` and before (or, for a variable, in the
+    value of) ``later``."""
+    start = first.node.end_byte
+    end = later.node.end_byte if later.kind == "variable" else later.name.start_byte
+    wanted = name.encode("utf-8")
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.end_byte <= start or node.start_byte >= end:
+            continue
+        if node.type in ("import_statement", "import_from_statement"):
+            continue  # module names and imported names are not uses
+        if node.type == "identifier" and node.text == wanted and _is_reference(node, later):
+            return True
+        stack.extend(node.children)
+    return False
+
+
+def _is_reference(node: tree_sitter.Node, later: _Binding) -> bool:
+    """An identifier that reads the name: not ``x.name``, ``f(name=…)`` or ``later``'s own."""
+    parent = node.parent
+    if node.id == later.name.id or parent is None:
+        return False
+    if parent.type == "attribute" and parent.child_by_field_name("attribute") == node:
+        # `self.name` / `cls.name` read a class member; other attributes are other names.
+        target = parent.child_by_field_name("object")
+        return target is not None and target.text in (b"self", b"cls")
+    return not (parent.type == "keyword_argument" and parent.child_by_field_name("name") == node)
 
 
 def _bindings(
@@ -184,6 +226,16 @@ def _exempt(binding: _Binding, name: str) -> bool:
         target = expression.split("(", 1)[0]
         if target.split(".")[-1] == "overload" or target.split(".")[0] == name:
             return True
+    return False
+
+
+def _in_error(node: tree_sitter.Node) -> bool:
+    """Inside a broken region the scopes are guesses: ``syntax-error`` reports it instead."""
+    parent = node.parent
+    while parent is not None:
+        if parent.is_error:
+            return True
+        parent = parent.parent
     return False
 
 
