@@ -161,3 +161,10 @@ def test_codes_filter() -> None:
     spec = spec_for("python")
     assert [f.code for f in analyze_text(text, spec)] == ["leftover-todo", "duplicate-import"]
     assert [f.code for f in analyze_text(text, spec, codes=["leftover-todo"])] == ["leftover-todo"]
+
+
+def test_messages_count_lines_as_editors_do() -> None:
+    """A lone "\\r" ends a line for editors (and the LSP), though not a tree-sitter row."""
+    (finding,) = analyze_text("x = 1\rimport os\nimport os\n", language_named("python"))
+    assert finding.code == "duplicate-import"
+    assert finding.message == "'os' is imported again (first on line 2)"

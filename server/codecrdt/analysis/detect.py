@@ -45,6 +45,7 @@ CODES: dict[str, str] = {
 }
 
 TODO_MARKER = re.compile(r"TODO\(codecrdt:([^)\s]+)\)")
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 _IGNORE = re.compile(r"codecrdt:\s*ignore(?:\[([\w\s,-]*)\])?")
 
 
@@ -96,7 +97,7 @@ def analyze(
     root = tree.root_node
     comments = _captured(queries.get("comments"), root, "comment")
     findings = [
-        *_duplicates(root, spec, queries),
+        *_duplicates(root, source, spec, queries),
         *_syntax_errors(root),
         *_leftover_todos(comments, None if done_todos is None else set(done_todos)),
     ]
@@ -121,7 +122,10 @@ def todo_markers(comments: Iterable[tree_sitter.Node]) -> Iterator[tuple[str, tr
 
 
 def _duplicates(
-    root: tree_sitter.Node, spec: LanguageSpec, queries: dict[str, tree_sitter.Query]
+    root: tree_sitter.Node,
+    source: bytes,
+    spec: LanguageSpec,
+    queries: dict[str, tree_sitter.Query],
 ) -> Iterator[Finding]:
     scopes = {n.id for n in _captured(queries.get("scopes"), root, "scope")}
     groups: dict[tuple[Any, ...], list[_Binding]] = defaultdict(list)
@@ -142,7 +146,7 @@ def _duplicates(
                 # "redefinition of unused name"): `def gcv(): ...; use(gcv); def gcv(): ...`.
                 first = later
                 continue
-            yield _duplicate_finding(category, name, first, later)
+            yield _duplicate_finding(category, name, first, later, source)
 
 
 #: Languages where a name may be rebound after it was used (queries folder names).
@@ -283,8 +287,11 @@ def _member_key(node: tree_sitter.Node) -> str:
     return "-".join(words) or "plain"
 
 
-def _duplicate_finding(category: str, name: str, first: _Binding, later: _Binding) -> Finding:
-    line = first.name.start_point[0] + 1
+def _duplicate_finding(
+    category: str, name: str, first: _Binding, later: _Binding, source: bytes
+) -> Finding:
+    # Lines as editors count them (a lone "\r" ends a line; tree-sitter rows do not).
+    line = len(_LINE_BREAK.findall(source, 0, first.name.start_byte)) + 1
     related = ((first.name.start_byte, first.name.end_byte, _point(first.name.start_point)),)
     data: dict[str, Any] = {
         "name": name,
