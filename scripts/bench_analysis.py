@@ -44,42 +44,11 @@ SERVER_EDITS = 100
 SERVER_GAP = 0.2  # seconds between server edits: over the debounce's quiet period (0.15 s)
 SERVER_TIMEOUT = 10.0
 
-WORDS = [
-    "user",
-    "account",
-    "order",
-    "item",
-    "price",
-    "total",
-    "cache",
-    "index",
-    "token",
-    "session",
-    "query",
-    "record",
-    "batch",
-    "event",
-    "stream",
-    "buffer",
-    "config",
-    "parser",
-    "result",
-    "value",
-    "request",
-    "response",
-    "handler",
-    "client",
-    "server",
-    "payload",
-    "message",
-    "status",
-    "worker",
-    "queue",
-    "limit",
-    "offset",
-    "page",
-    "filter",
-]
+WORDS = (  # noqa: SIM905
+    "user account order item price total cache index token session query record batch "
+    "event stream buffer config parser result value request response handler client server "
+    "payload message status worker queue limit offset page filter"
+).split()
 NON_ASCII = ("café", "naïve", "grüß", "日本語", "😀", "Ωmega", "señor")
 
 

@@ -701,6 +701,7 @@ def _tsls_command() -> list[str] | None:
 async def run(args: argparse.Namespace) -> list[dict[str, Any]]:
     total = args.edits + args.warmup
     rows = []
+    ours_command = _codecrdt_command(args.codecrdt)
     with tempfile.TemporaryDirectory(prefix="codecrdt-bench-") as tmp:
         root = Path(tmp)
         (root / "tsconfig.json").write_text(
@@ -727,8 +728,7 @@ async def run(args: argparse.Namespace) -> list[dict[str, Any]]:
             edits = make_edits(py, True, total, args.seed + 1)
             ruff = shutil.which("ruff")
             ours = await measure(
-                "codecrdt serve", _codecrdt_command(args.codecrdt), root, py_path, "python", py, edits,
-                args.warmup,
+                "codecrdt serve", ours_command, root, py_path, "python", py, edits, args.warmup,
             )  # fmt: skip
             if ruff:
                 other = await measure(
@@ -745,8 +745,8 @@ async def run(args: argparse.Namespace) -> list[dict[str, Any]]:
             tsx_path.write_text(tsx)
             edits = make_edits(tsx, False, total, args.seed + 2)
             ours = await measure(
-                "codecrdt serve", _codecrdt_command(args.codecrdt), root, tsx_path, "typescriptreact", tsx,
-                edits, args.warmup,
+                "codecrdt serve", ours_command, root, tsx_path, "typescriptreact", tsx, edits,
+                args.warmup,
             )  # fmt: skip
             command = _tsls_command()
             if command:

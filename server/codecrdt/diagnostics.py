@@ -74,23 +74,30 @@ class AdaptiveDebounce:
         self._last_change = float("-inf")
         self._first_pending: float | None = None
         self._handle: asyncio.Handle | None = None
+        self._immediate = False  # the pending run is the immediate one of an isolated change
 
     def changed(self) -> None:
         now = self._loop.time()
         isolated = now - self._last_change >= self._quiet
         self._last_change = now
+        if self._handle is not None and self._immediate:
+            # Already due at once (one edit often reports twice: the document's change
+            # event and the editor's didChange); the run will see this change too.
+            return
         if self._handle is not None:
             self._handle.cancel()
         if self._first_pending is None:
             self._first_pending = now
         if isolated:
             self._handle = self._loop.call_soon(self._run)
+            self._immediate = True
             return
         due = min(now + self._delay, self._first_pending + self._max_delay)
         self._handle = self._loop.call_at(due, self._run)
 
     def _run(self) -> None:
         self._handle = None
+        self._immediate = False
         self._first_pending = None
         self._action()
 
@@ -98,3 +105,4 @@ class AdaptiveDebounce:
         if self._handle is not None:
             self._handle.cancel()
             self._handle = None
+        self._immediate = False
