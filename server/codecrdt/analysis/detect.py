@@ -93,11 +93,11 @@ def analyze(
     ``codes``: the codes to report (default: all). ``codecrdt: ignore[code]`` comments
     suppress findings that start on their line.
     """
-    queries = queries_for(spec).queries
     root = tree.root_node
-    comments = _captured(queries.get("comments"), root, "comment")
+    captured = _capture(root, spec)
+    comments = captured.comments
     findings = [
-        *_duplicates(root, source, spec, queries),
+        *_duplicates(root, source, spec, captured),
         *_syntax_errors(root),
         *_leftover_todos(comments, None if done_todos is None else set(done_todos)),
     ]
@@ -125,13 +125,14 @@ def _duplicates(
     root: tree_sitter.Node,
     source: bytes,
     spec: LanguageSpec,
-    queries: dict[str, tree_sitter.Query],
+    captured: _Captured,
 ) -> Iterator[Finding]:
-    scopes = {n.id for n in _captured(queries.get("scopes"), root, "scope")}
+    scopes = {n.id for n in captured.scopes}
+    broken = root.has_error
     groups: dict[tuple[Any, ...], list[_Binding]] = defaultdict(list)
-    for binding in _bindings(root, spec, queries):
+    for binding in _bindings(captured, spec):
         name = _text(binding.name)
-        if name == "_" or _exempt(binding, name) or _in_error(binding.node):
+        if name == "_" or _exempt(binding, name) or (broken and _in_error(binding.node)):
             continue
         scope, context = _scope_and_context(binding.node, scopes, spec)
         groups[(scope, context, _category(binding, scope), name)].append(binding)
@@ -184,43 +185,34 @@ def _is_reference(node: tree_sitter.Node, later: _Binding) -> bool:
     return not (parent.type == "keyword_argument" and parent.child_by_field_name("name") == node)
 
 
-def _bindings(
-    root: tree_sitter.Node, spec: LanguageSpec, queries: dict[str, tree_sitter.Query]
-) -> Iterator[_Binding]:
+def _bindings(captured: _Captured, spec: LanguageSpec) -> Iterator[_Binding]:
     by_node: dict[int, _Binding] = {}
-    for purpose in ("declarations", "members"):
-        query = queries.get(purpose)
-        if query is None:
-            continue
-        for _, captures in tree_sitter.QueryCursor(query).matches(root):
-            for capture, nodes in captures.items():
-                if not capture.startswith(("declaration.", "member.")):
-                    continue
-                node = nodes[0]
-                binding = by_node.get(node.id)
-                if binding is None:
-                    kind = capture.split(".", 1)[1]
-                    binding = _Binding(
-                        kind, node, captures["name"][0], (captures.get("parameters") or [None])[0]
-                    )
-                    by_node[node.id] = binding
-                binding.decorators += [
-                    d for d in captures.get("decorator", []) if d not in binding.decorators
-                ]
+    for captures in captured.definitions:
+        for capture, nodes in captures.items():
+            if not capture.startswith(("declaration.", "member.")):
+                continue
+            node = nodes[0]
+            binding = by_node.get(node.id)
+            if binding is None:
+                kind = capture.split(".", 1)[1]
+                parameters = (captures.get("parameters") or [None])[0]
+                binding = _Binding(kind, node, captures["name"][0], parameters)
+                by_node[node.id] = binding
+            binding.decorators += [
+                d for d in captures.get("decorator", []) if d not in binding.decorators
+            ]
     for binding in by_node.values():
         names = spec.variable_names
         if binding.kind == "variable" and names and not names.match(_text(binding.name)):
             continue
         yield binding
-    query = queries.get("imports")
-    if query is not None:
-        for _, captures in tree_sitter.QueryCursor(query).matches(root):
-            statement = captures["import"][0]
-            for name in captures.get("import.name", []):
-                dotted = name.type == "dotted_name" and name.named_child_count > 1
-                if name.type == "dotted_name":
-                    name = name.named_children[0]
-                yield _Binding("import", statement, name, dotted=dotted)
+    for captures in captured.imports:
+        statement = captures["import"][0]
+        for name in captures.get("import.name", []):
+            dotted = name.type == "dotted_name" and name.named_child_count > 1
+            if name.type == "dotted_name":
+                name = name.named_children[0]
+            yield _Binding("import", statement, name, dotted=dotted)
 
 
 def _exempt(binding: _Binding, name: str) -> bool:
@@ -421,13 +413,29 @@ def _suppressed(rule: set[str] | None, code: str) -> bool:
 # -- helpers --------------------------------------------------------------------------
 
 
-def _captured(
-    query: tree_sitter.Query | None, root: tree_sitter.Node, name: str
-) -> list[tree_sitter.Node]:
-    if query is None:
-        return []
-    nodes = tree_sitter.QueryCursor(query).captures(root).get(name, [])
-    return sorted(nodes, key=lambda n: n.start_byte)
+@dataclass
+class _Captured:
+    """What one walk of the combined query found, sorted by purpose."""
+
+    scopes: list[tree_sitter.Node] = field(default_factory=list)
+    comments: list[tree_sitter.Node] = field(default_factory=list)
+    definitions: list[dict[str, list[tree_sitter.Node]]] = field(default_factory=list)
+    imports: list[dict[str, list[tree_sitter.Node]]] = field(default_factory=list)
+
+
+def _capture(root: tree_sitter.Node, spec: LanguageSpec) -> _Captured:
+    captured = _Captured()
+    for _, captures in tree_sitter.QueryCursor(queries_for(spec).combined).matches(root):
+        if "scope" in captures:
+            captured.scopes += captures["scope"]
+        elif "comment" in captures:
+            captured.comments += captures["comment"]
+        elif "import" in captures:
+            captured.imports.append(captures)
+        else:
+            captured.definitions.append(captures)
+    captured.comments.sort(key=lambda n: n.start_byte)
+    return captured
 
 
 def _text(node: tree_sitter.Node) -> str:
