@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import random
 import statistics
@@ -246,6 +247,7 @@ def bench_edits(
     document = SharedDocument(text)
     analysis = DocumentAnalysis(document, spec)
     analysis.findings()
+    gc.freeze()  # as the server does after opening a document
     samples, findings = [], []
     for i in range(edits):
         start, end, new = one_line_edit(document.text, rng, i, comment)
