@@ -53,7 +53,10 @@ def compile_query(spec: LanguageSpec, path: Path) -> tree_sitter.Query:
     try:
         return tree_sitter.Query(spec.tree_sitter, source)
     except tree_sitter.QueryError as error:
-        raise QueryError(f"{path}: {error}") from None
+        # tree-sitter counts rows from 0; editors and compilers count lines from 1.
+        row = re.search(r"row (\d+)", str(error))
+        where = f"{path}:{int(row.group(1)) + 1}" if row else str(path)
+        raise QueryError(f"{where}: {error}") from None
 
 
 @cache
