@@ -59,3 +59,13 @@ def test_query_that_does_not_compile_is_rejected(tmp_path: Path) -> None:
     path.write_text("; a comment\n(no_such_node) @scope\n", encoding="utf-8")
     with pytest.raises(QueryError, match=rf"{path}:2: Invalid node type"):
         compile_query(spec, path)
+
+
+def test_a_query_file_can_inherit_another_languages_file() -> None:
+    from codecrdt.analysis.queries import GRAMMARS
+
+    typescript, javascript = language_named("typescript"), language_named("javascript")
+    inheriting = GRAMMARS / "typescript" / "imports.scm"
+    assert inheriting.read_text(encoding="utf-8").startswith("; inherits: javascript\n")
+    parent = compile_query(javascript, GRAMMARS / "javascript" / "imports.scm")
+    assert compile_query(typescript, inheriting).pattern_count == parent.pattern_count > 0

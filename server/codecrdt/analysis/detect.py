@@ -33,7 +33,7 @@ import tree_sitter
 from codecrdt.analysis.languages import LanguageSpec
 from codecrdt.analysis.queries import queries_for
 
-__all__ = ["CODES", "Finding", "analyze", "todo_markers"]
+__all__ = ["CODES", "Finding", "analyze"]
 
 CODES: dict[str, str] = {
     "duplicate-import": "error",
@@ -110,12 +110,6 @@ def analyze(
     ]
     findings.sort(key=lambda f: (f.start_byte, f.code))
     return findings
-
-
-def todo_markers(comments: Iterable[tree_sitter.Node]) -> Iterator[tuple[str, tree_sitter.Node]]:
-    for comment in comments:
-        for match in TODO_MARKER.finditer(_text(comment)):
-            yield match.group(1), comment
 
 
 # -- duplicates ---------------------------------------------------------------------

@@ -43,19 +43,36 @@ def query_files(spec: LanguageSpec) -> list[Path]:
     return sorted((GRAMMARS / spec.queries).glob("*.scm"))
 
 
-def compile_query(spec: LanguageSpec, path: Path) -> tree_sitter.Query:
+_INHERITS = re.compile(r"\A; inherits: ([\w-]+)[ \t]*\n")
+
+
+def query_source(path: Path) -> str:
+    """A query file's text, with the same-named file of the language it inherits from
+    (a first line ``; inherits: <folder>``, as in nvim-treesitter) put in front."""
     source = path.read_text(encoding="utf-8")
-    code = re.sub(r";[^\n]*", "", source)  # comments may mention captures in prose
+    parent = _INHERITS.match(source)
+    if parent is None:
+        return source
+    return query_source(GRAMMARS / parent.group(1) / path.name) + "\n" + source
+
+
+def compile_query(spec: LanguageSpec, path: Path) -> tree_sitter.Query:
+    own = path.read_text(encoding="utf-8")
+    code = re.sub(r";[^\n]*", "", own)  # comments may mention captures in prose
     for number, line in enumerate(code.splitlines(), 1):
         for capture in _CAPTURE.findall(line):
             if capture not in declared_captures():
                 raise QueryError(f"{path}:{number}: undeclared capture @{capture}")
+    source = query_source(path)
     try:
         return tree_sitter.Query(spec.tree_sitter, source)
     except tree_sitter.QueryError as error:
-        # tree-sitter counts rows from 0; editors and compilers count lines from 1.
+        # tree-sitter counts rows from 0, in the text with any inherited file in front;
+        # editors and compilers count lines from 1.
         row = re.search(r"row (\d+)", str(error))
-        where = f"{path}:{int(row.group(1)) + 1}" if row else str(path)
+        inherited = source.count("\n") - own.count("\n")
+        line = int(row.group(1)) + 1 - inherited if row else 0
+        where = f"{path}:{line}" if line > 0 else str(path)
         raise QueryError(f"{where}: {error}") from None
 
 
@@ -63,5 +80,5 @@ def compile_query(spec: LanguageSpec, path: Path) -> tree_sitter.Query:
 def queries_for(spec: LanguageSpec) -> QuerySet:
     files = query_files(spec)
     queries = {path.stem: compile_query(spec, path) for path in files}
-    source = "\n".join(path.read_text(encoding="utf-8") for path in files)
+    source = "\n".join(query_source(path) for path in files)
     return QuerySet(spec, queries, tree_sitter.Query(spec.tree_sitter, source))
