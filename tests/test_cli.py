@@ -36,6 +36,7 @@ def test_selfcheck_converges_on_the_example() -> None:
         result.stdout
     )
     assert "0 missing, 0 doubled" in result.stdout
+    assert "conflicts:   none reported by the analysis" in result.stdout
 
 
 def test_selfcheck_refuses_files_it_cannot_mirror(tmp_path: Path) -> None:

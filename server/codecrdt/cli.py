@@ -155,6 +155,9 @@ def _selfcheck(args: argparse.Namespace) -> int:
         f"typed words: {len(result.typed_words) - len(result.missing_words)} present, "
         f"{len(result.missing_words)} missing, {len(result.doubled_words)} doubled"
     )
+    print(f"conflicts:   {len(result.conflicts) or 'none'} reported by the analysis")
+    for conflict in result.conflicts:
+        print(f"             line {conflict}")
     verdict = "converged" if result.ok else "DID NOT CONVERGE"
     print(
         f"result:      {verdict}: editor buffer and shared document are "

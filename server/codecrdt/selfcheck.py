@@ -40,7 +40,8 @@ class SelfCheckResult:
     written: int
     edits_received: int
     edits_refused: int
-    details: list[str] = field(default_factory=list)
+    #: The server's last diagnostics for the file (semantic conflicts it found).
+    conflicts: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -94,6 +95,13 @@ async def run_selfcheck(path: Path, *, seed: int = 0, words: int = 40) -> SelfCh
                 )
             )
 
+    diagnostics: list[types.Diagnostic] = []
+
+    @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    def published(params: types.PublishDiagnosticsParams) -> None:
+        if params.uri == uri:
+            diagnostics[:] = params.diagnostics
+
     @client.feature(types.WORKSPACE_APPLY_EDIT)
     def apply_edit(params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
         counts["received"] += 1
@@ -146,7 +154,7 @@ async def run_selfcheck(path: Path, *, seed: int = 0, words: int = 40) -> SelfCh
         )
         typed: list[str] = []
         for n in range(words):
-            word = f"<typed{n}>"
+            word = f"# typed by the user, {n}\n"  # a whole comment line: the code stays valid
             typed.append(word)
             # At a line start, so that no typed word lands inside another one.
             starts = [0] + [i + 1 for i, c in enumerate(buffer.text) if c == "\n"]
@@ -178,6 +186,7 @@ async def run_selfcheck(path: Path, *, seed: int = 0, words: int = 40) -> SelfCh
             written=written,
             edits_received=counts["received"],
             edits_refused=counts["refused"],
+            conflicts=[f"{d.range.start.line + 1}: {d.code} {d.message}" for d in diagnostics],
         )
     finally:
         await client.shutdown_async(None)
