@@ -45,7 +45,6 @@ CODES: dict[str, str] = {
 }
 
 TODO_MARKER = re.compile(r"TODO\(codecrdt:([^)\s]+)\)")
-_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 _IGNORE = re.compile(r"codecrdt:\s*ignore(?:\[([\w\s,-]*)\])?")
 
 
@@ -121,15 +120,22 @@ def _duplicates(
     spec: LanguageSpec,
     captured: _Captured,
 ) -> Iterator[Finding]:
+    by_name: dict[str, list[_Binding]] = defaultdict(list)
+    for binding in _bindings(captured, spec):
+        by_name[_text(binding.name)].append(binding)
+    # Most names are bound once: only names bound twice or more need the (costlier) walk
+    # up the tree to their scope and branch context.
     scopes = {n.id for n in captured.scopes}
     broken = root.has_error
     groups: dict[tuple[Any, ...], list[_Binding]] = defaultdict(list)
-    for binding in _bindings(captured, spec):
-        name = _text(binding.name)
-        if name == "_" or _exempt(binding, name) or (broken and _in_error(binding.node)):
+    for name, named in by_name.items():
+        if len(named) < 2 or name == "_":
             continue
-        scope, context = _scope_and_context(binding.node, scopes, spec)
-        groups[(scope, context, _category(binding, scope), name)].append(binding)
+        for binding in named:
+            if _exempt(binding, name) or (broken and _in_error(binding.node)):
+                continue
+            scope, context = _scope_and_context(binding.node, scopes, spec)
+            groups[(scope, context, _category(binding, scope), name)].append(binding)
     for (_, _, category, name), bindings in groups.items():
         bindings.sort(key=lambda b: b.node.start_byte)
         first = bindings[0]
@@ -277,7 +283,9 @@ def _duplicate_finding(
     category: str, name: str, first: _Binding, later: _Binding, source: bytes
 ) -> Finding:
     # Lines as editors count them (a lone "\r" ends a line; tree-sitter rows do not).
-    line = len(_LINE_BREAK.findall(source, 0, first.name.start_byte)) + 1
+    at = first.name.start_byte
+    line = 1 + source.count(b"\n", 0, at) + source.count(b"\r", 0, at)
+    line -= source.count(b"\r\n", 0, at)
     related = ((first.name.start_byte, first.name.end_byte, _point(first.name.start_point)),)
     data: dict[str, Any] = {
         "name": name,
