@@ -14,9 +14,11 @@ from collections.abc import Callable
 from lsprotocol import types
 
 from codecrdt.analysis.detect import Finding
+from codecrdt.analysis.fixes import find_again, fix_for
+from codecrdt.analysis.tree import DocumentAnalysis
 from codecrdt.positions import Encoding, TextLines
 
-__all__ = ["AdaptiveDebounce", "to_diagnostic"]
+__all__ = ["AdaptiveDebounce", "code_actions_for", "to_diagnostic"]
 
 _SEVERITY = {
     "error": types.DiagnosticSeverity.Error,
@@ -55,6 +57,54 @@ def to_diagnostic(
             **finding.data,
         },
     )
+
+
+def code_actions_for(
+    analysis: DocumentAnalysis, uri: str, diagnostics: list[types.Diagnostic]
+) -> list[types.CodeAction]:
+    """Quick fixes for our diagnostics: the deterministic fix when there is one, and
+    "Fix with Evaluator". Each runs a command, so the fix is made on the shared document
+    (and reaches every editor) rather than by the client on its own buffer."""
+    actions = []
+    findings = analysis.findings()
+    tree, source = analysis.current_tree()
+    for diagnostic in diagnostics:
+        data = diagnostic.data if isinstance(diagnostic.data, dict) else None
+        if diagnostic.source != "codecrdt" or data is None:
+            continue
+        arguments = {
+            "uri": uri,
+            "code": str(data.get("code")),
+            "name": data.get("name"),
+            "byte": int(data.get("byte") or 0),
+        }
+        finding = find_again(findings, arguments["code"], arguments["name"], arguments["byte"])
+        fix = fix_for(finding, tree, source) if finding is not None else None
+        if fix is not None:
+            actions.append(
+                types.CodeAction(
+                    title=fix.title,
+                    kind=types.CodeActionKind.QuickFix,
+                    diagnostics=[diagnostic],
+                    is_preferred=True,
+                    command=types.Command(
+                        title=fix.title, command="codecrdt.applyFix", arguments=[arguments]
+                    ),
+                )
+            )
+        actions.append(
+            types.CodeAction(
+                title="Fix with Evaluator",
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[diagnostic],
+                command=types.Command(
+                    title="Fix with Evaluator",
+                    command="codecrdt.fixWithEvaluator",
+                    arguments=[arguments],
+                ),
+            )
+        )
+    return actions
 
 
 class AdaptiveDebounce:

@@ -3,7 +3,8 @@
 Every open document is mirrored into a :class:`SharedDocument`; the editor's changes
 merge into it through an :class:`EditorBridge`, and whatever others write reaches the
 editor as versioned ``workspace/applyEdit``. pygls' own workspace copy of documents is
-not used: the shared document is the authority.
+not used: the shared document is the authority. Documents of a supported language are
+analysed for semantic conflicts as they change (:mod:`codecrdt.diagnostics`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from codecrdt.analysis.languages import LanguageSpec, language_for_path, languag
 from codecrdt.analysis.tree import DocumentAnalysis, analyze_text
 from codecrdt.bridge import BridgeError, EditorBridge, OutgoingEdit
 from codecrdt.config import CheckConfig, ConfigError, load_config
-from codecrdt.diagnostics import AdaptiveDebounce, to_diagnostic
+from codecrdt.diagnostics import AdaptiveDebounce, code_actions_for, to_diagnostic
 from codecrdt.document import Origin, SharedDocument
 from codecrdt.link import EditorLink
 from codecrdt.options import ServerOptions
@@ -385,46 +386,7 @@ def create_server() -> CodeCrdtServer:
         opened = ls.documents.get(uri)
         if opened is None or opened.analysis is None:
             return []
-        actions = []
-        findings = opened.analysis.findings()
-        tree, source = opened.analysis.current_tree()
-        for diagnostic in params.context.diagnostics:
-            data = diagnostic.data if isinstance(diagnostic.data, dict) else None
-            if diagnostic.source != "codecrdt" or data is None:
-                continue
-            arguments = {
-                "uri": uri,
-                "code": str(data.get("code")),
-                "name": data.get("name"),
-                "byte": int(data.get("byte") or 0),
-            }
-            finding = find_again(findings, arguments["code"], arguments["name"], arguments["byte"])
-            fix = fix_for(finding, tree, source) if finding is not None else None
-            if fix is not None:
-                actions.append(
-                    types.CodeAction(
-                        title=fix.title,
-                        kind=types.CodeActionKind.QuickFix,
-                        diagnostics=[diagnostic],
-                        is_preferred=True,
-                        command=types.Command(
-                            title=fix.title, command="codecrdt.applyFix", arguments=[arguments]
-                        ),
-                    )
-                )
-            actions.append(
-                types.CodeAction(
-                    title="Fix with Evaluator",
-                    kind=types.CodeActionKind.QuickFix,
-                    diagnostics=[diagnostic],
-                    command=types.Command(
-                        title="Fix with Evaluator",
-                        command="codecrdt.fixWithEvaluator",
-                        arguments=[arguments],
-                    ),
-                )
-            )
-        return actions
+        return code_actions_for(opened.analysis, uri, params.context.diagnostics)
 
     @server.command("codecrdt.applyFix")
     def apply_fix(ls: CodeCrdtServer, args: Any) -> dict[str, Any]:
