@@ -45,7 +45,7 @@ def test_selfcheck_refuses_files_it_cannot_mirror(tmp_path: Path) -> None:
     latin1 = tmp_path / "latin1.txt"
     latin1.write_bytes("café".encode("latin-1"))
     for path, message in [
-        (binary, "looks binary"),
+        (binary, "not text (it contains NUL bytes)"),
         (latin1, "not UTF-8 text"),
         (tmp_path / "missing.py", "no such file"),
     ]:

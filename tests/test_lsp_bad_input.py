@@ -219,7 +219,7 @@ async def test_out_of_range_positions_are_clamped(client: EditorClient):
 async def test_binary_document_is_not_mirrored(client: EditorClient):
     client.open(OTHER, "fine\n")
     client.open(URI, "abc\x00def")
-    warning = await client.warning("binary")
+    warning = await client.warning("NUL bytes")
     assert URI in warning.message
     with pytest.raises(JsonRpcInvalidParams):
         await client.state(URI)

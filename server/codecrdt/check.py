@@ -25,8 +25,8 @@ from codecrdt.analysis.detect import CODES, Finding
 from codecrdt.analysis.languages import LANGUAGES, language_for_path
 from codecrdt.analysis.tree import analyze_text
 from codecrdt.config import CheckConfig, ConfigError, load_config, read_config
-from codecrdt.options import MAX_FILE_BYTES
 from codecrdt.positions import Encoding, TextLines
+from codecrdt.sourcefile import NotSource, read_source
 
 __all__ = ["ALWAYS_SKIPPED", "RULE_DESCRIPTIONS", "run"]
 
@@ -152,24 +152,12 @@ def _check_file(path: Path, config: CheckConfig, report: _Report) -> None:
         _skip(report, shown, f"not a supported language (supported suffixes: {_SUFFIXES})")
         return
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            _skip(report, shown, f"it is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}")
-            return
-        data = path.read_bytes()
-    except OSError as error:
-        _error(report, shown, f"cannot read: {error.strerror or error}")
-        return
-    if len(data) > MAX_FILE_BYTES:
-        _skip(report, shown, f"it is {len(data):,} bytes, over the limit of {MAX_FILE_BYTES:,}")
-        return
-    if b"\x00" in data:
-        _skip(report, shown, "not text (it contains NUL bytes)")
-        return
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        _skip(report, shown, f"not UTF-8 text ({error.reason} at byte {error.start})")
+        text = read_source(path)
+    except NotSource as problem:
+        if problem.unreadable:
+            _error(report, shown, problem.reason)
+        else:
+            _skip(report, shown, problem.reason)
         return
     try:
         findings = analyze_text(text, spec, codes=config.select)

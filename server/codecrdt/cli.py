@@ -120,28 +120,14 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _selfcheck(args: argparse.Namespace) -> int:
-    from codecrdt.options import MAX_FILE_BYTES
     from codecrdt.selfcheck import run_selfcheck
-    from codecrdt.server import text_problem
+    from codecrdt.sourcefile import NotSource, read_source
 
     path: Path = args.file
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        print(f"codecrdt selfcheck: {path}: no such file", file=sys.stderr)
-        return 2
-    except UnicodeDecodeError as error:
-        print(
-            f"codecrdt selfcheck: {path}: not UTF-8 text ({error.reason} at byte {error.start})",
-            file=sys.stderr,
-        )
-        return 2
-    except OSError as error:
-        print(f"codecrdt selfcheck: {path}: {error.strerror}", file=sys.stderr)
-        return 2
-    problem = text_problem(text, MAX_FILE_BYTES)
-    if problem:
-        print(f"codecrdt selfcheck: {path}: {problem}", file=sys.stderr)
+        text = read_source(path)
+    except NotSource as problem:
+        print(f"codecrdt selfcheck: {path}: {problem.reason}", file=sys.stderr)
         return 2
     result = asyncio.run(run_selfcheck(path, seed=args.seed))
     print(f"file:        {path} ({len(text)} characters)")

@@ -19,6 +19,7 @@ from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 
 from codecrdt.positions import Encoding, TextLines
+from codecrdt.sourcefile import read_source
 from codecrdt.textedit import text_edit_spans
 
 __all__ = ["SelfCheckResult", "run_selfcheck"]
@@ -76,7 +77,7 @@ class EditorBuffer:
 
 
 async def run_selfcheck(path: Path, *, seed: int = 0, words: int = 40) -> SelfCheckResult:
-    text = path.read_text(encoding="utf-8")
+    text = read_source(path)
     uri = path.resolve().as_uri()
     rng = random.Random(seed)
     buffer = EditorBuffer(text)

@@ -34,6 +34,7 @@ from codecrdt.document import Origin, SharedDocument
 from codecrdt.link import EditorLink
 from codecrdt.options import ServerOptions
 from codecrdt.positions import Encoding, TextLines
+from codecrdt.sourcefile import text_problem
 from codecrdt.writer import stream_text
 
 __all__ = ["CodeCrdtServer", "create_server"]
@@ -294,19 +295,6 @@ def language_of(uri: str, language_id: str | None) -> LanguageSpec | None:
     """The analysed language of a document: by ``languageId``, else by file suffix."""
     spec = language_named(language_id) if language_id else None
     return spec or language_for_path(uri.split("?", 1)[0])
-
-
-def text_problem(text: str, max_bytes: int) -> str | None:
-    """Why a document cannot be mirrored, or None when it can."""
-    if "\x00" in text:
-        return "it looks binary (it contains NUL characters)"
-    try:
-        size = len(text.encode("utf-8"))
-    except UnicodeEncodeError:
-        return "it is not valid Unicode (it contains a lone surrogate)"
-    if size > max_bytes:
-        return f"it is {size:,} bytes, over the limit of {max_bytes:,} bytes"
-    return None
 
 
 def _first_line(error: BaseException) -> str:
