@@ -12,7 +12,8 @@ from __future__ import annotations
 import gc
 import json
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,7 @@ class OpenDocument:
     analysis: DocumentAnalysis | None = None
     debounce: AdaptiveDebounce | None = None
     codes: tuple[str, ...] | None = None  # enabled codes ([tool.codecrdt] select)
+    subscriptions: list[Callable[[], None]] = field(default_factory=list)
 
     def findings(self) -> tuple[list[Finding], TextLines]:
         """Findings on the text the editor holds, and that text's lines.
@@ -185,12 +187,16 @@ class CodeCrdtServer(LanguageServer):
             debounce = AdaptiveDebounce(lambda: self.publish(uri))
             opened.analysis = DocumentAnalysis(document, spec)
             opened.debounce = debounce
-            document.observe(lambda _event: debounce.changed())
+            opened.subscriptions.append(document.observe(lambda _event: debounce.changed()))
+            # A TODO marked done makes its marker a leftover: analyse again.
+            todos = document.todos.observe(lambda _event: debounce.changed())
+            opened.subscriptions.append(lambda: document.todos.unobserve(todos))
             debounce.changed()
         self.documents[uri] = opened
         # A document's state is long-lived: keep the cyclic collector from rescanning it
         # on every full collection, which otherwise shows up as 20–40 ms pauses in the
         # analysis of a large file (measured: p95 37 ms → 13 ms on 100 KB of TSX).
+        # ``close`` thaws everything again, so that a closed document can be collected.
         gc.freeze()
         return opened
 
@@ -253,12 +259,18 @@ class CodeCrdtServer(LanguageServer):
             opened.bridge.close()
             if opened.debounce is not None:
                 opened.debounce.cancel()
+            for unsubscribe in opened.subscriptions:
+                unsubscribe()
             if opened.analysis is not None:
                 opened.analysis.close()
                 if not self.pulls_diagnostics:
                     self.text_document_publish_diagnostics(
                         types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
                     )
+            del opened
+            gc.unfreeze()  # the closed document's cycles become collectable again
+            gc.collect()
+            gc.freeze()
 
     def get(self, uri: str) -> OpenDocument:
         opened = self.documents.get(uri)

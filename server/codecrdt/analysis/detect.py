@@ -400,9 +400,12 @@ def _ignored_lines(comments: list[tree_sitter.Node]) -> dict[int, set[str]]:
     """Row → suppressed codes ("*": all) from ``codecrdt: ignore[...]`` comments."""
     ignored: dict[int, set[str]] = defaultdict(set)
     for comment in comments:
-        for match in _IGNORE.finditer(_text(comment)):
+        text = _text(comment)
+        for match in _IGNORE.finditer(text):
             codes = match.group(1)
-            ignored[comment.start_point[0]] |= (
+            # In a block comment over several lines, the line the words are on.
+            row = comment.start_point[0] + text.count("\n", 0, match.start())
+            ignored[row] |= (
                 {"*"} if codes is None else {c.strip() for c in codes.split(",") if c.strip()}
             )
     return ignored

@@ -35,9 +35,11 @@ def fix_for(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> Fix | No
     if finding.code in ("duplicate-declaration", "duplicate-member") and finding.data.get(
         "identical"
     ):
-        start, end = finding.data["second"]
-        node = _statement(tree, start, end)
-        start, end = _whole_lines(source, node.start_byte, node.end_byte)
+        first = _statement(tree, *finding.data["first"])
+        second = _statement(tree, *finding.data["second"])
+        if first.text != second.text:
+            return None  # e.g. one of them is exported: which to keep is a judgement
+        start, end = _whole_lines(source, second.start_byte, second.end_byte)
         return Fix(f"Remove the identical duplicate of '{finding.name}'", ((start, end, ""),))
     return None
 
@@ -52,7 +54,14 @@ def _merge_import(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> Fi
     second_names, second_module = _import_parts(second)
     if first.id == second.id:  # the same statement binds it twice: drop the repeat
         return _drop_specifier(finding, second, second_names, name, source)
-    if first_module is not None and first_module == second_module and first_names and second_names:
+    if (
+        first_module is not None
+        and first_module == second_module
+        and first_names
+        and second_names
+        and _only_named(first)
+        and _only_named(second)
+    ):
         # Same module, two statements: one statement with the union of the names.
         merged = list(dict.fromkeys(_text(n) for n in first_names + second_names))
         inner = ", ".join(merged)
@@ -65,6 +74,17 @@ def _merge_import(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> Fi
     return _drop_specifier(finding, second, second_names, name, source)
 
 
+def _only_named(statement: tree_sitter.Node) -> bool:
+    """An import of named specifiers only: no default or namespace binding, not ``import
+    type`` (merging those would drop a binding or change what kind of import it is)."""
+    if statement.type == "import_from_statement":  # Python: `from m import a, b`
+        return True
+    if any(child.type == "type" for child in statement.children):
+        return False
+    clauses = [c for c in statement.named_children if c.type == "import_clause"]
+    return len(clauses) == 1 and [c.type for c in clauses[0].named_children] == ["named_imports"]
+
+
 def _drop_specifier(
     finding: Finding,
     statement: tree_sitter.Node,
@@ -73,6 +93,12 @@ def _drop_specifier(
     source: bytes,
 ) -> Fix:
     binding = [n for n in names if _local_name(n) == name]
+    named = names[0].parent if len(names) == 1 and binding else None
+    if named is not None and named.type == "named_imports" and not _only_named(statement):
+        # `import b, { a } from "m"`: drop `, { a }` and keep the default import.
+        comma = named.prev_sibling
+        start = comma.start_byte if comma is not None and comma.type == "," else named.start_byte
+        return Fix(f"Remove the duplicate import of '{name}'", ((start, named.end_byte, ""),))
     if len(names) <= 1 or not binding:
         start, end = _whole_lines(source, statement.start_byte, statement.end_byte)
         return Fix(f"Remove the duplicate import of '{name}'", ((start, end, ""),))
