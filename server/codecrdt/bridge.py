@@ -225,10 +225,12 @@ class EditorBridge:
         self, pending: _Pending, changes: Sequence[ContentChange], texts: list[str]
     ) -> tuple[int, int] | None:
         """(first, end) indices of the changes that are the editor applying ``pending``."""
+        # A whole text (a resync) is compared as it is, whatever its version.
+        whole = bool(changes) and isinstance(
+            changes[0], types.TextDocumentContentChangeWholeDocument
+        )
         for start in range(len(changes)):
-            whole = isinstance(changes[0], types.TextDocumentContentChangeWholeDocument)
             if start == 0 and (pending.version == self.version or whole):
-                # A whole text (a resync) is compared as it is, whatever its version.
                 expected = pending.expected
             elif pending.version == 0:
                 # Neovim applies edits for version 0 without checking the version, at
@@ -250,15 +252,11 @@ class EditorBridge:
             return None
 
     def _apply_user_change(self, change: ContentChange) -> None:
-        # The hot path of typing: kept to a few attribute lookups besides the edit itself.
         if isinstance(change, types.TextDocumentContentChangeWholeDocument):
             self._commit_user(lambda r: r.set_text(change.text, self.origin))
             return
-        replica = self._replica
-        start, end = self._resolve_range(
-            (self.document if replica is None else replica).lines, change.range
-        )
-        if replica is None:
+        start, end = self._resolve_range(self._editor_copy.lines, change.range)
+        if self._replica is None:
             self.document.replace_at(start, end, change.text, self.origin)
         else:
             self._commit_user(lambda r: r.replace_at(start, end, change.text, self.origin))

@@ -101,19 +101,16 @@ def units_to_column(content: str, units: int, encoding: Encoding) -> int:
     """
     if units < 0:
         raise PositionError(f"negative character offset {units}")
-    if encoding is Encoding.UTF32 or content.isascii():
+    if encoding is Encoding.UTF32 or content[:units].isascii():
+        # No wide character before it: the units up to it are code points.
         return min(units, len(content))
     if encoding is Encoding.UTF8:
-        if content[:units].isascii():
-            return min(units, len(content))
         data = content.encode("utf-8")
         if units >= len(data):
             return len(content)
         if 0x80 <= data[units] < 0xC0:
             raise PositionError(f"byte offset {units} falls inside a UTF-8 sequence")
         return len(data[:units].decode("utf-8"))
-    if content[:units].isascii():  # no wide character before it: units are code points
-        return min(units, len(content))
     data = content.encode("utf-16-le")
     if 2 * units >= len(data):
         return len(content)

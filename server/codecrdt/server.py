@@ -65,11 +65,7 @@ class OpenDocument:
             findings = self.analysis.findings(done_todos=done, codes=self.codes)
             return findings, self.document.lines
         text = self.bridge.editor_text
-        findings = [
-            f
-            for f in analyze_text(text, self.analysis.spec, codes=self.codes)
-            if f.code != "leftover-todo" or f.name in done
-        ]
+        findings = analyze_text(text, self.analysis.spec, done_todos=done, codes=self.codes)
         return findings, TextLines(text)
 
 

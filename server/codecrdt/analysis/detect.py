@@ -33,7 +33,7 @@ import tree_sitter
 from codecrdt.analysis.languages import LanguageSpec
 from codecrdt.analysis.queries import queries_for
 
-__all__ = ["CODES", "Finding", "analyze"]
+__all__ = ["CODES", "Finding", "analyze", "node_text"]
 
 CODES: dict[str, str] = {
     "duplicate-import": "error",
@@ -122,7 +122,7 @@ def _duplicates(
 ) -> Iterator[Finding]:
     by_name: dict[str, list[_Binding]] = defaultdict(list)
     for binding in _bindings(captured, spec):
-        by_name[_text(binding.name)].append(binding)
+        by_name[node_text(binding.name)].append(binding)
     # Most names are bound once: only names bound twice or more need the (costlier) walk
     # up the tree to their scope and branch context.
     scopes = {n.id for n in captured.scopes}
@@ -203,7 +203,7 @@ def _bindings(captured: _Captured, spec: LanguageSpec) -> Iterator[_Binding]:
             ]
     for binding in by_node.values():
         names = spec.variable_names
-        if binding.kind == "variable" and names and not names.match(_text(binding.name)):
+        if binding.kind == "variable" and names and not names.match(node_text(binding.name)):
             continue
         yield binding
     for captures in captured.imports:
@@ -218,7 +218,7 @@ def _bindings(captured: _Captured, spec: LanguageSpec) -> Iterator[_Binding]:
 def _exempt(binding: _Binding, name: str) -> bool:
     """Definitions that may repeat: overloads and definitions decorated by their own name."""
     for decorator in binding.decorators:
-        expression = _text(decorator).lstrip("@").strip()
+        expression = node_text(decorator).lstrip("@").strip()
         target = expression.split("(", 1)[0]
         if target.split(".")[-1] == "overload" or target.split(".")[0] == name:
             return True
@@ -330,7 +330,7 @@ def _duplicate_finding(
 
 
 def _squash(node: tree_sitter.Node) -> str:
-    return re.sub(r"\s+", " ", _text(node)).replace("( ", "(").replace(" )", ")")
+    return re.sub(r"\s+", " ", node_text(node)).replace("( ", "(").replace(" )", ")")
 
 
 # -- syntax errors ------------------------------------------------------------------
@@ -370,20 +370,20 @@ def _syntax_errors(root: tree_sitter.Node) -> Iterator[Finding]:
 
 def _leftover_todos(comments: list[tree_sitter.Node], done: set[str] | None) -> Iterator[Finding]:
     for comment in comments:
-        text = _text(comment)
+        text = node_text(comment)
         for match in TODO_MARKER.finditer(text):
             name = match.group(1)
             if done is not None and name not in done:
                 continue
-            start = comment.start_byte + len(text[: match.start()].encode("utf-8"))
+            before = text[: match.start()]
+            start = comment.start_byte + len(before.encode("utf-8"))
             end = start + len(match.group(0).encode("utf-8"))
             row, column = comment.start_point
-            lines_before = text[: match.start()].split("\n")
-            if len(lines_before) > 1:
-                row += len(lines_before) - 1
-                column = len(lines_before[-1].encode("utf-8"))
+            if "\n" in before:  # a marker on a later line of a block comment
+                row += before.count("\n")
+                column = len(before.rsplit("\n", 1)[1].encode("utf-8"))
             else:
-                column += len(lines_before[0].encode("utf-8"))
+                column += len(before.encode("utf-8"))
             yield Finding(
                 "leftover-todo",
                 f"TODO '{name}' is still in the file",
@@ -400,7 +400,7 @@ def _ignored_lines(comments: list[tree_sitter.Node]) -> dict[int, set[str]]:
     """Row → suppressed codes ("*": all) from ``codecrdt: ignore[...]`` comments."""
     ignored: dict[int, set[str]] = defaultdict(set)
     for comment in comments:
-        text = _text(comment)
+        text = node_text(comment)
         for match in _IGNORE.finditer(text):
             codes = match.group(1)
             # In a block comment over several lines, the line the words are on.
@@ -443,7 +443,7 @@ def _capture(root: tree_sitter.Node, spec: LanguageSpec) -> _Captured:
     return captured
 
 
-def _text(node: tree_sitter.Node) -> str:
+def node_text(node: tree_sitter.Node) -> str:
     return (node.text or b"").decode("utf-8", errors="replace")
 
 

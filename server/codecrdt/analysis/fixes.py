@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import tree_sitter
 
-from codecrdt.analysis.detect import Finding
+from codecrdt.analysis.detect import Finding, node_text
 
 __all__ = ["Fix", "find_again", "fix_for"]
 
@@ -63,7 +63,7 @@ def _merge_import(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> Fi
         and _only_named(second)
     ):
         # Same module, two statements: one statement with the union of the names.
-        merged = list(dict.fromkeys(_text(n) for n in first_names + second_names))
+        merged = list(dict.fromkeys(node_text(n) for n in first_names + second_names))
         inner = ", ".join(merged)
         list_start, list_end = first_names[0].start_byte, first_names[-1].end_byte
         start, end = _whole_lines(source, second.start_byte, second.end_byte)
@@ -116,9 +116,9 @@ def _import_parts(statement: tree_sitter.Node) -> tuple[list[tree_sitter.Node], 
     if statement.type == "import_from_statement":  # Python
         module = statement.child_by_field_name("module_name")
         names = statement.children_by_field_name("name")
-        return list(names), _text(module) if module is not None else None
+        return list(names), node_text(module) if module is not None else None
     source_node = statement.child_by_field_name("source")
-    module = _text(source_node) if source_node is not None else None
+    module = node_text(source_node) if source_node is not None else None
     named = [n for n in _walk(statement) if n.type == "named_imports"]
     if named:
         return [c for c in named[0].named_children if c.type == "import_specifier"], module
@@ -130,11 +130,11 @@ def _import_parts(statement: tree_sitter.Node) -> tuple[list[tree_sitter.Node], 
 def _local_name(specifier: tree_sitter.Node) -> str:
     alias = specifier.child_by_field_name("alias")
     if alias is not None:
-        return _text(alias)
+        return node_text(alias)
     name = specifier.child_by_field_name("name") or specifier
     if name.type == "dotted_name":
-        return _text(name.named_children[0])
-    return _text(name)
+        return node_text(name.named_children[0])
+    return node_text(name)
 
 
 def _statement(tree: tree_sitter.Tree, start: int, end: int) -> tree_sitter.Node:
@@ -174,7 +174,3 @@ def _walk(node: tree_sitter.Node) -> list[tree_sitter.Node]:
         out.append(current)
         stack.extend(reversed(current.children))
     return out
-
-
-def _text(node: tree_sitter.Node) -> str:
-    return (node.text or b"").decode("utf-8", errors="replace")

@@ -18,12 +18,16 @@ __all__ = ["DocumentAnalysis", "analyze_text"]
 
 
 def analyze_text(
-    text: str | bytes, spec: LanguageSpec, *, codes: Iterable[str] | None = None
+    text: str | bytes,
+    spec: LanguageSpec,
+    *,
+    done_todos: Iterable[str] | None = None,
+    codes: Iterable[str] | None = None,
 ) -> list[Finding]:
     """Findings for a whole text, parsed from scratch (as ``codecrdt check`` does)."""
     source = text.encode("utf-8") if isinstance(text, str) else text
     tree = tree_sitter.Parser(spec.tree_sitter).parse(source)
-    return analyze(tree, source, spec, codes=codes)
+    return analyze(tree, source, spec, done_todos=done_todos, codes=codes)
 
 
 class DocumentAnalysis:
