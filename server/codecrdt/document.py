@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pycrdt import Array, Assoc, Doc, Map, Text
+from pycrdt import Array, Assoc, Doc, Map, Text, UndoManager
 
 from codecrdt.positions import PositionError, TextLines
 
@@ -252,13 +252,25 @@ class SharedDocument:
 
     def apply_update(self, update: bytes, origin: str = Origin.REMOTE) -> ChangeEvent:
         """Merge a pycrdt update from another replica; returns the text changes it made."""
+
+        def merge() -> None:
+            with self.doc.transaction(origin=origin):
+                self.doc.apply_update(update)
+
+        return self.mirrored(merge, origin)
+
+    def undo(self, manager: UndoManager, origin: str) -> ChangeEvent:
+        """Undo ``manager``'s last stack item (scoped to ``source``) and mirror its changes."""
+        return self.mirrored(manager.undo, origin)
+
+    def mirrored(self, action: Callable[[], object], origin: str) -> ChangeEvent:
+        """Run ``action`` (which changes ``doc`` directly) and mirror its text changes."""
         for hook in self._before_change:
             hook(origin)
         deltas: list[list[dict[str, Any]]] = []
         subscription = self.source.observe(lambda event: deltas.append(event.delta))
         try:
-            with self.doc.transaction(origin=origin):
-                self.doc.apply_update(update)
+            action()
         finally:
             self.source.unobserve(subscription)
         changes = tuple(self._mirror_delta(delta) for delta in deltas)

@@ -13,7 +13,7 @@ import tree_sitter
 
 from codecrdt.analysis.detect import Finding, node_text
 
-__all__ = ["Fix", "find_again", "fix_for"]
+__all__ = ["Fix", "find_again", "fix_for", "region_for"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,24 @@ def fix_for(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> Fix | No
         start, end = _whole_lines(source, second.start_byte, second.end_byte)
         return Fix(f"Remove the identical duplicate of '{finding.name}'", ((start, end, ""),))
     return None
+
+
+def region_for(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> tuple[int, int]:
+    """The byte range a targeted fix of ``finding`` replaces: the whole statement it is in.
+
+    For a duplicate, that is the later declaration's statement (decorators and ``export``
+    included), on whole lines when nothing else shares them.
+    """
+    statement = _statement(tree, finding.start_byte, finding.end_byte)
+    while statement.parent is not None and statement.parent.type not in (
+        "module",
+        "program",
+        "block",
+        "statement_block",
+        "class_body",
+    ):
+        statement = statement.parent
+    return _whole_lines(source, statement.start_byte, statement.end_byte)
 
 
 def _merge_import(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> Fix | None:

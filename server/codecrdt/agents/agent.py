@@ -1,0 +1,87 @@
+"""What all agents share: a replica, the run context, presence, stalls, line writing."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from pycrdt import Map
+
+from codecrdt.agents.context import RunContext
+from codecrdt.agents.providers.base import Request
+from codecrdt.agents.providers.retry import Restart
+from codecrdt.agents.replica import Replica
+from codecrdt.agents.shaping import LineShaper
+from codecrdt.document import Anchor, Assoc
+
+__all__ = ["Agent"]
+
+
+class Agent:
+    role = "agent"
+
+    def __init__(self, agent_id: str, replica: Replica, ctx: RunContext) -> None:
+        self.agent_id = agent_id
+        self.replica = replica
+        self.document = replica.document
+        self.ctx = ctx
+        self.origin = replica.origin
+        self.state = "waiting"
+        self.todo: str | None = None
+
+    # -- presence -------------------------------------------------------------------
+
+    def set_state(self, state: str, todo: str | None = None, **extra: Any) -> None:
+        """Publish what this agent is doing (``presence[agent]``) and tell the run."""
+        self.state = state
+        self.todo = todo
+        entry = self.document.presence.get(self.agent_id)
+        if isinstance(entry, Map) and not self.replica.fenced:
+            with self.document.doc.transaction(origin=self.origin):
+                entry["activity"] = state
+                entry["todo"] = todo or ""
+                for key, value in extra.items():
+                    entry[key] = value
+        self.ctx.emit("agent", self.agent_id, role=self.role, state=state, todo=todo, **extra)
+
+    async def pause_if_stalled(self) -> None:
+        """A stalled agent (see :meth:`Replica.stall`) does nothing until the stall ends."""
+        loop = asyncio.get_running_loop()
+        while loop.time() < self.replica.paused_until:
+            await asyncio.sleep(self.replica.paused_until - loop.time())
+
+    # -- appending a streamed answer ------------------------------------------------
+
+    async def append_answer(self, request: Request, at: int, indent: str = "") -> str:
+        """Stream the answer into the document at offset ``at``, line by line.
+
+        If the answer starts over (a retried stream), lines already written are skipped
+        while the new stream repeats them. Returns the text written.
+        """
+        cursor: Anchor = self.document.anchor(at, Assoc.AFTER)
+        written: list[str] = []
+        shaper = LineShaper(indent)
+        replay: list[str] | None = None
+
+        async def put(line: str) -> None:
+            nonlocal replay
+            if replay:
+                if replay[0] == line:
+                    replay.pop(0)
+                    return
+                replay = None  # the new answer differs: go on from here
+            await self.pause_if_stalled()
+            self.replica.check()
+            self.document.insert(cursor.offset, line, self.origin)
+            written.append(line)
+
+        async for piece in self.ctx.stream(request):
+            if isinstance(piece, Restart):
+                replay = list(written)
+                shaper = LineShaper(indent)
+                continue
+            for line in shaper.feed(piece):
+                await put(line)
+        for line in shaper.finish():
+            await put(line)
+        return "".join(written)

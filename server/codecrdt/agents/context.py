@@ -1,0 +1,135 @@
+"""What every agent of a run shares: the provider, budgets, accounting and the event feed."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import random
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from codecrdt.agents.providers.base import (
+    Finished,
+    Provider,
+    ProviderError,
+    Request,
+    TextDelta,
+    Usage,
+)
+from codecrdt.agents.providers.retry import Restart, RetryPolicy, stream_with_retries
+from codecrdt.analysis.languages import LanguageSpec
+
+__all__ = ["BudgetExceeded", "RunContext", "RunEvent"]
+
+
+class BudgetExceeded(Exception):
+    """The run reached ``--max-tokens`` or ``--max-cost``."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunEvent:
+    """Something the live view, the LSP notifications and the report want to know."""
+
+    time_s: float
+    kind: str  # agent | todo | claim | done | conflict | fix | fenced | retry | log
+    agent: str
+    details: dict[str, Any]
+
+
+@dataclass
+class RunContext:
+    provider: Provider
+    language: LanguageSpec
+    spec: str
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    max_tokens: int | None = None
+    max_cost: float | None = None
+    rng: random.Random = field(default_factory=random.Random)
+    on_event: Callable[[RunEvent], None] | None = None
+    usage: Usage = field(default_factory=Usage)
+    cost_usd: float = 0.0
+    cost_known: bool = True
+    retries: int = 0
+    chars: int = 0
+    first_token_s: float | None = None
+    started: float = 0.0
+    #: Output tokens streamed by calls still running (estimated until they finish).
+    _in_flight: dict[int, int] = field(default_factory=dict)
+
+    def now(self) -> float:
+        return asyncio.get_running_loop().time() - self.started
+
+    def emit(self, kind: str, agent: str, **details: Any) -> None:
+        if self.on_event is not None:
+            self.on_event(RunEvent(self.now(), kind, agent, details))
+
+    # -- budgets --------------------------------------------------------------------
+
+    def _tokens_used(self) -> int:
+        return self.usage.total + sum(self._in_flight.values())
+
+    def check_budget(self) -> None:
+        if self.max_tokens is not None and self._tokens_used() > self.max_tokens:
+            raise BudgetExceeded(f"token budget of {self.max_tokens} reached")
+        if self.max_cost is not None:
+            estimate = self.provider.cost(Usage(output_tokens=sum(self._in_flight.values())))
+            if self.cost_usd + (estimate or 0.0) > self.max_cost:
+                raise BudgetExceeded(f"cost budget of ${self.max_cost:.2f} reached")
+
+    def _account(self, usage: Usage) -> None:
+        self.usage.add(usage)
+        cost = self.provider.cost(usage)
+        if cost is None:
+            self.cost_known = False
+        else:
+            self.cost_usd += cost
+
+    # -- model calls ----------------------------------------------------------------
+
+    async def stream(self, request: Request) -> AsyncIterator[str | Restart]:
+        """The answer's text as it streams, with :class:`Restart` when it starts over."""
+        self.check_budget()
+        call = id(object())
+        streamed = 0
+
+        def on_retry(attempt: int, error: ProviderError, wait: float) -> None:
+            self.retries += 1
+            self.emit(
+                "retry", request.agent, attempt=attempt, error=str(error), wait_s=round(wait, 3)
+            )
+
+        self._in_flight[call] = 0
+        try:
+            async for event in stream_with_retries(
+                self.provider, request, self.policy, rng=self.rng, on_retry=on_retry
+            ):
+                if isinstance(event, TextDelta):
+                    if not event.text:
+                        continue
+                    if self.first_token_s is None:
+                        self.first_token_s = self.now()
+                    streamed += len(event.text)
+                    self.chars += len(event.text)
+                    self._in_flight[call] = math.ceil(streamed / 4)
+                    self.check_budget()
+                    yield event.text
+                elif isinstance(event, Finished):
+                    self._in_flight.pop(call, None)
+                    self._account(event.usage)
+                elif isinstance(event, Restart):
+                    self.chars -= streamed
+                    streamed = 0
+                    yield event
+        finally:
+            self._in_flight.pop(call, None)
+
+    async def complete(self, request: Request) -> str:
+        """The whole answer as one string (restarts handled)."""
+        parts: list[str] = []
+        async for piece in self.stream(request):
+            if isinstance(piece, Restart):
+                parts.clear()
+            else:
+                parts.append(piece)
+        return "".join(parts)

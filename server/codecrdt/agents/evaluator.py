@@ -1,0 +1,217 @@
+"""The Evaluator: finds the conflicts parallel writers left and has them fixed.
+
+Each pass analyses the replica's text, applies the deterministic fixes first (merge
+duplicate imports, drop an identical duplicate), then — on the final passes — asks the
+model for a targeted fix of each remaining conflict: the statement it lies in goes to the
+model, the answer replaces it. Passes repeat until the file is clean or the rounds run out.
+
+While implementers are still writing, passes run each time a TODO completes, fix only what
+has a deterministic fix, and leave alone anything near a region still being written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+import tree_sitter
+from pycrdt import Map
+
+from codecrdt.agents import board
+from codecrdt.agents.agent import Agent
+from codecrdt.agents.context import BudgetExceeded
+from codecrdt.agents.markers import find_marker
+from codecrdt.agents.prompts import evaluator_request
+from codecrdt.agents.providers.base import ProviderError
+from codecrdt.agents.replica import Fenced
+from codecrdt.agents.shaping import strip_fences
+from codecrdt.analysis.detect import Finding, analyze
+from codecrdt.analysis.fixes import fix_for, region_for
+
+__all__ = ["EVALUATED_CODES", "Evaluator", "EvaluatorReport"]
+
+EVALUATED_CODES = frozenset(
+    {
+        "duplicate-import",
+        "duplicate-declaration",
+        "duplicate-member",
+        "conflicting-signature",
+        "syntax-error",
+    }
+)
+
+
+@dataclass
+class EvaluatorReport:
+    found: set[tuple[str, str]] = field(default_factory=set)
+    fixed_deterministic: int = 0
+    fixed_model: int = 0
+    rounds: int = 0
+    left: list[dict[str, object]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+class Evaluator(Agent):
+    role = "evaluator"
+
+    def __init__(self, agent_id: str, replica: object, ctx: object, rounds: int = 3) -> None:
+        super().__init__(agent_id, replica, ctx)  # type: ignore[arg-type]
+        self.rounds = rounds
+        self.report = EvaluatorReport()
+        self._parser = tree_sitter.Parser(self.ctx.language.tree_sitter)
+
+    # -- the agent's life -----------------------------------------------------------
+
+    async def run(self, writers_done: asyncio.Event) -> EvaluatorReport:
+        """Passes as TODOs complete, then the final rounds once every writer is done."""
+        seen_done: set[str] = set()
+        self.set_state("waiting")
+        while not writers_done.is_set():
+            await self.replica.changed(1.0)
+            done = {n for n, r in board.read_todos(self.document).items() if r.status == "done"}
+            if done - seen_done:
+                seen_done = done
+                await self.evaluate(final=False)
+        await self.final()
+        return self.report
+
+    async def final(self) -> EvaluatorReport:
+        """Evaluate until clean or out of rounds; the report says what is left."""
+        remaining: list[Finding] = []
+        for _ in range(self.rounds):
+            self.report.rounds += 1
+            remaining = await self.evaluate(final=True)
+            if not remaining:
+                break
+        self.report.left = [
+            {"code": f.code, "name": f.name, "line": f.start_point[0] + 1, "message": f.message}
+            for f in remaining
+        ]
+        self.set_state("done")
+        return self.report
+
+    # -- one pass -------------------------------------------------------------------
+
+    def _findings(self) -> tuple[list[Finding], tree_sitter.Tree, bytes]:
+        source = self.document.text.encode("utf-8")
+        tree = self._parser.parse(source)
+        done = [n for n, r in board.read_todos(self.document).items() if r.status == "done"]
+        findings = [
+            f
+            for f in analyze(tree, source, self.ctx.language, done_todos=done)
+            if f.code in EVALUATED_CODES
+        ]
+        return findings, tree, source
+
+    async def evaluate(self, final: bool) -> list[Finding]:
+        """One pass; returns the conflicts still there after it."""
+        self.set_state("writing" if final else "checking")
+        for _ in range(64):  # each deterministic fix changes the text: analyse again
+            findings, tree, source = self._findings()
+            busy = [] if final else self._busy_rows()
+            candidates = [f for f in findings if not _near(f, busy)]
+            for finding in candidates:
+                self._note(finding)
+            fixable = next(
+                ((f, fix) for f in candidates if (fix := fix_for(f, tree, source)) is not None),
+                None,
+            )
+            if fixable is None:
+                break
+            finding, fix = fixable
+            self._apply(source, fix.edits)
+            self.report.fixed_deterministic += 1
+            self._record_fix(finding, "deterministic", fix.title)
+        if not final:
+            self.set_state("waiting")
+            return []
+        for finding in list(candidates):
+            await self._model_fix(finding)
+        findings, _tree, _source = self._findings()
+        return findings
+
+    async def _model_fix(self, finding: Finding) -> None:
+        findings, tree, source = self._findings()
+        current = next(
+            (f for f in findings if f.code == finding.code and f.name == finding.name), None
+        )
+        if current is None:
+            return
+        start, end = region_for(current, tree, source)
+        region = source[start:end].decode("utf-8", errors="replace")
+        request = evaluator_request(
+            self.ctx.language.name,
+            self.ctx.spec,
+            self.document.text,
+            current.code,
+            current.name,
+            current.message,
+            region,
+            self.agent_id,
+        )
+        try:
+            answer = strip_fences(await self.ctx.complete(request))
+        except (Fenced, BudgetExceeded, asyncio.CancelledError):
+            raise
+        except ProviderError as error:
+            self.report.errors.append(f"{current.code} {current.name}: {error}")
+            return
+        if answer and not answer.endswith("\n") and region.endswith("\n"):
+            answer += "\n"
+        # The document may have moved on while the model answered: find the region again.
+        findings, tree, source = self._findings()
+        again = next(
+            (f for f in findings if f.code == current.code and f.name == current.name), None
+        )
+        if again is None:
+            return
+        start, end = region_for(again, tree, source)
+        self._apply(source, ((start, end, answer),))
+        self.report.fixed_model += 1
+        self._record_fix(current, "model", "targeted fix")
+
+    # -- helpers --------------------------------------------------------------------
+
+    def _note(self, finding: Finding) -> None:
+        key = (finding.code, finding.name or f"line {finding.start_point[0] + 1}")
+        if key not in self.report.found:
+            self.report.found.add(key)
+            self.document.record("conflict", self.agent_id, code=key[0], name=key[1])
+            self.ctx.emit("conflict", self.agent_id, code=key[0], name=key[1])
+
+    def _record_fix(self, finding: Finding, how: str, title: str) -> None:
+        self.document.record("fix", self.agent_id, code=finding.code, name=finding.name, how=how)
+        self.ctx.emit(
+            "fix", self.agent_id, code=finding.code, name=finding.name, how=how, title=title
+        )
+
+    def _apply(self, source: bytes, edits: tuple[tuple[int, int, str], ...]) -> None:
+        """Apply byte-range edits computed on ``source`` (the current text)."""
+        self.replica.check()
+        lines = self.document.lines
+        with self.document.doc.transaction(origin=self.origin):
+            for start, end, text in sorted(edits, reverse=True):
+                self.document.replace(
+                    lines.byte_to_offset(start), lines.byte_to_offset(end), text, self.origin
+                )
+
+    def _busy_rows(self) -> list[tuple[int, int]]:
+        """Rows of regions implementers are still writing (above their marker lines)."""
+        text = self.document.text
+        rows: list[tuple[int, int]] = []
+        for entry in self.document.presence.values():
+            if not isinstance(entry, Map) or entry.get("activity") not in (
+                "writing",
+                "backing-off",
+            ):
+                continue
+            marker = find_marker(text, str(entry.get("todo", "")))
+            if marker is not None:
+                written = int(entry.get("lines", 0) or 0)
+                rows.append((marker.line - written - 1, marker.line + 1))
+        return rows
+
+
+def _near(finding: Finding, busy: list[tuple[int, int]]) -> bool:
+    rows = [finding.start_point[0]] + [point[0] for _s, _e, point in finding.related]
+    return any(lo <= row <= hi for row in rows for lo, hi in busy)

@@ -1,0 +1,225 @@
+"""An Implementer: claims TODOs, writes each one in its place, checks what it wrote.
+
+It learns everything from its replica: which TODOs exist, who claimed what, whether its
+claim was decided (see :mod:`codecrdt.agents.board`). Owning a TODO, it streams the code
+line by line just above the marker line and removes the marker, marking the TODO done, in
+one transaction at the end; if the stream starts over it removes its partial text first.
+When someone else (the user, the Evaluator) edits inside its region it backs off for a
+moment and goes on after their edit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from codecrdt.agents import board
+from codecrdt.agents.agent import Agent
+from codecrdt.agents.context import BudgetExceeded
+from codecrdt.agents.markers import find_marker
+from codecrdt.agents.prompts import implementer_request
+from codecrdt.agents.providers.base import ProviderError
+from codecrdt.agents.providers.retry import Restart
+from codecrdt.agents.replica import Fenced, Replica
+from codecrdt.agents.shaping import LineShaper
+from codecrdt.analysis.tree import analyze_text
+from codecrdt.document import Anchor, Assoc
+
+__all__ = ["Implementer", "ImplementerOptions"]
+
+CONFLICT_CODES = frozenset(
+    {"duplicate-import", "duplicate-declaration", "duplicate-member", "conflicting-signature"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ImplementerOptions:
+    backoff_s: float = 0.25
+    idle_poll_s: float = 0.5
+    #: A TODO whose writing failed this many times is given up (status ``failed``).
+    max_attempts: int = 3
+
+
+class Implementer(Agent):
+    role = "implementer"
+
+    def __init__(
+        self,
+        agent_id: str,
+        replica: Replica,
+        ctx: object,
+        options: ImplementerOptions,
+        outline_done: asyncio.Event,
+    ) -> None:
+        super().__init__(agent_id, replica, ctx)  # type: ignore[arg-type]
+        self.options = options
+        self.outline_done = outline_done
+        self.completed: list[str] = []
+        replica.on_remote_change(self._acknowledge)
+
+    def _acknowledge(self) -> None:
+        if not self.replica.fenced and board.unacknowledged(self.document, self.agent_id):
+            board.acknowledge(self.document, self.agent_id, self.origin)
+
+    async def run(self) -> list[str]:
+        self._acknowledge()
+        self.set_state("waiting")
+        while True:
+            await self.pause_if_stalled()
+            self.replica.check()
+            records = board.read_todos(self.document)
+            if self.outline_done.is_set() and all(
+                r.status in ("done", "failed") for r in records.values()
+            ):
+                self.set_state("done")
+                return self.completed
+            record = self._pick(records)
+            if record is None:
+                await self.replica.changed(self.options.idle_poll_s)
+                continue
+            self.set_state("claiming", record.name)
+            claim = board.write_claim(self.document, record, self.agent_id, self.origin)
+            outcome = await self._decide(claim)
+            if outcome is board.Outcome.WON:
+                await self._implement(claim)
+            self.set_state("waiting")
+
+    def _pick(self, records: dict[str, board.TodoRecord]) -> board.TodoRecord | None:
+        for record in sorted(records.values(), key=lambda r: r.order):
+            if record.status != "pending" or record.attempts >= self.options.max_attempts:
+                continue
+            if board.live_claims(self.document, record):
+                continue
+            return record
+        return None
+
+    async def _decide(self, claim: board.Claim) -> board.Outcome:
+        while True:
+            await self.pause_if_stalled()
+            self.replica.check()
+            outcome = board.claim_outcome(self.document, claim)
+            if outcome is not board.Outcome.WAITING:
+                return outcome
+            await self.replica.changed(self.replica.resync_s * 4)
+
+    # -- writing one TODO -----------------------------------------------------------
+
+    async def _implement(self, claim: board.Claim) -> None:
+        document = self.document
+        todo = claim.todo
+        entry = document.todos[todo]
+        with document.doc.transaction(origin=self.origin):
+            entry["owner"] = self.agent_id
+            entry["status"] = "claimed"
+        document.record("claim", self.agent_id, todo=todo, epoch=claim.epoch)
+        marker = find_marker(document.text, todo)
+        if marker is None:
+            self._give_back(claim, "its marker is no longer in the file", final=True)
+            return
+        self.set_state("writing", todo, lines=0)
+        start = document.anchor(marker.start, Assoc.BEFORE)
+        cursor = document.anchor(marker.start, Assoc.AFTER)
+        written = ""
+        lines = 0
+        request = implementer_request(
+            self.ctx.language.name,
+            self.ctx.spec,
+            document.text,
+            todo,
+            marker.description,
+            self.agent_id,
+        )
+        shaper = LineShaper(marker.indent)
+        try:
+            async for piece in self.ctx.stream(request):
+                if isinstance(piece, Restart):
+                    await self.pause_if_stalled()
+                    self.replica.check()
+                    document.replace(start.offset, cursor.offset, "", self.origin)
+                    written, lines = "", 0
+                    shaper = LineShaper(marker.indent)
+                    continue
+                for line in shaper.feed(piece):
+                    written = await self._write(todo, start, cursor, written, line)
+                    lines += 1
+            for line in shaper.finish():
+                written = await self._write(todo, start, cursor, written, line)
+                lines += 1
+        except (Fenced, BudgetExceeded, asyncio.CancelledError):
+            raise
+        except ProviderError as error:
+            self.replica.check()
+            document.replace(start.offset, cursor.offset, "", self.origin)
+            self._give_back(claim, str(error))
+            return
+        await self.pause_if_stalled()
+        self.replica.check()
+        self._finish(todo, len(document.text[start.offset : cursor.offset]))
+        self._check_region(todo, start.offset, cursor.offset)
+
+    async def _write(
+        self, todo: str, start: Anchor, cursor: Anchor, written: str, line: str
+    ) -> str:
+        """Append ``line`` to the region; back off first if someone edited inside it."""
+        await self.pause_if_stalled()
+        self.replica.check()
+        document = self.document
+        if document.text[start.offset : cursor.offset] != written:
+            self.set_state("backing-off", todo)
+            self.ctx.emit("backoff", self.agent_id, todo=todo)
+            await asyncio.sleep(self.options.backoff_s)
+            await self.pause_if_stalled()
+            self.replica.check()
+            self.set_state("writing", todo)
+            written = document.text[start.offset : cursor.offset]
+        with document.doc.transaction(origin=self.origin):
+            document.insert(cursor.offset, line, self.origin)
+            entry = document.presence.get(self.agent_id)
+            if entry is not None:
+                entry["lines"] = written.count("\n") + 1
+        return written + line
+
+    def _finish(self, todo: str, chars: int) -> None:
+        document = self.document
+        marker = find_marker(document.text, todo)
+        with document.doc.transaction(origin=self.origin):
+            if marker is not None:
+                document.replace(marker.start, marker.end, "", self.origin)
+            entry = document.todos[todo]
+            entry["status"] = "done"
+            entry["done_by"] = self.agent_id
+            entry["chars"] = chars
+        document.record("done", self.agent_id, todo=todo)
+        self.completed.append(todo)
+        self.set_state("done", todo)
+
+    def _give_back(self, claim: board.Claim, reason: str, final: bool = False) -> None:
+        """Hand the TODO back (a new epoch), or give it up after too many attempts."""
+        document = self.document
+        entry = document.todos[claim.todo]
+        attempts = board.read_todos(document)[claim.todo].attempts + 1
+        failed = final or attempts >= self.options.max_attempts
+        with document.doc.transaction(origin=self.origin):
+            entry["owner"] = ""
+            entry["attempts"] = attempts
+            entry["epoch"] = claim.epoch + 1
+            entry["status"] = "failed" if failed else "pending"
+            if failed:
+                entry["error"] = reason
+        document.record("release", self.agent_id, todo=claim.todo, reason=reason)
+        self.ctx.emit("release", self.agent_id, todo=claim.todo, reason=reason, failed=failed)
+
+    def _check_region(self, todo: str, start: int, end: int) -> None:
+        """Report conflicts that lie in what this agent just wrote (the Evaluator fixes)."""
+        document = self.document
+        text = document.text
+        lo = document.lines.offset_to_byte(start)
+        hi = document.lines.offset_to_byte(min(end, len(text)))
+        for finding in analyze_text(text, self.ctx.language, codes=CONFLICT_CODES):
+            if lo <= finding.start_byte < hi:
+                document.record(
+                    "conflict", self.agent_id, todo=todo, code=finding.code, name=finding.name
+                )
+                self.ctx.emit(
+                    "conflict", self.agent_id, todo=todo, code=finding.code, name=finding.name
+                )

@@ -1,0 +1,126 @@
+"""The requests each agent sends to its model.
+
+The shared part of every request (the task and the current document) goes into
+``context``, which providers cache; what differs per call goes into ``prompt``.
+"""
+
+from __future__ import annotations
+
+from codecrdt.agents.markers import marker_line
+from codecrdt.agents.providers.base import Request
+
+__all__ = ["evaluator_request", "implementer_request", "outline_request", "sequential_request"]
+
+_LANG = {"python": "Python", "javascript": "JavaScript", "typescript": "TypeScript", "tsx": "TSX"}
+
+_CODE_ONLY = "Answer with code only: no explanations, no Markdown fences."
+
+
+def _context(spec: str, document: str) -> str:
+    body = document if document.strip() else "(empty)"
+    return f"# Task\n{spec.strip()}\n\n# The file as it is now\n{body}"
+
+
+def outline_request(language: str, spec: str, document: str, agent: str) -> Request:
+    lang = _LANG.get(language, language)
+    example = marker_line(language, "parse_args", "read the command-line flags").strip()
+    jsx = (
+        "\nInside JSX write the marker as "
+        + marker_line(language, "Header", "the title bar", jsx=True).strip()
+        if language in ("tsx", "javascript")
+        else ""
+    )
+    system = (
+        f"You are the Outliner of a team writing one {lang} file in parallel. Write the "
+        "file's skeleton: imports, constants, types, classes, function signatures with "
+        "docstrings, and the overall structure. Where code is still to be written, put one "
+        f"TODO marker line instead, exactly of the form `{example}`, with a unique name "
+        "(letters, digits, _ or -) and a one-line description of what to write there."
+        f"{jsx} Several implementers will fill the markers at the same time, each seeing "
+        "the whole file, so give each marker a self-contained piece of work. Declare every "
+        "import and shared helper signature in the skeleton, so implementers need not add "
+        f"module-level declarations. The skeleton must be valid {lang}. {_CODE_ONLY}"
+    )
+    return Request(
+        "outliner",
+        system,
+        _context(spec, document),
+        "Write the skeleton now, after what the file already holds.",
+        "outline",
+        max_tokens=8192,
+        agent=agent,
+    )
+
+
+def implementer_request(
+    language: str, spec: str, document: str, todo: str, description: str, agent: str
+) -> Request:
+    lang = _LANG.get(language, language)
+    system = (
+        f"You are an Implementer in a team writing one {lang} file in parallel. You write the "
+        "code for one TODO marker; other implementers write the other markers at the same "
+        "time. Your code replaces the marker line, at its indentation. Use the imports, "
+        "types and helpers the file already declares; never declare again a name the file "
+        "already declares, and do not add imports at module level. Do not repeat the "
+        f"surrounding code (signature, docstring). {_CODE_ONLY}"
+    )
+    prompt = (
+        f"Write the code for the marker TODO(codecrdt:{todo}): {description}\n"
+        "Answer with the lines that replace that marker line."
+    )
+    return Request(
+        "implementer",
+        system,
+        _context(spec, document),
+        prompt,
+        f"todo:{todo}",
+        max_tokens=4096,
+        agent=agent,
+    )
+
+
+def evaluator_request(
+    language: str,
+    spec: str,
+    document: str,
+    code: str,
+    name: str | None,
+    message: str,
+    region: str,
+    agent: str,
+) -> Request:
+    lang = _LANG.get(language, language)
+    system = (
+        f"You are the Evaluator of a team writing one {lang} file in parallel. Parallel "
+        "writers left a semantic conflict. You get the conflict and one region of the file; "
+        "answer with the text that replaces that region so that the conflict is gone and "
+        "the file still works (an empty answer deletes the region). Keep the rest of the "
+        f"region's behaviour. {_CODE_ONLY}"
+    )
+    prompt = f"Conflict ({code}): {message}\n\nRegion to replace:\n{region}"
+    return Request(
+        "evaluator",
+        system,
+        _context(spec, document),
+        prompt,
+        f"fix:{code}:{name or ''}",
+        max_tokens=4096,
+        agent=agent,
+    )
+
+
+def sequential_request(language: str, spec: str, document: str, agent: str) -> Request:
+    lang = _LANG.get(language, language)
+    system = (
+        f"You write a complete {lang} file in one pass, from top to bottom: every import, "
+        f"type and function fully implemented. {_CODE_ONLY}"
+    )
+    return Request(
+        "sequential",
+        system,
+        _context(spec, document),
+        "Write the whole file now, after what the file already holds.",
+        "sequential",
+        max_tokens=16384,
+        agent=agent,
+    )

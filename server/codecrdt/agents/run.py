@@ -1,0 +1,376 @@
+"""One generation run: the hub, the agents, their supervision, and the report.
+
+:func:`generate` writes into a :class:`SharedDocument` — a fresh one for the command line,
+the open file's for the language server — and returns a :class:`Report`. Parallel mode:
+an Outliner, ``agents`` Implementers and an Evaluator, each on its own replica joined
+through the hub. Sequential mode: one writer, then the Evaluator.
+
+Stopping (cancel, budget, error) never leaves half a TODO in the file: the hub reverts
+what unfinished implementers wrote, so the file holds the outline, every finished TODO and
+the markers of the others, and the report says why the run stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import random
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from codecrdt.agents import board
+from codecrdt.agents.context import BudgetExceeded, RunContext
+from codecrdt.agents.evaluator import Evaluator, EvaluatorReport
+from codecrdt.agents.hub import Hub, HubOptions
+from codecrdt.agents.implementer import Implementer, ImplementerOptions
+from codecrdt.agents.markers import find_marker
+from codecrdt.agents.network import NetworkModel
+from codecrdt.agents.outliner import Outliner, SequentialWriter
+from codecrdt.agents.providers.base import ProviderError
+from codecrdt.agents.replica import Fenced, Replica
+from codecrdt.document import SharedDocument
+
+__all__ = ["AgentFault", "Report", "RunOptions", "generate"]
+
+Mode = Literal["parallel", "sequential"]
+
+
+@dataclass(frozen=True, slots=True)
+class AgentFault:
+    """A fault injected into an implementer (simulations and tests)."""
+
+    agent: str
+    kind: Literal["crash", "stall"]
+    at_s: float
+    duration_s: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    mode: Mode = "parallel"
+    agents: int = 3
+    lease_s: float = 10.0
+    resync_s: float = 0.05
+    network: NetworkModel = field(default_factory=NetworkModel)
+    evaluator_rounds: int = 3
+    implementer: ImplementerOptions = field(default_factory=ImplementerOptions)
+    faults: tuple[AgentFault, ...] = ()
+    #: Replacements started for implementers that crashed or were fenced.
+    max_restarts: int = 8
+    settle_timeout_s: float = 30.0
+    seed: int = 0
+
+
+@dataclass
+class Report:
+    mode: str
+    agents: int
+    provider: str
+    model: str
+    wall_s: float = 0.0
+    ttft_s: float | None = None
+    chars: int = 0
+    tokens: int = 0
+    usage: dict[str, int] = field(default_factory=dict)
+    todos: list[dict[str, Any]] = field(default_factory=list)
+    double_claims: int = 0
+    lost_todos: int = 0
+    conflicts: dict[str, int] = field(default_factory=dict)
+    conflicts_left: list[dict[str, Any]] = field(default_factory=list)
+    evaluator_rounds: int = 0
+    converged: bool = False
+    replica_hashes: dict[str, str] = field(default_factory=dict)
+    cost_usd: float | None = 0.0
+    stopped_by: str | None = None
+    error: str | None = None
+    retries: int = 0
+    fenced: list[str] = field(default_factory=list)
+    rejected_updates: int = 0
+    final_text_sha256: str = ""
+    timeline: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+class _Run:
+    def __init__(self, document: SharedDocument, ctx: RunContext, options: RunOptions) -> None:
+        self.document = document
+        self.ctx = ctx
+        self.options = options
+        self.loop = asyncio.get_running_loop()
+        self.hub = Hub(
+            document,
+            HubOptions(lease_s=options.lease_s, resync_s=options.resync_s, network=options.network),
+            rng=random.Random(options.seed),
+            started=ctx.started,
+        )
+        self.hub.on_event = lambda kind, details: ctx.emit(
+            kind, str(details.pop("agent", "hub")), **details
+        )
+        self.outline_done = asyncio.Event()
+        self.writers_done = asyncio.Event()
+        self.implementers: dict[str, asyncio.Task[list[str]]] = {}
+        self.replicas: dict[str, Replica] = {}
+        self.restarts = 0
+        self.outline_span: tuple[float, float] = (0.0, 0.0)
+        self.evaluator_report = EvaluatorReport()
+
+    def _connect(self, agent: str, role: str) -> Replica:
+        replica = self.hub.connect(agent, role)
+        self.replicas[agent] = replica
+        return replica
+
+    # -- parallel -------------------------------------------------------------------
+
+    async def parallel(self) -> None:
+        outliner = Outliner("outliner", self._connect("outliner", "outliner"), self.ctx)
+        evaluator = Evaluator(
+            "evaluator",
+            self._connect("evaluator", "evaluator"),
+            self.ctx,
+            rounds=self.options.evaluator_rounds,
+        )
+        for index in range(1, self.options.agents + 1):
+            self._start_implementer(f"impl-{index}")
+        self._schedule_faults()
+        evaluation = asyncio.create_task(evaluator.run(self.writers_done))
+        supervision = asyncio.create_task(self._supervise())
+        try:
+            start = self.ctx.now()
+            await outliner.run()
+            self.outline_span = (start, self.ctx.now())
+            self.hub.leave("outliner")
+            self.outline_done.set()
+            await supervision
+            self.writers_done.set()
+            self.evaluator_report = await evaluation
+        finally:
+            supervision.cancel()
+            evaluation.cancel()
+            for task in self.implementers.values():
+                task.cancel()
+            await asyncio.gather(
+                supervision, evaluation, *self.implementers.values(), return_exceptions=True
+            )
+
+    def _start_implementer(self, agent: str) -> None:
+        replica = self._connect(agent, "implementer")
+        implementer = Implementer(
+            agent, replica, self.ctx, self.options.implementer, self.outline_done
+        )
+        self.implementers[agent] = asyncio.create_task(implementer.run(), name=agent)
+
+    async def _supervise(self) -> None:
+        """Wait for the implementers; replace any that crashed or were fenced."""
+        handled: set[str] = set()
+        while True:
+            finished = [t for a, t in self.implementers.items() if t.done() and a not in handled]
+            if not finished:
+                running = [t for t in self.implementers.values() if not t.done()]
+                if not running:
+                    return
+                await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                continue
+            for task in finished:
+                agent = task.get_name()
+                handled.add(agent)
+                error = task.exception() if not task.cancelled() else None
+                if isinstance(error, BudgetExceeded):
+                    raise error
+                if error is None and not task.cancelled():
+                    self.hub.leave(agent)
+                    continue
+                if error is not None and not isinstance(error, Fenced):
+                    self.ctx.emit(
+                        "agent", agent, role="implementer", state="failed", error=str(error)
+                    )
+                if not self.hub.links[agent].fenced:
+                    self.hub.fence(agent, f"agent stopped: {error or 'crashed'}")
+                if self.restarts < self.options.max_restarts and self._work_left():
+                    self.restarts += 1
+                    base = agent.split(".")[0]
+                    self._start_implementer(f"{base}.{self.restarts}")
+
+    def _work_left(self) -> bool:
+        records = board.read_todos(self.document)
+        return not self.outline_done.is_set() or any(
+            r.status not in ("done", "failed") for r in records.values()
+        )
+
+    def _schedule_faults(self) -> None:
+        for fault in self.options.faults:
+            self.loop.call_later(fault.at_s, self._inject, fault)
+
+    def _inject(self, fault: Any) -> None:
+        replica = self.replicas.get(fault.agent)
+        task = self.implementers.get(fault.agent)
+        if replica is None or task is None or task.done():
+            return
+        if fault.kind == "crash":
+            replica.crash()
+            task.cancel()  # the supervisor sees a cancelled task: a crash
+            self.ctx.emit("agent", fault.agent, role="implementer", state="failed", error="crash")
+        else:
+            replica.stall(fault.duration_s)
+
+    # -- sequential -----------------------------------------------------------------
+
+    async def sequential(self) -> None:
+        writer = SequentialWriter("writer", self._connect("writer", "sequential"), self.ctx)
+        evaluator = Evaluator(
+            "evaluator",
+            self._connect("evaluator", "evaluator"),
+            self.ctx,
+            rounds=self.options.evaluator_rounds,
+        )
+        start = self.ctx.now()
+        await writer.run()
+        self.outline_span = (start, self.ctx.now())
+        self.hub.leave("writer")
+        self.outline_done.set()
+        self.writers_done.set()
+        await self._settle()
+        self.evaluator_report = await evaluator.final()
+
+    # -- the end --------------------------------------------------------------------
+
+    async def _settle(self) -> bool:
+        deadline = self.loop.time() + self.options.settle_timeout_s
+        while not self.hub.settled():
+            if self.loop.time() > deadline:
+                return False
+            await asyncio.sleep(self.options.resync_s)
+        return True
+
+    def stop_writers(self) -> None:
+        """Revert what unfinished implementers wrote and refuse anything more from them."""
+        for agent, link in list(self.hub.links.items()):
+            if link.role == "implementer" and not link.fenced:
+                self.hub.fence(agent, "run stopped")
+
+    async def report(self, stopped_by: str | None, error: str | None) -> Report:
+        ctx = self.ctx
+        settled = await self._settle()
+        hub = self.hub
+        text = self.document.text
+        hashes = {"hub": _hash(text)}
+        for agent, replica in self.replicas.items():
+            if hub.links[agent].fenced or replica.crashed:
+                continue
+            hashes[agent] = _hash(replica.document.text)
+        records = board.read_todos(self.document)
+        writers = hub.writers()
+        todos = []
+        lost = 0
+        for record in sorted(records.values(), key=lambda r: r.order):
+            status = record.status
+            if status in ("pending", "claimed") and stopped_by is None:
+                lost += 1  # a normal end leaves no TODO undone
+            if status == "done" and find_marker(text, record.name) is not None:
+                lost += 1  # marked done but its marker is still there
+            if status != "done" and find_marker(text, record.name) is None:
+                lost += 1  # its marker vanished without the TODO being done
+            todos.append(
+                {
+                    "id": record.order,
+                    "name": record.name,
+                    "status": status,
+                    "owner": record.owner or None,
+                    "attempts": record.attempts + (1 if status == "done" else 0),
+                    "writers": sorted(writers.get(record.name, ())),
+                }
+            )
+        timeline = {
+            "outline": {
+                "start_s": round(self.outline_span[0], 3),
+                "end_s": round(self.outline_span[1], 3),
+            },
+            "todos": [
+                {
+                    "name": name,
+                    "appeared_s": _round(hub.timeline.appeared_s.get(name)),
+                    "claimed_s": _round(hub.timeline.claimed_s.get(name)),
+                    "done_s": _round(hub.timeline.done_s.get(name)),
+                    "chars": records[name].chars,
+                }
+                for name in (t["name"] for t in todos)
+            ],
+        }
+        evaluation = self.evaluator_report
+        return Report(
+            mode=self.options.mode,
+            agents=self.options.agents if self.options.mode == "parallel" else 1,
+            provider=ctx.provider.name,
+            model=ctx.provider.model,
+            wall_s=round(ctx.now(), 3),
+            ttft_s=_round(ctx.first_token_s),
+            chars=ctx.chars,
+            tokens=ctx.usage.total,
+            usage={
+                "input_tokens": ctx.usage.input_tokens,
+                "output_tokens": ctx.usage.output_tokens,
+                "cache_read_tokens": ctx.usage.cache_read_tokens,
+                "cache_write_tokens": ctx.usage.cache_write_tokens,
+            },
+            todos=todos,
+            double_claims=sum(1 for names in writers.values() if len(names) > 1),
+            lost_todos=lost,
+            conflicts={
+                "found": len(evaluation.found),
+                "fixed_deterministic": evaluation.fixed_deterministic,
+                "fixed_model": evaluation.fixed_model,
+                "left": len(evaluation.left),
+            },
+            conflicts_left=evaluation.left,
+            evaluator_rounds=evaluation.rounds,
+            converged=settled and len(set(hashes.values())) == 1,
+            replica_hashes=hashes,
+            cost_usd=round(ctx.cost_usd, 6) if ctx.cost_known else None,
+            stopped_by=stopped_by,
+            error=error,
+            retries=ctx.retries,
+            fenced=list(hub.fenced_agents),
+            rejected_updates=hub.rejected_updates,
+            final_text_sha256=_hash(text),
+            timeline=timeline,
+        )
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+async def generate(document: SharedDocument, ctx: RunContext, options: RunOptions) -> Report:
+    """Run the agents on ``document`` and report. Cancelling stops the run cleanly."""
+    ctx.started = asyncio.get_running_loop().time()
+    run = _Run(document, ctx, options)
+    stopped_by: str | None = None
+    error: str | None = None
+    cancelled = False
+    try:
+        if options.mode == "sequential":
+            await run.sequential()
+        else:
+            await run.parallel()
+    except asyncio.CancelledError:
+        stopped_by, cancelled = "cancel", True
+    except BudgetExceeded as exceeded:
+        stopped_by, error = "budget", str(exceeded)
+    except (ProviderError, Fenced) as failure:
+        stopped_by, error = "error", str(failure)
+    try:
+        if stopped_by is not None:
+            run.stop_writers()
+        report = await asyncio.shield(run.report(stopped_by, error))
+    finally:
+        run.hub.close()
+    if cancelled:
+        task = asyncio.current_task()
+        if task is not None:
+            task.uncancel()
+    return report
