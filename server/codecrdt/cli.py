@@ -63,6 +63,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="read [tool.codecrdt] from this TOML file instead of the nearest pyproject.toml",
     )
 
+    from codecrdt.generate import add_arguments
+
+    generate = commands.add_parser(
+        "generate",
+        help="write a file with parallel agents (Outliner, Implementers, Evaluator)",
+        description="Write a file with parallel agents coordinated through a shared CRDT "
+        "document. Exit status: 0 finished clean, 1 stopped early or conflicts left, "
+        "2 bad input, 130 cancelled (Ctrl-C).",
+    )
+    add_arguments(generate)
+    demo = commands.add_parser(
+        "demo",
+        help="run a bundled task with the scripted provider (prepared output, offline)",
+    )
+    add_arguments(demo, demo=True)
+
     bench = commands.add_parser("bench", help="benchmarks")
     bench_kinds = bench.add_subparsers(dest="bench", required=True)
     replay = bench_kinds.add_parser(
@@ -94,6 +110,14 @@ def main(argv: list[str] | None = None) -> int:
         from codecrdt.check import run as run_check
 
         return run_check(args)
+    if args.command == "generate":
+        from codecrdt.generate import run_generate
+
+        return run_generate(args)
+    if args.command == "demo":
+        from codecrdt.generate import run_demo
+
+        return run_demo(args)
     if args.command == "bench":
         from codecrdt.bench.replay import main as replay_main
 

@@ -42,6 +42,7 @@ __all__ = [
     "rank",
     "read_todos",
     "write_claim",
+    "withdraw",
 ]
 
 HUB = "hub"
@@ -161,6 +162,20 @@ def write_claim(document: SharedDocument, record: TodoRecord, agent: str, origin
     with document.doc.transaction(origin=origin):
         claims[f"{agent}@{record.epoch}"] = f"{client}:{clock}"
     return Claim(record.name, record.epoch, agent, client, clock)
+
+
+def withdraw(document: SharedDocument, claim: Claim, origin: str) -> None:
+    """Remove a claim that lost or went stale, so it no longer holds the TODO.
+
+    Only losers withdraw; the winner's claim stays, so the smallest rank of a claim set
+    never changes by a withdrawal and every replica still computes the same winner.
+    """
+    record = document.todos.get(claim.todo)
+    claims = record.get("claims") if isinstance(record, Map) else None
+    key = f"{claim.agent}@{claim.epoch}"
+    if isinstance(claims, Map) and key in claims:
+        with document.doc.transaction(origin=origin):
+            del claims[key]
 
 
 def claim_outcome(document: SharedDocument, claim: Claim) -> Outcome:

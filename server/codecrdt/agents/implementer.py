@@ -13,6 +13,8 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
+from pycrdt import Map
+
 from codecrdt.agents import board
 from codecrdt.agents.agent import Agent
 from codecrdt.agents.context import BudgetExceeded
@@ -49,11 +51,9 @@ class Implementer(Agent):
         replica: Replica,
         ctx: object,
         options: ImplementerOptions,
-        outline_done: asyncio.Event,
     ) -> None:
         super().__init__(agent_id, replica, ctx)  # type: ignore[arg-type]
         self.options = options
-        self.outline_done = outline_done
         self.completed: list[str] = []
         replica.on_remote_change(self._acknowledge)
 
@@ -68,7 +68,7 @@ class Implementer(Agent):
             await self.pause_if_stalled()
             self.replica.check()
             records = board.read_todos(self.document)
-            if self.outline_done.is_set() and all(
+            if self._outline_complete() and all(
                 r.status in ("done", "failed") for r in records.values()
             ):
                 self.set_state("done")
@@ -82,7 +82,18 @@ class Implementer(Agent):
             outcome = await self._decide(claim)
             if outcome is board.Outcome.WON:
                 await self._implement(claim)
+            else:
+                board.withdraw(self.document, claim, self.origin)
             self.set_state("waiting")
+
+    def _outline_complete(self) -> bool:
+        """Whether the Outliner said, through the document, that its outline is complete.
+
+        Its own write, so it comes after its last line in its clock order: a replica that
+        sees it also holds every marker (and the hub made their records before relaying).
+        """
+        entry = self.document.presence.get("outliner")
+        return isinstance(entry, Map) and entry.get("activity") == "done"
 
     def _pick(self, records: dict[str, board.TodoRecord]) -> board.TodoRecord | None:
         for record in sorted(records.values(), key=lambda r: r.order):

@@ -160,9 +160,7 @@ class _Run:
 
     def _start_implementer(self, agent: str) -> None:
         replica = self._connect(agent, "implementer")
-        implementer = Implementer(
-            agent, replica, self.ctx, self.options.implementer, self.outline_done
-        )
+        implementer = Implementer(agent, replica, self.ctx, self.options.implementer)
         self.implementers[agent] = asyncio.create_task(implementer.run(), name=agent)
 
     async def _supervise(self) -> None:
