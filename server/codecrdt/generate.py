@@ -299,4 +299,3 @@ def run_demo(args: argparse.Namespace) -> int:
     if args.out is None:
         args.out = Path(script.file or f"{script.name}.txt")
     return run_generate(args)
-

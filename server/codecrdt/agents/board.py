@@ -41,8 +41,8 @@ __all__ = [
     "live_claims",
     "rank",
     "read_todos",
-    "write_claim",
     "withdraw",
+    "write_claim",
 ]
 
 HUB = "hub"

@@ -44,4 +44,3 @@ def make_provider(
 
         return OpenAIProvider(model or OPENAI_MODEL, base_url=base_url, timeout_s=timeout_s)
     raise ValueError(f"unknown provider {name!r} (choose from {', '.join(PROVIDERS)})")
-
