@@ -1,0 +1,190 @@
+"""The claim protocol: unit cases on the board, then seeded simulations of whole runs.
+
+``CODECRDT_CLAIM_SEEDS`` (default 1000; 10000 for the full sweep) sets how many seeds the
+simulation runs; ``CODECRDT_CLAIM_SEED=N`` replays one. Every failure prints its seed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import random
+from concurrent.futures import ProcessPoolExecutor
+
+import pytest
+
+from claim_simulation import check_seed
+from codecrdt.agents import board
+from codecrdt.agents.hub import Hub, HubOptions
+from codecrdt.agents.markers import Marker
+from codecrdt.agents.network import NetworkModel
+from codecrdt.agents.virtual_time import run_virtual
+from codecrdt.document import SharedDocument
+
+
+def _seeds() -> list[int]:
+    if os.environ.get("CODECRDT_CLAIM_SEED"):
+        return [int(os.environ["CODECRDT_CLAIM_SEED"])]
+    return list(range(int(os.environ.get("CODECRDT_CLAIM_SEEDS", "1000"))))
+
+
+def _check_many(seeds: list[int]) -> list[str]:
+    failures: list[str] = []
+    for seed in seeds:
+        try:
+            failures += check_seed(seed)
+        except Exception as error:  # a crash of the simulation is a failure of that seed
+            failures.append(f"seed {seed}: {type(error).__name__}: {error}")
+    return failures
+
+
+def test_simulated_runs_never_double_or_lose_a_todo() -> None:
+    seeds = _seeds()
+    workers = min(os.cpu_count() or 1, 4)
+    if workers > 1 and len(seeds) >= 50:
+        chunks = [seeds[i::workers] for i in range(workers)]
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            failures = [f for part in pool.map(_check_many, chunks) for f in part]
+    else:
+        failures = _check_many(seeds)
+    print(f"claim simulation: {len(seeds)} seeds ({seeds[0]}..{seeds[-1]}), {workers} processes")
+    assert not failures, (
+        f"{len(failures)} problem(s); replay with CODECRDT_CLAIM_SEED=<seed>:\n"
+        + "\n".join(sorted(failures)[:20])
+    )
+
+
+# -- the board, step by step ------------------------------------------------------
+
+
+async def _settle(hub: Hub, rounds: int = 40) -> None:
+    for _ in range(rounds):
+        await asyncio.sleep(0.05)
+
+
+def _marker(name: str) -> Marker:
+    return Marker(name, "", "", 0, 0, 0)
+
+
+def test_a_claim_waits_for_every_live_voter_then_one_rank_wins() -> None:
+    async def main() -> None:
+        hub = Hub(SharedDocument(""), HubOptions(resync_s=0.05, network=NetworkModel()))
+        a = hub.connect("a", "implementer")
+        b = hub.connect("b", "implementer")
+        board.create_todo(hub.document, _marker("t"), 1, "hub")
+        await _settle(hub)
+        record_a = board.read_todos(a.document)["t"]
+        record_b = board.read_todos(b.document)["t"]
+        claim_a = board.write_claim(a.document, record_a, "a", a.origin)
+        claim_b = board.write_claim(b.document, record_b, "b", b.origin)
+        # Nobody has acknowledged anything yet: both wait.
+        assert board.claim_outcome(a.document, claim_a) is board.Outcome.WAITING
+        assert board.claim_outcome(b.document, claim_b) is board.Outcome.WAITING
+        await _settle(hub)
+        # The hub acknowledges on its own; the agents' acknowledgements are theirs to write.
+        for replica, agent in ((a, "a"), (b, "b")):
+            board.acknowledge(replica.document, agent, replica.origin)
+        await _settle(hub)
+        outcomes = {
+            "a": board.claim_outcome(a.document, claim_a),
+            "b": board.claim_outcome(b.document, claim_b),
+        }
+        expected = min(("a", "b"), key=lambda agent: board.rank("t", 0, agent))
+        assert outcomes[expected] is board.Outcome.WON
+        assert sorted(outcomes.values()) == sorted([board.Outcome.WON, board.Outcome.LOST])
+        hub.close()
+
+    run_virtual(main())
+
+
+def test_a_fenced_agents_claim_no_longer_counts_and_its_writes_are_refused() -> None:
+    async def main() -> None:
+        hub = Hub(SharedDocument("x\n"), HubOptions(lease_s=1.0, resync_s=0.05))
+        a = hub.connect("a", "implementer")
+        board.create_todo(hub.document, _marker("t"), 1, "hub")
+        await _settle(hub)
+        record = board.read_todos(a.document)["t"]
+        board.write_claim(a.document, record, "a", a.origin)
+        a.stall(5.0)  # silent past its lease
+        await asyncio.sleep(2.0)
+        assert hub.links["a"].fenced
+        assert board.members(hub.document)["a"][1] == "fenced"
+        assert board.live_claims(hub.document, board.read_todos(hub.document)["t"]) == []
+        await asyncio.sleep(4.0)  # it wakes up and writes
+        a.document.insert(0, "late ", a.origin)
+        await _settle(hub)
+        assert hub.document.text == "x\n"
+        assert a.fenced
+        hub.close()
+
+    run_virtual(main())
+
+
+def test_fencing_an_owner_reverts_its_partial_text_and_reopens_the_todo() -> None:
+    async def main() -> None:
+        text = "def f():\n    # TODO(codecrdt:t): body\n"
+        hub = Hub(SharedDocument(text), HubOptions(lease_s=1.0, resync_s=0.05))
+        a = hub.connect("a", "implementer")
+        await _settle(hub)
+        record = board.read_todos(a.document)["t"]
+        assert record.status == "pending"
+        board.write_claim(a.document, record, "a", a.origin)
+        board.acknowledge(a.document, "a", a.origin)
+        await _settle(hub)
+        entry = a.document.todos["t"]
+        with a.document.doc.transaction(origin=a.origin):
+            entry["owner"] = "a"
+            entry["status"] = "claimed"
+        a.document.insert(len("def f():\n"), "    half = 1\n", a.origin)
+        await _settle(hub)
+        assert "half = 1" in hub.document.text
+        hub.document.insert(0, "# user\n", "editor")  # the user types meanwhile
+        a.crash()
+        await asyncio.sleep(2.0)
+        assert hub.links["a"].fenced
+        assert hub.document.text == "# user\n" + text
+        reopened = board.read_todos(hub.document)["t"]
+        assert (reopened.status, reopened.epoch, reopened.owner) == ("pending", 1, "")
+        hub.close()
+
+    run_virtual(main())
+
+
+def test_replicas_converge_through_a_lossy_reordering_network() -> None:
+    async def main() -> None:
+        rng = random.Random(5)
+        model = NetworkModel(max_delay_s=0.2, drop=0.3, duplicate=0.3)
+        hub = Hub(SharedDocument(""), HubOptions(resync_s=0.05, network=model), rng=rng)
+        replicas = [hub.connect(f"r{i}", "implementer") for i in range(4)]
+        for step in range(200):
+            replica = rng.choice(replicas)
+            document = replica.document
+            position = rng.randint(0, len(document))
+            if document.text and rng.random() < 0.3:
+                end = min(len(document), position + rng.randint(1, 4))
+                document.replace(position, end, "", replica.origin)
+            else:
+                document.insert(position, f"<{step}>", replica.origin)
+            await asyncio.sleep(rng.uniform(0, 0.02))
+        for _ in range(200):
+            if hub.settled():
+                break
+            await asyncio.sleep(0.05)
+        assert hub.settled()
+        assert {r.document.text for r in replicas} == {hub.document.text}
+        hub.close()
+
+    run_virtual(main())
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_same_seed_replays_the_same_run(seed: int) -> None:
+    from claim_simulation import make_scenario, run_scenario
+
+    first = run_scenario(make_scenario(seed))
+    second = run_scenario(make_scenario(seed))
+    assert first[0] == second[0]
+    assert first[1].timeline == second[1].timeline
+    assert first[1].fenced == second[1].fenced
