@@ -94,7 +94,7 @@ def test_bundled_scripts_assemble_to_files_with_exactly_their_planned_conflicts(
 
 
 def test_a_broken_script_says_which_file_and_what_is_wrong(tmp_path) -> None:
-    with pytest.raises(ScriptError, match="no script named 'nope'.*inventory-cli"):
+    with pytest.raises(ScriptError, match=r"no script named 'nope'.*inventory-cli"):
         load_script("nope")
     bad = tmp_path / "bad.toml"
     bad.write_text(
