@@ -270,7 +270,6 @@ async def test_a_missing_key_is_an_auth_error_naming_the_variable(monkeypatch) -
         OpenAIProvider()
 
 
-@pytest.mark.filterwarnings("ignore:The model 'claude-sonnet-4-5' is deprecated")
 async def test_keys_come_from_the_environment_and_local_servers_need_none(monkeypatch) -> None:
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-from-env-0001")
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
@@ -280,7 +279,7 @@ async def test_keys_come_from_the_environment_and_local_servers_need_none(monkey
         claude = AnthropicProvider(base_url=anthropic.url)
         llama = OpenAIProvider("llama3.2", base_url=local.url)
         try:
-            assert claude.model == DEFAULT_MODEL == "claude-sonnet-4-5"
+            assert claude.model == DEFAULT_MODEL == "claude-sonnet-4-6"
             [_ async for _ in claude.stream(REQUEST)]
             [_ async for _ in llama.stream(REQUEST)]
         finally:

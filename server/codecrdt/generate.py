@@ -4,8 +4,8 @@ Checks everything that can be checked before any model is called (spec, output p
 language, provider and key, script), runs the agents with a live terminal view, writes the
 file atomically and the JSON report. Ctrl-C stops the run cleanly: the file keeps the
 outline, every finished TODO and the markers of the others, and the report says so.
-Exit status: 0 finished, 1 the run stopped (cancel, budget, error) or conflicts are left,
-2 bad input.
+Exit status: 0 finished, 1 the run stopped (budget, error), a TODO failed or conflicts are
+left, 2 bad input, 130 cancelled.
 """
 
 from __future__ import annotations
@@ -135,10 +135,14 @@ def _plan(args: argparse.Namespace, cwd: Path) -> _Plan:
         except NotSource as error:
             raise UsageError(f"--out {out}: {error.reason}") from None
 
-    language_name = getattr(args, "language", None) or (script.language if script else None)
+    # --language, else the output's suffix, else the script's language: a script in
+    # another language than the output's suffix is refused below, not written into it.
+    language_name = getattr(args, "language", None)
     spec_for_path = language_for_path(resolved)
     if language_name is None and spec_for_path is not None:
         language_name = spec_for_path.name
+    if language_name is None and script is not None:
+        language_name = script.language
     if language_name is None:
         names = ", ".join(s.name for s in LANGUAGES)
         raise UsageError(f"cannot tell the language of {out}: pass --language ({names})")
@@ -232,6 +236,14 @@ def _summary(report: Report, out: Path, console: Console) -> None:
         f"replicas {'converged' if report.converged else 'DIVERGED'}",
         highlight=False,
     )
+    failed = [t["name"] for t in report.todos if t["status"] == "failed"]
+    if failed:
+        console.print(
+            f"gave up on {len(failed)} TODO(s) after repeated failures: {', '.join(failed)}; "
+            "their markers stay in the file",
+            style="yellow",
+            highlight=False,
+        )
     if report.stopped_by:
         reason = f": {report.error}" if report.error else ""
         console.print(
@@ -271,7 +283,8 @@ def run_generate(args: argparse.Namespace, cwd: Path | None = None) -> int:
     _summary(report, plan.out, console)
     if report.stopped_by == "cancel":
         return 130
-    return 1 if report.stopped_by or report.conflicts.get("left") else 0
+    unfinished = any(t["status"] != "done" for t in report.todos)
+    return 1 if report.stopped_by or report.conflicts.get("left") or unfinished else 0
 
 
 def run_demo(args: argparse.Namespace) -> int:
@@ -293,7 +306,7 @@ def run_demo(args: argparse.Namespace) -> int:
     args.provider = "scripted"
     args.spec = None
     args.spec_file = None
-    args.language = script.language
+    args.language = None  # the output's suffix, else the script's language
     args.model = None
     args.base_url = None
     if args.out is None:

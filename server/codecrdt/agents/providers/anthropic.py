@@ -43,7 +43,7 @@ from codecrdt.agents.providers.http_errors import (
 
 __all__ = ["API_KEY_ENV", "DEFAULT_MODEL", "AnthropicProvider"]
 
-DEFAULT_MODEL = "claude-sonnet-4-5"
+DEFAULT_MODEL = "claude-sonnet-4-6"
 API_KEY_ENV = "ANTHROPIC_API_KEY"
 
 

@@ -33,6 +33,7 @@ PRICES: dict[str, Price] = {
     "claude-opus-4-1": Price(15.0, 75.0, 18.75, 1.50),
     "claude-opus-4-0": Price(15.0, 75.0, 18.75, 1.50),
     "claude-opus-4-2025": Price(15.0, 75.0, 18.75, 1.50),  # claude-opus-4-20250514
+    "claude-sonnet-4-6": Price(3.0, 15.0, 3.75, 0.30),  # the Sonnet tier's price
     "claude-sonnet-4-5": Price(3.0, 15.0, 3.75, 0.30),
     "claude-sonnet-4-0": Price(3.0, 15.0, 3.75, 0.30),
     "claude-sonnet-4-2025": Price(3.0, 15.0, 3.75, 0.30),  # claude-sonnet-4-20250514
