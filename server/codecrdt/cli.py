@@ -81,6 +81,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     bench = commands.add_parser("bench", help="benchmarks")
     bench_kinds = bench.add_subparsers(dest="bench", required=True)
+    from codecrdt.bench.study import add_arguments as add_study_arguments
+
+    study = bench_kinds.add_parser(
+        "study",
+        help="the paper's study: tasks × modes × agent counts × trials, with plots",
+        description="Run the study: every trial a real generate run with the scripted "
+        "provider's latency model (or a real provider). Writes DIR/trials.jsonl, "
+        "DIR/summary.md and DIR/*.png.",
+    )
+    add_study_arguments(study)
     replay = bench_kinds.add_parser(
         "replay", help="replay editing traces through the document mirror and raw pycrdt"
     )
@@ -118,6 +128,12 @@ def main(argv: list[str] | None = None) -> int:
         from codecrdt.generate import run_demo
 
         return run_demo(args)
+    if args.command == "bench" and args.bench == "study":
+        from codecrdt.bench.study import options_from, run_study
+
+        run_study(options_from(args))
+        print(f"wrote {args.out / 'trials.jsonl'} and {args.out / 'summary.md'}")
+        return 0
     if args.command == "bench":
         from codecrdt.bench.replay import main as replay_main
 

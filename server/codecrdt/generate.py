@@ -186,6 +186,7 @@ async def _run(plan: _Plan, args: argparse.Namespace, view: LiveView | None) -> 
         script=plan.script,
         seed=args.seed,
         time_scale=args.time_scale,
+        latency=getattr(args, "latency", None),
     )
     language = language_named(plan.language)
     assert language is not None

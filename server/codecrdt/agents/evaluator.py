@@ -5,8 +5,9 @@ duplicate imports, drop an identical duplicate), then â€” on the final passes â€
 model for a targeted fix of each remaining conflict: the statement it lies in goes to the
 model, the answer replaces it. Passes repeat until the file is clean or the rounds run out.
 
-While implementers are still writing, passes run each time a TODO completes, fix only what
-has a deterministic fix, and leave alone anything near a region still being written.
+While implementers are still writing, passes run each time a TODO completes and fix the
+conflicts away from the regions still being written (syntax errors wait for the end: a
+statement being streamed is not yet a conflict).
 """
 
 from __future__ import annotations
@@ -111,7 +112,8 @@ class Evaluator(Agent):
             busy = [] if final else self._busy_rows()
             candidates = [f for f in findings if not _near(f, busy)]
             for finding in candidates:
-                self._note(finding)
+                if final or finding.code != "syntax-error":
+                    self._note(finding)
             fixable = next(
                 ((f, fix) for f in candidates if (fix := fix_for(f, tree, source)) is not None),
                 None,
@@ -122,20 +124,22 @@ class Evaluator(Agent):
             self._apply(source, fix.edits)
             self.report.fixed_deterministic += 1
             self._record_fix(finding, "deterministic", fix.title)
+        for finding in list(candidates):
+            if not final and finding.code == "syntax-error":
+                continue  # while others write, a half-written statement is not a conflict
+            await self._model_fix(finding, final)
         if not final:
             self.set_state("waiting")
             return []
-        for finding in list(candidates):
-            await self._model_fix(finding)
         findings, _tree, _source = self._findings()
         return findings
 
-    async def _model_fix(self, finding: Finding) -> None:
+    async def _model_fix(self, finding: Finding, final: bool) -> None:
         findings, tree, source = self._findings()
         current = next(
             (f for f in findings if f.code == finding.code and f.name == finding.name), None
         )
-        if current is None:
+        if current is None or (not final and _near(current, self._busy_rows())):
             return
         start, end = region_for(current, tree, source)
         region = source[start:end].decode("utf-8", errors="replace")
@@ -163,7 +167,7 @@ class Evaluator(Agent):
         again = next(
             (f for f in findings if f.code == current.code and f.name == current.name), None
         )
-        if again is None:
+        if again is None or (not final and _near(again, self._busy_rows())):
             return
         start, end = region_for(again, tree, source)
         self._apply(source, ((start, end, answer),))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from codecrdt.agents.providers.base import Provider
-from codecrdt.agents.script import Script
+from codecrdt.agents.script import Latency, Script
 
 __all__ = ["PROVIDERS", "default_provider", "make_provider"]
 
@@ -26,6 +26,7 @@ def make_provider(
     seed: int = 0,
     time_scale: float = 1.0,
     timeout_s: float = 60.0,
+    latency: Latency | None = None,
 ) -> Provider:
     """A provider by name; ``AuthError``/``ValueError`` with a clear message when it cannot be."""
     if name == "scripted":
@@ -33,7 +34,7 @@ def make_provider(
 
         if script is None:
             raise ValueError("the scripted provider needs a script (--script TASK or FILE)")
-        return ScriptedProvider(script, seed=seed, time_scale=time_scale)
+        return ScriptedProvider(script, seed=seed, time_scale=time_scale, latency=latency)
     if name == "anthropic":
         from codecrdt.agents.providers.anthropic import DEFAULT_MODEL, AnthropicProvider
 
