@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from codecrdt.agents.run import Report
 from codecrdt.bench.study import StudyOptions, lower_bound, run_study
 from codecrdt.cli import main
 
@@ -105,15 +106,13 @@ def test_resume_skips_the_trials_already_done(tmp_path: Path) -> None:
 
 
 def test_the_lower_bound_is_the_largest_of_its_three_terms() -> None:
-    class _Report:
-        timeline = {
-            "outline": {"start_s": 0.0, "end_s": 4.0},
-            "todos": [
-                {"name": "a", "appeared_s": 1.0, "claimed_s": 1.0, "done_s": 9.0},
-                {"name": "b", "appeared_s": 3.0, "claimed_s": 5.0, "done_s": 7.0},
-            ],
-        }
-
-    report = _Report()
+    report = Report("parallel", 4, "scripted", "prepared")
+    report.timeline = {
+        "outline": {"start_s": 0.0, "end_s": 4.0},
+        "todos": [
+            {"name": "a", "appeared_s": 1.0, "claimed_s": 1.0, "done_s": 9.0},
+            {"name": "b", "appeared_s": 3.0, "claimed_s": 5.0, "done_s": 7.0},
+        ],
+    }
     assert lower_bound(report, 1) == 10.0  # total writing 8 + 2
     assert lower_bound(report, 4) == 9.0  # a: appeared at 1, writes for 8
