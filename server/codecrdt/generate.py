@@ -75,6 +75,11 @@ def add_arguments(parser: argparse.ArgumentParser, *, demo: bool = False) -> Non
     parser.add_argument("--max-tokens", type=int, help="stop the run past this many tokens")
     parser.add_argument("--max-cost", type=float, help="stop the run past this cost (USD)")
     parser.add_argument(
+        "--max-output-tokens",
+        type=int,
+        help="cap every answer's length (small local models: short context, repetition loops)",
+    )
+    parser.add_argument(
         "--time-scale",
         type=float,
         default=1.0,
@@ -197,6 +202,7 @@ async def _run(plan: _Plan, args: argparse.Namespace, view: LiveView | None) -> 
         policy=RetryPolicy(),
         max_tokens=args.max_tokens,
         max_cost=args.max_cost,
+        max_output_tokens=getattr(args, "max_output_tokens", None),
         rng=random.Random(args.seed),
         on_event=view.on_event if view is not None else None,
     )

@@ -6,7 +6,7 @@ import asyncio
 import math
 import random
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from codecrdt.agents.providers.base import (
@@ -44,6 +44,9 @@ class RunContext:
     spec: str
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     max_tokens: int | None = None
+    #: A cap on each answer's length (``max_tokens`` of every request), e.g. for a small
+    #: local model whose context is short or that can fall into a repetition loop.
+    max_output_tokens: int | None = None
     max_cost: float | None = None
     rng: random.Random = field(default_factory=random.Random)
     on_event: Callable[[RunEvent], None] | None = None
@@ -90,6 +93,8 @@ class RunContext:
     async def stream(self, request: Request) -> AsyncIterator[str | Restart]:
         """The answer's text as it streams, with :class:`Restart` when it starts over."""
         self.check_budget()
+        if self.max_output_tokens is not None and request.max_tokens > self.max_output_tokens:
+            request = replace(request, max_tokens=self.max_output_tokens)
         call = id(object())
         streamed = 0
 
