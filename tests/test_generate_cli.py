@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from codecrdt.agents.script import bundled_scripts
 from codecrdt.cli import main
 
 SECRET = "sk-test-SECRET-777"
@@ -87,7 +88,7 @@ BAD_INPUT = [
     ),
     pytest.param(
         ["--script", "nosuch", "--out", "a.py", "--provider", "scripted"],
-        ["no script named 'nosuch' (bundled: inventory-cli, pomodoro-timer)"],
+        ["no script named 'nosuch' (bundled: ", "inventory-cli", "pomodoro-timer"],
         id="unknown-script",
     ),
     pytest.param(
@@ -244,14 +245,17 @@ def test_the_api_key_never_appears(
 # -- demo ------------------------------------------------------------------------------
 
 
-def test_demo_lists_the_bundled_tasks(capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_lists_the_bundled_tasks(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "60")  # narrower than the lines: still one line per task
     status, out, _err = cli(capsys, "demo", "--list")
     assert status == 0
-    rows = [line.split() for line in out.splitlines()]
-    assert [row[:3] for row in rows] == [
-        ["inventory-cli", "python", "inventory.py"],
-        ["pomodoro-timer", "tsx", "PomodoroTimer.tsx"],
-    ]
+    rows = [line.split()[:3] for line in out.splitlines()]
+    assert len(rows) == len(bundled_scripts())
+    assert ["inventory-cli", "python", "inventory.py"] in rows
+    assert ["pomodoro-timer", "tsx", "PomodoroTimer.tsx"] in rows
+    assert sorted(row[0] for row in rows) == sorted(s.name for s in bundled_scripts())
 
 
 def test_demo_writes_the_default_task_here(
@@ -269,21 +273,22 @@ def test_demo_writes_the_default_task_here(
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "messages"),
     [
-        (["nosuch"], "no script named 'nosuch' (bundled: inventory-cli, pomodoro-timer)"),
+        (["nosuch"], ["no script named 'nosuch' (bundled: ", "inventory-cli", "pomodoro-timer"]),
         (
             ["pomodoro-timer", "--out", "timer.py"],
-            "the script 'pomodoro-timer' is tsx, but the output is python",
+            ["the script 'pomodoro-timer' is tsx, but the output is python"],
         ),
     ],
     ids=["unknown-task", "tsx-task-into-py"],
 )
 def test_demo_refuses_bad_input(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, args: list[str], message: str
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, args: list[str], messages: list[str]
 ) -> None:
     status, out, err = cli(capsys, "demo", *args, "--quiet")
     assert status == 2
-    assert message in err
+    for message in messages:
+        assert message in err
     assert out == ""
     assert list(tmp_path.iterdir()) == []

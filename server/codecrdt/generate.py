@@ -203,6 +203,7 @@ async def _run(plan: _Plan, args: argparse.Namespace, view: LiveView | None) -> 
         max_tokens=args.max_tokens,
         max_cost=args.max_cost,
         max_output_tokens=getattr(args, "max_output_tokens", None),
+        time_scale=args.time_scale if plan.provider == "scripted" else 1.0,
         rng=random.Random(args.seed),
         on_event=view.on_event if view is not None else None,
     )
@@ -212,7 +213,8 @@ async def _run(plan: _Plan, args: argparse.Namespace, view: LiveView | None) -> 
         report = await generate(document, ctx, options)
     finally:
         await provider.aclose()
-    _write_atomically(plan.out, document.text)
+    if plan.out.exists() or document.text:
+        _write_atomically(plan.out, document.text)
     return report
 
 
@@ -253,9 +255,13 @@ def _summary(report: Report, out: Path, console: Console) -> None:
         )
     if report.stopped_by:
         reason = f": {report.error}" if report.error else ""
+        kept = (
+            "unfinished TODOs keep their markers in the file"
+            if report.outline_complete
+            else "the outline was not finished, so nothing the run wrote was kept"
+        )
         console.print(
-            f"the run stopped early ({report.stopped_by}{reason}); unfinished TODOs keep their "
-            "markers in the file",
+            f"the run stopped early ({report.stopped_by}{reason}); {kept}",
             style="yellow",
             highlight=False,
         )
@@ -302,6 +308,7 @@ def run_demo(args: argparse.Namespace) -> int:
             out.print(
                 f"{script.name:<18} {script.language:<8} {script.file:<20} {script.title}",
                 highlight=False,
+                soft_wrap=True,  # one line per task, whatever the width
             )
         return 0
     try:

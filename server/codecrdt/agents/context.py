@@ -47,6 +47,8 @@ class RunContext:
     #: A cap on each answer's length (``max_tokens`` of every request), e.g. for a small
     #: local model whose context is short or that can fall into a repetition loop.
     max_output_tokens: int | None = None
+    #: Modelled delays (retry waits included) run this many times faster (scripted runs).
+    time_scale: float = 1.0
     max_cost: float | None = None
     rng: random.Random = field(default_factory=random.Random)
     on_event: Callable[[RunEvent], None] | None = None
@@ -107,7 +109,12 @@ class RunContext:
         self._in_flight[call] = 0
         try:
             async for event in stream_with_retries(
-                self.provider, request, self.policy, rng=self.rng, on_retry=on_retry
+                self.provider,
+                request,
+                self.policy,
+                rng=self.rng,
+                on_retry=on_retry,
+                sleep=self._sleep,
             ):
                 if isinstance(event, TextDelta):
                     if not event.text:
@@ -128,6 +135,9 @@ class RunContext:
                     yield event
         finally:
             self._in_flight.pop(call, None)
+
+    async def _sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds / self.time_scale)
 
     async def complete(self, request: Request) -> str:
         """The whole answer as one string (restarts handled)."""

@@ -85,6 +85,8 @@ class Hub:
         self.rejected_updates = 0
         self.fenced_agents: list[str] = []
         self.on_event: Callable[[str, dict[str, object]], None] | None = None
+        #: Called with each agent id as it is admitted (before any of its updates).
+        self.on_connect: Callable[[str], None] | None = None
         self._todo_order = 0
         self._broadcast_pending = False
         self._closed = False
@@ -112,6 +114,8 @@ class Hub:
         """Admit an agent: record it as live, then hand it a replica of the document."""
         if agent in self.links:
             raise ValueError(f"agent id {agent!r} is already in use in this run")
+        if self.on_connect is not None:
+            self.on_connect(agent)
         self._ensure_presence(agent, role)
         client = self.rng.getrandbits(32) or 1
         replica_doc = self.document.fork(client_id=client)

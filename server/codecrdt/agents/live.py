@@ -28,7 +28,17 @@ _STATE_STYLE = {
     "failed": "red",
     "waiting": "dim",
 }
-_PLAIN_KINDS = {"todo", "claim", "done", "conflict", "fix", "fenced", "release", "retry"}
+_PLAIN_KINDS = {
+    "outline",
+    "todo",
+    "claim",
+    "done",
+    "conflict",
+    "fix",
+    "fenced",
+    "release",
+    "retry",
+}
 
 
 @dataclass

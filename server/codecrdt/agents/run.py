@@ -15,12 +15,15 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import random
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from pycrdt import UndoManager
+
 from codecrdt.agents import board
 from codecrdt.agents.context import BudgetExceeded, RunContext
-from codecrdt.agents.evaluator import Evaluator, EvaluatorReport
+from codecrdt.agents.evaluator import EVALUATED_CODES, Evaluator, EvaluatorReport
 from codecrdt.agents.hub import Hub, HubOptions
 from codecrdt.agents.implementer import Implementer, ImplementerOptions
 from codecrdt.agents.markers import find_marker
@@ -28,7 +31,8 @@ from codecrdt.agents.network import NetworkModel
 from codecrdt.agents.outliner import Outliner, SequentialWriter
 from codecrdt.agents.providers.base import ProviderError
 from codecrdt.agents.replica import Fenced, Replica
-from codecrdt.document import SharedDocument
+from codecrdt.analysis.tree import analyze_text
+from codecrdt.document import Origin, SharedDocument
 
 __all__ = ["AgentFault", "Report", "RunOptions", "generate"]
 
@@ -83,6 +87,9 @@ class Report:
     cost_usd: float | None = 0.0
     stopped_by: str | None = None
     error: str | None = None
+    #: False when the run stopped before the outline (or sequential file) was finished;
+    #: then everything the run wrote was taken back.
+    outline_complete: bool = True
     retries: int = 0
     fenced: list[str] = field(default_factory=list)
     rejected_updates: int = 0
@@ -118,7 +125,17 @@ class _Run:
         self.replicas: dict[str, Replica] = {}
         self.restarts = 0
         self.outline_span: tuple[float, float] = (0.0, 0.0)
-        self.evaluator_report = EvaluatorReport()
+        self.evaluator: Evaluator | None = None
+        self.outline_complete = False
+        #: Everything the run's agents write, to take back a run stopped mid-outline.
+        self.written = UndoManager(scopes=[document.source], capture_timeout_millis=2**31 - 1)
+        self.on_connect: Callable[[str], None] | None = None
+        self.hub.on_connect = self._admitted
+
+    def _admitted(self, agent: str) -> None:
+        self.written.include_origin(Origin.agent(agent))
+        if self.on_connect is not None:
+            self.on_connect(agent)
 
     def _connect(self, agent: str, role: str) -> Replica:
         replica = self.hub.connect(agent, role)
@@ -129,7 +146,7 @@ class _Run:
 
     async def parallel(self) -> None:
         outliner = Outliner("outliner", self._connect("outliner", "outliner"), self.ctx)
-        evaluator = Evaluator(
+        evaluator = self.evaluator = Evaluator(
             "evaluator",
             self._connect("evaluator", "evaluator"),
             self.ctx,
@@ -144,11 +161,13 @@ class _Run:
             start = self.ctx.now()
             await outliner.run()
             self.outline_span = (start, self.ctx.now())
+            self.outline_complete = True
+            self.ctx.emit("outline", "outliner", state="done")
             self.hub.leave("outliner")
             self.outline_done.set()
             await supervision
             self.writers_done.set()
-            self.evaluator_report = await evaluation
+            await evaluation
         finally:
             supervision.cancel()
             evaluation.cancel()
@@ -220,7 +239,7 @@ class _Run:
 
     async def sequential(self) -> None:
         writer = SequentialWriter("writer", self._connect("writer", "sequential"), self.ctx)
-        evaluator = Evaluator(
+        evaluator = self.evaluator = Evaluator(
             "evaluator",
             self._connect("evaluator", "evaluator"),
             self.ctx,
@@ -229,11 +248,12 @@ class _Run:
         start = self.ctx.now()
         await writer.run()
         self.outline_span = (start, self.ctx.now())
+        self.outline_complete = True
         self.hub.leave("writer")
         self.outline_done.set()
         self.writers_done.set()
         await self._settle()
-        self.evaluator_report = await evaluator.final()
+        await evaluator.final()
 
     # -- the end --------------------------------------------------------------------
 
@@ -246,10 +266,19 @@ class _Run:
         return True
 
     def stop_writers(self) -> None:
-        """Revert what unfinished implementers wrote and refuse anything more from them."""
+        """Take back what is unfinished and refuse anything more from the writers.
+
+        Implementers' unfinished TODOs are reverted (their markers come back). If the
+        outline (or the sequential writer's file) was not finished, everything the run
+        wrote is taken back: half a skeleton is not a file anyone can use. What others
+        typed meanwhile stays.
+        """
         for agent, link in list(self.hub.links.items()):
-            if link.role == "implementer" and not link.fenced:
+            if link.role in ("implementer", "outliner", "sequential") and not link.fenced:
                 self.hub.fence(agent, "run stopped")
+        if not self.outline_complete:
+            while self.written.can_undo():
+                self.document.undo(self.written, "hub")
 
     async def report(self, stopped_by: str | None, error: str | None) -> Report:
         ctx = self.ctx
@@ -299,7 +328,15 @@ class _Run:
                 for name in (t["name"] for t in todos)
             ],
         }
-        evaluation = self.evaluator_report
+        evaluation = self.evaluator.report if self.evaluator else EvaluatorReport()
+        left = evaluation.left
+        if stopped_by is not None and self.outline_complete:
+            # The Evaluator did not finish: count what is left in the final text.
+            spec = ctx.language
+            left = [
+                {"code": f.code, "name": f.name, "line": f.start_point[0] + 1, "message": f.message}
+                for f in analyze_text(text, spec, codes=EVALUATED_CODES)
+            ]
         return Report(
             mode=self.options.mode,
             agents=self.options.agents if self.options.mode == "parallel" else 1,
@@ -322,9 +359,10 @@ class _Run:
                 "found": len(evaluation.found),
                 "fixed_deterministic": evaluation.fixed_deterministic,
                 "fixed_model": evaluation.fixed_model,
-                "left": len(evaluation.left),
+                "left": len(left),
             },
-            conflicts_left=evaluation.left,
+            conflicts_left=left,
+            outline_complete=self.outline_complete,
             evaluator_rounds=evaluation.rounds,
             converged=settled and len(set(hashes.values())) == 1,
             replica_hashes=hashes,
@@ -343,10 +381,24 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
 
 
-async def generate(document: SharedDocument, ctx: RunContext, options: RunOptions) -> Report:
-    """Run the agents on ``document`` and report. Cancelling stops the run cleanly."""
+async def generate(
+    document: SharedDocument,
+    ctx: RunContext,
+    options: RunOptions,
+    *,
+    on_connect: Callable[[str], None] | None = None,
+    on_hub: Callable[[Hub], None] | None = None,
+) -> Report:
+    """Run the agents on ``document`` and report. Cancelling stops the run cleanly.
+
+    ``on_connect`` is told each agent's id as it joins (e.g. to scope an undo manager to
+    the run's origins); ``on_hub`` gets the run's hub.
+    """
     ctx.started = asyncio.get_running_loop().time()
     run = _Run(document, ctx, options)
+    run.on_connect = on_connect
+    if on_hub is not None:
+        on_hub(run.hub)
     stopped_by: str | None = None
     error: str | None = None
     cancelled = False
