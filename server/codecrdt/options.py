@@ -1,4 +1,10 @@
-"""Typed server options, read from ``initializationOptions`` (camelCase keys)."""
+"""Typed server options: from ``initializationOptions`` and ``workspace/didChangeConfiguration``.
+
+Keys are camelCase (``batchDelayMs``, ``agents``, ``baseUrl``…). Every value is checked
+against its field's type; a wrong one is reported (the server shows the message) and the
+previous value stays. Unknown keys are ignored: they may belong to other features or later
+versions.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,12 @@ __all__ = ["MAX_FILE_BYTES", "ServerOptions"]
 #: Files larger than this (UTF-8 bytes) are not mirrored: 8 MiB.
 MAX_FILE_BYTES = 8 * 1024 * 1024
 
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "provider": ("anthropic", "openai", "scripted"),
+    "mode": ("parallel", "sequential"),
+}
+_RANGES: dict[str, tuple[int, int]] = {"agents": (1, 64)}
+
 
 @dataclass(frozen=True)
 class ServerOptions:
@@ -23,26 +35,84 @@ class ServerOptions:
     resend_after_ms: int = 1000
     #: Larger documents are refused with a message (UTF-8 bytes).
     max_file_bytes: int = MAX_FILE_BYTES
+    # -- generation defaults (each ``codecrdt.generate`` may override them) -------------
+    #: ``anthropic``, ``openai`` or ``scripted``; None: anthropic with a key, else scripted.
+    provider: str | None = None
+    model: str | None = None
+    base_url: str | None = None
+    agents: int = 3
+    mode: str = "parallel"
+    #: The scripted provider's task (a bundled name or a path).
+    script: str | None = None
+    max_tokens: int | None = None
+    max_cost: float | None = None
 
     @classmethod
     def from_json(cls, data: Any) -> tuple[ServerOptions, list[str]]:
         """Options from a JSON object, and a message for each value that was ignored."""
+        return cls().updated(data)
+
+    def updated(self, data: Any) -> tuple[ServerOptions, list[str]]:
+        """These options with ``data``'s valid values applied; a message per bad value.
+
+        ``data`` may also be ``{"codecrdt": {...}}`` (VS Code's settings section).
+        """
         if data is None:
-            return cls(), []
+            return self, []
         if not isinstance(data, dict):
-            return cls(), [f"initializationOptions must be an object, not {type(data).__name__}"]
-        fields = {_camel(f.name): f for f in dataclasses.fields(cls)}
+            return self, [f"settings must be an object, not {type(data).__name__}"]
+        if isinstance(data.get("codecrdt"), dict):
+            data = data["codecrdt"]
+        fields = {_camel(f.name): f for f in dataclasses.fields(self)}
         values: dict[str, Any] = {}
         problems: list[str] = []
         for key, value in data.items():
             field = fields.get(key)
             if field is None:
-                continue  # options of other features or later versions
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                problems.append(f"{key} must be a non-negative integer; using {field.default}")
+                continue
+            problem = _problem(field.name, str(field.type), value)
+            if problem:
+                current = getattr(self, field.name)
+                problems.append(f"{key} {problem}; keeping {current!r}")
                 continue
             values[field.name] = value
-        return cls(**values), problems
+        return dataclasses.replace(self, **values), problems
+
+    def generation_defaults(self) -> dict[str, Any]:
+        """The defaults a ``codecrdt.generate`` request falls back to (camelCase keys)."""
+        return {
+            "provider": self.provider,
+            "model": self.model,
+            "baseUrl": self.base_url,
+            "agents": self.agents,
+            "mode": self.mode,
+            "script": self.script,
+            "maxTokens": self.max_tokens,
+            "maxCost": self.max_cost,
+        }
+
+
+def _problem(name: str, kind: str, value: Any) -> str | None:
+    optional = "None" in kind
+    if value is None:
+        return None if optional else "must not be null"
+    if kind.startswith("int"):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            return "must be a non-negative integer"
+        low, high = _RANGES.get(name, (0, 2**63))
+        if not low <= value <= high:
+            return f"must be from {low} to {high}"
+        return None
+    if kind.startswith("float"):
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            return "must be a non-negative number"
+        return None
+    if not isinstance(value, str):
+        return "must be a string"
+    choices = _CHOICES.get(name)
+    if choices and value not in choices:
+        return f"must be one of {', '.join(choices)}"
+    return None
 
 
 def _camel(name: str) -> str:
