@@ -50,9 +50,9 @@ class ServerOptions:
     @classmethod
     def from_json(cls, data: Any) -> tuple[ServerOptions, list[str]]:
         """Options from a JSON object, and a message for each value that was ignored."""
-        return cls().updated(data)
+        return cls().updated(data, source="initializationOptions")
 
-    def updated(self, data: Any) -> tuple[ServerOptions, list[str]]:
+    def updated(self, data: Any, source: str = "settings") -> tuple[ServerOptions, list[str]]:
         """These options with ``data``'s valid values applied; a message per bad value.
 
         ``data`` may also be ``{"codecrdt": {...}}`` (VS Code's settings section).
@@ -60,7 +60,7 @@ class ServerOptions:
         if data is None:
             return self, []
         if not isinstance(data, dict):
-            return self, [f"settings must be an object, not {type(data).__name__}"]
+            return self, [f"{source} must be an object, not {type(data).__name__}"]
         if isinstance(data.get("codecrdt"), dict):
             data = data["codecrdt"]
         fields = {_camel(f.name): f for f in dataclasses.fields(self)}
