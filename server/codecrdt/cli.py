@@ -69,7 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
         "generate",
         help="write a file with parallel agents (Outliner, Implementers, Evaluator)",
         description="Write a file with parallel agents coordinated through a shared CRDT "
-        "document. Exit status: 0 finished clean, 1 stopped early or conflicts left, "
+        "document. Exit status: 0 finished clean, 1 stopped early, a TODO failed or "
+        "conflicts left, "
         "2 bad input, 130 cancelled (Ctrl-C).",
     )
     add_arguments(generate)
@@ -107,6 +108,24 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also time didChange → mirror applied on the largest final text",
     )
+    micro = bench_kinds.add_parser(
+        "micro",
+        help="the micro-benchmarks in one run, each beside its same-run baseline",
+        description="Replay ratio (mirror ÷ raw pycrdt), didChange → mirror latency, "
+        "diagnostics latency (codecrdt vs ruff server, and vs typescript-language-server "
+        "when installed) and the server under load (8 stamped writers vs 1, one editor). "
+        "Exit status: 0 all correct, 1 a replay, a convergence or a stamp check failed.",
+    )
+    micro.add_argument(
+        "--traces",
+        type=Path,
+        metavar="DIR",
+        help="editing traces (*.json, *.json.gz) to replay (default: "
+        "../shared/data/editing-traces beside the repository, if it exists)",
+    )
+    micro.add_argument("--out", type=Path, metavar="DIR", help="also write micro.json, micro.md")
+    micro.add_argument("--quick", action="store_true", help="a short run (about a minute)")
+    micro.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 
 
@@ -134,6 +153,10 @@ def main(argv: list[str] | None = None) -> int:
         run_study(options_from(args))
         print(f"wrote {args.out / 'trials.jsonl'} and {args.out / 'summary.md'}")
         return 0
+    if args.command == "bench" and args.bench == "micro":
+        from codecrdt.bench.micro import main as micro_main
+
+        return micro_main(args)
     if args.command == "bench":
         from codecrdt.bench.replay import main as replay_main
 

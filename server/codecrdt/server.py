@@ -36,7 +36,7 @@ from codecrdt.link import EditorLink
 from codecrdt.options import ServerOptions
 from codecrdt.positions import Encoding, TextLines
 from codecrdt.sourcefile import text_problem
-from codecrdt.writer import stream_text
+from codecrdt.writer import new_writer_name, stream_stamps, stream_text
 
 __all__ = ["CodeCrdtServer", "create_server"]
 
@@ -432,20 +432,48 @@ def create_server() -> CodeCrdtServer:
     async def simulate_writer(ls: CodeCrdtServer, args: Any) -> dict[str, Any]:
         options = _arguments(args)
         uri = str(options.get("uri"))
+        stamp = options.get("stamp", False)
+        if not isinstance(stamp, bool):
+            raise JsonRpcInvalidParams("stamp must be true or false")
         text = options.get("text")
-        if not isinstance(text, str):
+        if not stamp and not isinstance(text, str):
             raise JsonRpcInvalidParams("text must be a string")
+        chunks = options.get("chunks")
+        if stamp and (isinstance(chunks, bool) or not isinstance(chunks, int) or chunks < 0):
+            raise JsonRpcInvalidParams("with stamp, chunks must be a non-negative integer")
+        name = options.get("name")
+        if name is not None and not isinstance(name, str):
+            raise JsonRpcInvalidParams("name must be a string")
         try:
             opened = ls.get(uri)
-            written = await stream_text(
-                opened.document,
-                text,
-                offset=options.get("offset"),
-                chunk=int(options.get("chunk", 16)),
-                interval=float(options.get("intervalMs", 20)) / 1000,
-            )
+            chunk = int(options.get("chunk", 16))
+            interval = float(options.get("intervalMs", 20)) / 1000
+            if stamp:
+                assert isinstance(chunks, int)
+                name = name or new_writer_name()
+                written = await stream_stamps(
+                    opened.document,
+                    chunks,
+                    name=name,
+                    offset=options.get("offset"),
+                    chunk=chunk,
+                    interval=interval,
+                )
+            else:
+                assert isinstance(text, str)
+                written = await stream_text(
+                    opened.document,
+                    text,
+                    offset=options.get("offset"),
+                    chunk=chunk,
+                    interval=interval,
+                    name=name,
+                )
         except (KeyError, ValueError, TypeError) as error:
             raise JsonRpcInvalidParams(str(error)) from None
-        return {"uri": uri, "written": written, "length": len(opened.document)}
+        answer = {"uri": uri, "written": written, "length": len(opened.document)}
+        if stamp:
+            answer.update(name=name, stamps=chunks)
+        return answer
 
     return server
