@@ -20,7 +20,7 @@
 # Prints at the end, on stdout:
 #   LLAMA_SERVER=<path>
 #   LLAMA_MODEL=<path>
-# Building the server takes about 7 minutes on 2 cores; the model is a 478 MB download.
+# Building the server takes 8-10 minutes on 2 cores; the model is a 478 MB download (10 s).
 set -euo pipefail
 
 LLAMA_VERSION="11434.0.0"
@@ -166,7 +166,7 @@ install_server() {
     [ -f "$work/src/llama.cpp/CMakeLists.txt" ] \
         || { echo "install-llama: the sdist holds no llama.cpp/CMakeLists.txt" >&2; return 1; }
 
-    log "building llama-server with $jobs jobs (about 7 minutes on 2 cores)"
+    log "building llama-server with $jobs jobs (8-10 minutes on 2 cores)"
     # LLAMA_USE_PREBUILT_UI=OFF: otherwise the build tries to download the web UI (there is
     # no network here but package registries); the server's API does not need it.
     quietly cmake "$work/src/llama.cpp" -B "$work/build" -G Ninja \

@@ -20,7 +20,7 @@ Environment:
 - ``CODECRDT_SKIP_REAL_MODEL=1`` skips the tests that use the fixture.
 - ``CODECRDT_LLAMA_BASE_URL=http://127.0.0.1:8099/v1`` uses a server that is already
   running instead of installing and starting one.
-- ``CODECRDT_LLAMA_THREADS=1`` runs the server on one thread instead of two (see
+- ``CODECRDT_LLAMA_THREADS=2`` runs the server on two threads instead of one (see
   :data:`THREADS`).
 
 Always send ``max_tokens``: the model can fall into a repetition loop, which otherwise runs
@@ -51,10 +51,10 @@ INSTALL = ROOT / "scripts" / "install-llama.sh"
 MODEL_ALIAS = "qwen"
 CONTEXT = 12288  # tokens in all, split among the slots
 SLOTS = 3  # requests served at once
-# 2 fills this machine's 2 cores. With -t 2, any other busy process makes every token wait
-# for a descheduled thread: 0.4 tokens/s instead of 30 (measured). Tests that keep the CPU
-# busy meanwhile, or a busy machine, want CODECRDT_LLAMA_THREADS=1.
-THREADS = int(os.environ.get("CODECRDT_LLAMA_THREADS", "2"))
+# One thread: about 31 tokens/s whatever else runs. Two fill a 2-core machine (about 44
+# tokens/s when idle), but any other busy process then makes every token wait for a
+# descheduled thread: 0.4 tokens/s (measured). The test suite keeps the CPU busy.
+THREADS = int(os.environ.get("CODECRDT_LLAMA_THREADS", "1"))
 INSTALL_TIMEOUT = 1800.0  # the first install builds llama-server: about 8 minutes on 2 cores
 HEALTH_TIMEOUT = 120.0
 WARMUP_TIMEOUT = 120.0

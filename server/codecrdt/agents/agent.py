@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from pycrdt import Map
@@ -52,7 +53,13 @@ class Agent:
 
     # -- appending a streamed answer ------------------------------------------------
 
-    async def append_answer(self, request: Request, at: int, indent: str = "") -> str:
+    async def append_answer(
+        self,
+        request: Request,
+        at: int,
+        indent: str = "",
+        repair: Callable[[str], str] | None = None,
+    ) -> str:
         """Stream the answer into the document at offset ``at``, line by line.
 
         If the answer starts over (a retried stream), lines already written are skipped
@@ -81,7 +88,7 @@ class Agent:
                 shaper = LineShaper(indent)
                 continue
             for line in shaper.feed(piece):
-                await put(line)
+                await put(repair(line) if repair else line)
         for line in shaper.finish():
-            await put(line)
+            await put(repair(line) if repair else line)
         return "".join(written)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from codecrdt.agents.agent import Agent
 from codecrdt.agents.prompts import outline_request, sequential_request
+from codecrdt.agents.shaping import MarkerRepair
 
 __all__ = ["Outliner", "SequentialWriter"]
 
@@ -21,7 +22,8 @@ class _Appender(Agent):
         request = make(self.ctx.language.name, self.ctx.spec, document.text, self.agent_id)
         self.set_state("writing")
         try:
-            written = await self.append_answer(request, len(document))
+            repair = None if sequential else MarkerRepair()
+            written = await self.append_answer(request, len(document), repair=repair)
         except BaseException:
             self.set_state("failed")
             raise

@@ -15,6 +15,54 @@ _LANG = {"python": "Python", "javascript": "JavaScript", "typescript": "TypeScri
 
 _CODE_ONLY = "Answer with code only: no explanations, no Markdown fences."
 
+_PYTHON_EXAMPLE = '''import json
+from dataclasses import dataclass
+
+
+@dataclass
+class Note:
+    title: str
+    body: str
+
+
+def load_notes(path: str) -> list[Note]:
+    """Read the notes saved in a JSON file."""
+    # TODO(codecrdt:load_notes): open the file, parse the JSON list, build Note objects
+
+
+def save_notes(path: str, notes: list[Note]) -> None:
+    """Write the notes to a JSON file."""
+    # TODO(codecrdt:save_notes): serialise the notes as a JSON list and write the file
+'''
+
+_TS_EXAMPLE = '''import React, { useState } from "react";
+
+interface Note {
+  title: string;
+  body: string;
+}
+
+function loadNotes(raw: string): Note[] {
+  // TODO(codecrdt:loadNotes): parse the JSON list and keep the valid notes
+}
+
+export default function Notes() {
+  const [notes, setNotes] = useState<Note[]>([]);
+  return (
+    <main>
+      {/* TODO(codecrdt:NoteList): one card per note, newest first */}
+    </main>
+  );
+}
+'''
+
+_EXAMPLES = {
+    "python": _PYTHON_EXAMPLE,
+    "typescript": _TS_EXAMPLE,
+    "tsx": _TS_EXAMPLE,
+    "javascript": _TS_EXAMPLE,
+}
+
 
 def _context(spec: str, document: str) -> str:
     body = document if document.strip() else "(empty)"
@@ -40,6 +88,7 @@ def outline_request(language: str, spec: str, document: str, agent: str) -> Requ
         "the whole file, so give each marker a self-contained piece of work. Declare every "
         "import and shared helper signature in the skeleton, so implementers need not add "
         f"module-level declarations. The skeleton must be valid {lang}. {_CODE_ONLY}"
+        f"\n\nExample of a skeleton (for another task):\n{_EXAMPLES.get(language, '')}"
     )
     return Request(
         "outliner",

@@ -3,12 +3,19 @@
 Models answer with code that may be wrapped in Markdown fences and indented however they
 like. :class:`LineShaper` cuts the stream into complete lines, drops fence lines, removes
 the indentation of the first non-blank line from every line and puts the target
-indentation (the TODO marker's) in front instead.
+indentation (the TODO marker's) in front instead. Once a fenced block closes, the rest of
+the answer is prose about the code and is dropped.
+
+:class:`MarkerRepair` turns an outline's plain TODO comments (``# TODO: …``) into
+CodeCRDT markers named after the enclosing definition, for models that do not follow the
+marker format.
 """
 
 from __future__ import annotations
 
-__all__ = ["LineShaper", "strip_fences"]
+import re
+
+__all__ = ["LineShaper", "MarkerRepair", "strip_fences"]
 
 
 class LineShaper:
@@ -17,6 +24,7 @@ class LineShaper:
         self._pending = ""
         self._base: str | None = None
         self._held_blank = 0
+        self._fences = 0
 
     def feed(self, text: str) -> list[str]:
         """The lines completed by ``text``, shaped, each ending with ``\\n``."""
@@ -33,7 +41,10 @@ class LineShaper:
 
     def _shape(self, line: str) -> list[str]:
         line = line.rstrip("\r")
+        if self._fences >= 2:
+            return []  # after the code block: the model explaining itself
         if line.lstrip().startswith("```"):
+            self._fences += 1
             return []
         if not line.strip():
             if self._base is None:
@@ -47,6 +58,44 @@ class LineShaper:
         self._held_blank = 0
         out.append(f"{self.indent}{body}\n")
         return out
+
+
+_PLAIN_TODO = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<open>#|//|\{/\*)[ \t]*TODO\b(?!\(codecrdt:)[ \t:.-]*"
+    r"(?P<text>.*?)[ \t]*(?:\*/\})?[ \t]*$"
+)
+_DEFINITION = re.compile(
+    r"^[ \t]*(?:export[ \t]+)?(?:default[ \t]+)?(?:async[ \t]+)?"
+    r"(?:def|class|function|const|let|interface|type)[ \t]+(?P<name>[A-Za-z_$][\w$]*)"
+)
+
+
+class MarkerRepair:
+    """Rewrites plain TODO comments of an outline into named CodeCRDT markers."""
+
+    def __init__(self) -> None:
+        self._last_definition = "todo"
+        self._used: set[str] = set()
+
+    def __call__(self, line: str) -> str:
+        definition = _DEFINITION.match(line)
+        if definition:
+            self._last_definition = definition["name"]
+        match = _PLAIN_TODO.match(line.rstrip("\n"))
+        if match is None:
+            if "TODO(codecrdt:" in line:
+                name = line.split("TODO(codecrdt:", 1)[1].split(")", 1)[0]
+                self._used.add(name)
+            return line
+        name = re.sub(r"[^A-Za-z0-9_-]", "_", self._last_definition) or "todo"
+        unique, number = name, 2
+        while unique in self._used:
+            unique, number = f"{name}-{number}", number + 1
+        self._used.add(unique)
+        description = match["text"] or f"write {name}"
+        if match["open"] == "{/*":
+            return f"{match['indent']}{{/* TODO(codecrdt:{unique}): {description} */}}\n"
+        return f"{match['indent']}{match['open']} TODO(codecrdt:{unique}): {description}\n"
 
 
 def strip_fences(text: str) -> str:
