@@ -35,7 +35,7 @@ def save_notes(path: str, notes: list[Note]) -> None:
     # TODO(codecrdt:save_notes): serialise the notes as a JSON list and write the file
 '''
 
-_TS_EXAMPLE = '''import React, { useState } from "react";
+_TS_EXAMPLE = """import React, { useState } from "react";
 
 interface Note {
   title: string;
@@ -54,7 +54,7 @@ export default function Notes() {
     </main>
   );
 }
-'''
+"""
 
 _EXAMPLES = {
     "python": _PYTHON_EXAMPLE,
