@@ -33,6 +33,8 @@ from codecrdt.document import Origin, SharedDocument
 __all__ = ["Run", "RunError", "RunManager", "RunRequest"]
 
 MAX_SPEC_CHARS = 100_000
+#: The origin of an undone run's changes (not the editor's: they must reach every editor).
+UNDO_ORIGIN = "undo-run"
 _ids = itertools.count(1)
 
 
@@ -53,6 +55,8 @@ class RunRequest:
     wait: bool = False
     max_tokens: int | None = None
     max_cost: float | None = None
+    #: Scripted runs only: play modelled delays this many times faster (demos, tests).
+    time_scale: float = 1.0
 
     @classmethod
     def parse(cls, args: dict[str, Any], defaults: dict[str, Any]) -> RunRequest:
@@ -99,6 +103,15 @@ class RunRequest:
         wait = args.get("wait", False)
         if not isinstance(wait, bool):
             raise RunError("wait must be true or false")
+        time_scale = args.get("timeScale", 1.0)
+        if (
+            isinstance(time_scale, bool)
+            or not isinstance(time_scale, int | float)
+            or not (0 < time_scale <= 10_000)
+        ):
+            raise RunError("timeScale must be a number above 0")
+        if time_scale != 1.0 and provider != "scripted":
+            raise RunError("timeScale applies to the scripted provider only")
         return cls(
             uri=uri,
             spec=spec,
@@ -111,6 +124,7 @@ class RunRequest:
             wait=wait,
             max_tokens=defaults.get("maxTokens"),
             max_cost=defaults.get("maxCost"),
+            time_scale=float(time_scale),
         )
 
 
@@ -177,7 +191,11 @@ class RunManager:
             )
         try:
             return make_provider(
-                request.provider, model=request.model, base_url=request.base_url, script=script
+                request.provider,
+                model=request.model,
+                base_url=request.base_url,
+                script=script,
+                time_scale=request.time_scale,
             )
         except Exception as error:  # a missing key, an unknown provider: say so
             raise RunError(str(error)) from None
@@ -196,6 +214,7 @@ class RunManager:
             max_cost=request.max_cost,
             rng=random.Random(),
             on_event=lambda event: self._on_event(run, event),
+            time_scale=request.time_scale,
         )
         options = RunOptions(mode=request.mode, agents=request.agents)  # type: ignore[arg-type]
 
@@ -252,7 +271,7 @@ class RunManager:
             raise RunError(f"{run.id} is still running; cancel it first")
         steps = 0
         while run.undo is not None and run.undo.can_undo():
-            run.document.undo(run.undo, Origin.EDITOR)
+            run.document.undo(run.undo, UNDO_ORIGIN)
             steps += 1
         return steps
 
@@ -287,10 +306,13 @@ class RunManager:
 
     # -- activity with ranges ---------------------------------------------------------
 
-    def agent_regions(self, run: Run) -> dict[str, tuple[int, int] | None]:
-        """Each writing agent's region as (first line, end line) in the document's text."""
+    def agent_regions(self, run: Run, text: str) -> dict[str, tuple[int, int] | None]:
+        """Each writing agent's region as (first line, end line) in ``text``.
+
+        ``text`` is the editor's: an agent writes just above its TODO's marker line, so
+        its region ends at that line in whatever text the editor holds.
+        """
         regions: dict[str, tuple[int, int] | None] = {}
-        text = run.document.text
         for agent, entry in run.document.presence.items():
             if not isinstance(entry, Map) or entry.get("activity") not in (
                 "writing",

@@ -33,6 +33,8 @@ from codecrdt.config import CheckConfig, ConfigError, load_config
 from codecrdt.diagnostics import AdaptiveDebounce, code_actions_for, to_diagnostic
 from codecrdt.document import Origin, SharedDocument
 from codecrdt.link import EditorLink
+from codecrdt.lsp_runs import ServerRuns, runs_evaluate
+from codecrdt.lsp_runs import register as register_runs
 from codecrdt.options import ServerOptions
 from codecrdt.positions import Encoding, TextLines
 from codecrdt.sourcefile import text_problem
@@ -129,6 +131,7 @@ class CodeCrdtServer(LanguageServer):
         super().__init__("codecrdt", __version__, protocol_cls=CodeCrdtProtocol)
         self.options = ServerOptions()
         self.documents: dict[str, OpenDocument] = {}
+        self.runs: ServerRuns | None = None
 
     @property
     def encoding(self) -> Encoding:
@@ -398,17 +401,22 @@ def create_server() -> CodeCrdtServer:
             raise JsonRpcInvalidParams(str(error)) from None
         return {"applied": title is not None, "title": title}
 
+    runs = register_runs(server)
+    server.runs = runs
+
     @server.command("codecrdt.fixWithEvaluator")
-    def fix_with_evaluator(ls: CodeCrdtServer, args: Any) -> dict[str, Any]:
-        _arguments(args)
-        reason = (
-            "Fix with Evaluator needs a model provider, and none is configured "
-            "(agents and providers are not part of this version yet)."
-        )
+    async def fix_with_evaluator(ls: CodeCrdtServer, args: Any) -> dict[str, Any]:
+        """The quick fix "Fix with Evaluator": the Evaluator on the document's conflicts."""
+        result = await runs_evaluate(runs, ls, _arguments(args))
+        fixed = int(result["fixedDeterministic"]) + int(result["fixedModel"])
+        left = len(result["left"])
         ls.window_show_message(
-            types.ShowMessageParams(type=types.MessageType.Info, message=f"CodeCRDT: {reason}")
+            types.ShowMessageParams(
+                type=types.MessageType.Info,
+                message=f"CodeCRDT Evaluator: {fixed} conflict(s) fixed, {left} left.",
+            )
         )
-        return {"applied": False, "reason": reason}
+        return {"applied": fixed > 0, **result}
 
     @server.command("codecrdt.documentState")
     def document_state(ls: CodeCrdtServer, args: Any) -> dict[str, Any]:

@@ -1,0 +1,313 @@
+"""The language server's generation commands, notifications and progress.
+
+Commands (``workspace/executeCommand``, one object argument each):
+
+- ``codecrdt.generate`` ``{"uri", "spec"?, "agents"?, "mode"?, "provider"?, "model"?,
+  "script"?, "wait"?}`` → ``{"runId"}`` at once, or with ``"wait": true`` the run's
+  report when it ends;
+- ``codecrdt.cancel`` ``{"runId"}``; ``codecrdt.status`` ``{"runId"?}``;
+- ``codecrdt.evaluate`` ``{"uri"}``: the Evaluator on the document's current conflicts;
+- ``codecrdt.undoRun`` ``{"runId"}``: remove what that run's agents wrote.
+
+Notifications: ``codecrdt/runStarted``, ``codecrdt/agentActivity`` (at most every 100 ms
+per run), ``codecrdt/runFinished``; and work-done progress (``$/progress``) per run, which
+the client may cancel. See docs/lsp.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+from pygls import uris
+from pygls.exceptions import JsonRpcInvalidParams
+
+from codecrdt.agents.context import RunEvent
+from codecrdt.document import SharedDocument
+from codecrdt.runs import Run, RunError, RunListener, RunManager, RunRequest
+from codecrdt.sourcefile import NotSource, read_source
+
+if TYPE_CHECKING:
+    from codecrdt.server import CodeCrdtServer
+
+__all__ = ["ServerRuns", "register"]
+
+logger = logging.getLogger(__name__)
+
+ACTIVITY_INTERVAL_S = 0.1
+
+
+class ServerRuns(RunListener):
+    """Binds the run manager to one language server: files, notifications, progress."""
+
+    def __init__(self, server: CodeCrdtServer) -> None:
+        self.server = server
+        self.manager = RunManager(self)
+        self.headless: dict[str, Path] = {}  # run id → file written at the end
+        self._last_activity: dict[str, float] = {}
+        self._pending_activity: dict[str, asyncio.TimerHandle] = {}
+        self._tokens: dict[str, str] = {}
+
+    # -- commands -------------------------------------------------------------------
+
+    def _workspace_check(self, uri: str) -> Path | None:
+        """The file's path; RunError when the URI is outside every workspace folder."""
+        path = Path(uris.to_fs_path(uri)) if uri.startswith("file:") else None
+        folders = [
+            Path(p)
+            for f in (self.server.workspace.folders or {}).values()
+            if (p := uris.to_fs_path(f.uri))
+        ]
+        root = self.server.workspace.root_path
+        if root:
+            folders.append(Path(root))
+        if path is not None and folders:
+            resolved = path.resolve()
+            if not any(resolved.is_relative_to(folder.resolve()) for folder in folders):
+                raise RunError(f"{uri} is outside the workspace")
+        return path
+
+    async def generate(self, args: dict[str, Any]) -> dict[str, Any]:
+        request = RunRequest.parse(args, self.server.options.generation_defaults())
+        path = self._workspace_check(request.uri)
+        opened = self.server.documents.get(request.uri)
+        from codecrdt.server import language_of
+
+        language = language_of(request.uri, None)
+        if language is None:
+            raise RunError(f"cannot tell the language of {request.uri} from its name")
+        if opened is not None:
+            document = opened.document
+        else:
+            if path is None:
+                raise RunError(f"{request.uri} is not open and not a file: open it first")
+            text = ""
+            if path.exists():
+                try:
+                    text = read_source(path)
+                except NotSource as error:
+                    raise RunError(f"{path}: {error.reason}") from None
+            document = SharedDocument(text)
+        run = self.manager.start(request, document, language)
+        if opened is None and path is not None:
+            self.headless[run.id] = path
+        if request.wait:
+            assert run.task is not None
+            report = await asyncio.shield(run.task)
+            return {"runId": run.id, "report": report.to_json()}
+        return {"runId": run.id}
+
+    # -- listener -------------------------------------------------------------------
+
+    def started(self, run: Run) -> None:
+        server = self.server
+        server.protocol.notify(
+            "codecrdt/runStarted",
+            {"runId": run.id, "uri": run.uri, "mode": run.mode, "agents": run.agents},
+        )
+        capabilities = server.client_capabilities.window
+        if capabilities is not None and capabilities.work_done_progress:
+            token = f"codecrdt/{run.id}"
+            asyncio.get_running_loop().create_task(self._begin_progress(run, token))
+
+    async def _begin_progress(self, run: Run, token: str) -> None:
+        progress = self.server.work_done_progress
+        try:
+            await progress.create_async(token)
+        except Exception as error:  # the client refused: no progress for this run
+            logger.info("no progress for %s: %s", run.id, error)
+            return
+        if run.state != "running":
+            return
+        name = run.uri.rsplit("/", 1)[-1]
+        progress.begin(
+            token,
+            types.WorkDoneProgressBegin(
+                title=f"CodeCRDT: writing {name}",
+                message=f"{run.mode}, {run.agents} agent(s)",
+                cancellable=True,
+                percentage=0,
+            ),
+        )
+        self._tokens[run.id] = token
+        future = progress.tokens.get(token)
+        if future is not None:
+            loop = asyncio.get_running_loop()
+            future.add_done_callback(
+                lambda f: loop.call_soon_threadsafe(self._cancelled_by_client, run, f)
+            )
+
+    def _cancelled_by_client(self, run: Run, future: Any) -> None:
+        if future.cancelled() and run.state == "running":
+            self.manager.cancel(run.id)
+
+    def activity(self, run: Run, event: RunEvent) -> None:
+        if event.kind not in ("agent", "done", "claim", "fenced", "fix"):
+            return
+        now = time.monotonic()
+        if now - self._last_activity.get(run.id, 0.0) >= ACTIVITY_INTERVAL_S:
+            self._send_activity(run)
+        elif run.id not in self._pending_activity:
+            delay = ACTIVITY_INTERVAL_S - (now - self._last_activity[run.id])
+            self._pending_activity[run.id] = asyncio.get_running_loop().call_later(
+                delay, self._send_activity, run
+            )
+
+    def _send_activity(self, run: Run) -> None:
+        self._pending_activity.pop(run.id, None)
+        self._last_activity[run.id] = time.monotonic()
+        opened = self.server.documents.get(run.uri)
+        version = opened.bridge.version if opened is not None else None
+        regions = self.manager.agent_regions(run, opened.bridge.editor_text) if opened else {}
+        agents = []
+        for agent, entry in run.activity.items():
+            region = regions.get(agent)
+            agents.append(
+                {
+                    "id": agent,
+                    "role": entry.get("role", ""),
+                    "state": entry.get("state"),
+                    "todo": entry.get("todo"),
+                    "range": None
+                    if region is None
+                    else {
+                        "start": {"line": region[0], "character": 0},
+                        "end": {"line": region[1], "character": 0},
+                    },
+                }
+            )
+        self.server.protocol.notify(
+            "codecrdt/agentActivity",
+            {"runId": run.id, "uri": run.uri, "version": version, "agents": agents},
+        )
+        token = self._tokens.get(run.id)
+        if token is not None:
+            records = run.document.todos.to_py() or {}
+            total = len(records)
+            done = sum(1 for r in records.values() if r.get("status") == "done")
+            lines = [
+                f"{a['id']} {a['state']}" + (f" {a['todo']}" if a.get("todo") else "")
+                for a in agents
+                if a["role"] == "implementer" and a["state"] not in ("done", None)
+            ]
+            self.server.work_done_progress.report(
+                token,
+                types.WorkDoneProgressReport(
+                    message=f"{done}/{total} TODOs; " + ("; ".join(lines) or "outlining"),
+                    percentage=int(100 * done / total) if total else 0,
+                ),
+            )
+
+    def finished(self, run: Run) -> None:
+        handle = self._pending_activity.pop(run.id, None)
+        if handle is not None:
+            handle.cancel()
+        self._send_activity(run)
+        report = run.report.to_json() if run.report is not None else None
+        path = self.headless.pop(run.id, None)
+        if path is not None and (path.exists() or run.document.text):
+            _write(path, run.document.text)
+        token = self._tokens.pop(run.id, None)
+        if token is not None:
+            summary = "finished" if run.state == "finished" else run.state
+            self.server.work_done_progress.end(token, types.WorkDoneProgressEnd(message=summary))
+        self.server.protocol.notify(
+            "codecrdt/runFinished", {"runId": run.id, "uri": run.uri, "report": report}
+        )
+
+
+def _write(path: Path, text: str) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _object(args: Any) -> dict[str, Any]:
+    if isinstance(args, list) and len(args) == 1:
+        args = args[0]
+    if not isinstance(args, dict):
+        raise JsonRpcInvalidParams("expected one object argument")
+    return args
+
+
+def register(server: CodeCrdtServer) -> ServerRuns:
+    """Add the generation commands and the configuration handler to ``server``."""
+    runs = ServerRuns(server)
+
+    def invalid(error: Exception) -> JsonRpcInvalidParams:
+        return JsonRpcInvalidParams(str(error))
+
+    @server.command("codecrdt.generate")
+    async def generate(ls: Any, args: Any) -> dict[str, Any]:
+        try:
+            return await runs.generate(_object(args))
+        except RunError as error:
+            raise invalid(error) from None
+
+    @server.command("codecrdt.cancel")
+    def cancel(ls: Any, args: Any) -> dict[str, Any]:
+        try:
+            run = runs.manager.cancel(_object(args).get("runId"))
+        except RunError as error:
+            raise invalid(error) from None
+        return {"runId": run.id, "state": "cancelling" if run.state == "running" else run.state}
+
+    @server.command("codecrdt.status")
+    def status(ls: Any, args: Any) -> list[dict[str, Any]]:
+        options = _object(args) if args not in (None, [], [None]) else {}
+        try:
+            if options.get("runId") is not None:
+                return [runs.manager.get(options["runId"]).status()]
+        except RunError as error:
+            raise invalid(error) from None
+        return [run.status() for run in runs.manager.runs.values()]
+
+    @server.command("codecrdt.undoRun")
+    def undo_run(ls: Any, args: Any) -> dict[str, Any]:
+        try:
+            steps = runs.manager.undo_run(_object(args).get("runId"))
+        except RunError as error:
+            raise invalid(error) from None
+        return {"runId": _object(args)["runId"], "undone": steps > 0}
+
+    @server.command("codecrdt.evaluate")
+    async def evaluate(ls: Any, args: Any) -> dict[str, Any]:
+        return await runs_evaluate(runs, ls, _object(args))
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    def did_change_configuration(ls: Any, params: types.DidChangeConfigurationParams) -> None:
+        ls.options, problems = ls.options.updated(params.settings)
+        for problem in problems:
+            ls.warn(f"CodeCRDT: {problem}")
+
+    return runs
+
+
+async def runs_evaluate(runs: ServerRuns, ls: CodeCrdtServer, args: dict[str, Any]) -> dict:
+    """``codecrdt.evaluate`` and the "Fix with Evaluator" quick fix."""
+    uri = args.get("uri")
+    opened = ls.documents.get(uri) if isinstance(uri, str) else None
+    if opened is None or opened.analysis is None:
+        raise JsonRpcInvalidParams(f"{uri!r} is not an open document of a supported language")
+    defaults = ls.options.generation_defaults()
+    try:
+        request = RunRequest.parse(
+            {"uri": uri, "spec": args.get("spec") or "Fix the conflicts in this file."},
+            defaults,
+        )
+        return await runs.manager.evaluate(opened.document, opened.analysis.spec, request)
+    except RunError as error:
+        raise JsonRpcInvalidParams(str(error)) from None

@@ -1,0 +1,305 @@
+"""Generation over LSP: commands, notifications, progress, cancellation, undo, bad input.
+
+A real client (pytest-lsp) with an editor buffer drives ``codecrdt serve`` over stdio; the
+runs use the scripted provider, played fast (``timeScale``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException
+
+from codecrdt.agents.script import load_script
+from codecrdt.analysis.languages import language_named
+from codecrdt.analysis.tree import analyze_text
+from lsp_support import TIMEOUT, EditorClient, Session, start_session
+
+FAST = 40.0  # modelled delays 40 times faster
+
+
+class Recorder:
+    def __init__(self, client: EditorClient) -> None:
+        self.notes: list[tuple[str, dict[str, Any]]] = []
+        for method in ("codecrdt/runStarted", "codecrdt/agentActivity", "codecrdt/runFinished"):
+            client.feature(method)(self._recorder(method))
+
+    def _recorder(self, method: str) -> Any:
+        def record(ls, params) -> None:  # noqa: ANN001 (pygls passes the client as `ls`)
+            self.notes.append((method, _plain(params)))
+
+        return record
+
+    def of(self, method: str) -> list[dict[str, Any]]:
+        return [params for name, params in self.notes if name == method]
+
+    async def finished(self, run_id: str, timeout: float = 60) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for params in self.of("codecrdt/runFinished"):
+                if params["runId"] == run_id:
+                    return params
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"no runFinished for {run_id}")
+
+
+def _plain(value: Any) -> Any:
+    """A notification's params as plain JSON values (pygls hands over named tuples)."""
+    if hasattr(value, "_asdict"):
+        value = value._asdict()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+@pytest.fixture
+async def session(tmp_path: Path) -> AsyncIterator[tuple[EditorClient, Recorder, Path]]:
+    started: Session = await start_session("stdio")
+    client = started.client
+    recorder = Recorder(client)
+    capabilities = types.ClientCapabilities(
+        workspace=types.WorkspaceClientCapabilities(
+            apply_edit=True,
+            workspace_edit=types.WorkspaceEditClientCapabilities(document_changes=True),
+        ),
+        window=types.WindowClientCapabilities(work_done_progress=True),
+    )
+    result = await client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities,
+            root_uri=tmp_path.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=tmp_path.as_uri(), name="w")],
+        )
+    )
+    client.initialize_result = result
+    try:
+        yield client, recorder, tmp_path
+    finally:
+        await started.close()
+
+
+def _open(client: EditorClient, path: Path, text: str = "") -> str:
+    uri = path.as_uri()
+    client.open(uri, text)
+    return uri
+
+
+async def _error(client: EditorClient, name: str, **arguments: Any) -> str:
+    with pytest.raises(JsonRpcException) as caught:
+        await client.command(name, **arguments)
+    return str(caught.value)
+
+
+async def test_generate_writes_the_open_document_with_notifications_and_progress(session):
+    client, recorder, folder = session
+    uri = _open(client, folder / "inventory.py")
+    answer = await client.command(
+        "codecrdt.generate",
+        uri=uri,
+        script="inventory-cli",
+        provider="scripted",
+        timeScale=FAST,
+        wait=True,
+    )
+    report = answer["report"]
+    assert answer["runId"].startswith("run-")
+    assert report["stopped_by"] is None and report["converged"] is True
+    assert report["double_claims"] == 0 and report["lost_todos"] == 0
+    assert report["conflicts"] == {
+        "found": 3,
+        "fixed_deterministic": 2,
+        "fixed_model": 1,
+        "left": 0,
+    }
+    state = await client.converged(uri)
+    text = client.buffers[uri].text
+    assert state["text"] == text
+    assert "TODO(codecrdt:" not in text
+    spec = language_named("python")
+    assert spec is not None and analyze_text(text, spec) == []
+
+    started = recorder.of("codecrdt/runStarted")
+    assert started == [{"runId": answer["runId"], "uri": uri, "mode": "parallel", "agents": 3}]
+    finished = await recorder.finished(answer["runId"])
+    assert finished["report"]["final_text_sha256"] == report["final_text_sha256"]
+    activity = recorder.of("codecrdt/agentActivity")
+    states = {a["state"] for note in activity for a in note["agents"]}
+    assert {"writing", "done"} <= states
+    assert all(note["runId"] == answer["runId"] and note["uri"] == uri for note in activity)
+    with_ranges = [
+        (note["version"], a)
+        for note in activity
+        for a in note["agents"]
+        if a["state"] == "writing" and a["role"] == "implementer" and a["range"]
+    ]
+    assert with_ranges, "implementers' regions were reported while they wrote"
+    for version, agent in with_ranges:
+        assert isinstance(version, int)
+        assert agent["range"]["start"]["line"] <= agent["range"]["end"]["line"]
+
+    token = f"codecrdt/{answer['runId']}"
+    kinds = [type(value).__name__ for value in client.progress_reports[token]]
+    assert kinds[0] == "WorkDoneProgressBegin" and kinds[-1] == "WorkDoneProgressEnd"
+    assert "WorkDoneProgressReport" in kinds
+    begin = client.progress_reports[token][0]
+    assert begin.cancellable is True and "inventory.py" in begin.title
+
+
+async def test_the_user_types_during_a_run_and_keeps_every_character(session):
+    client, recorder, folder = session
+    uri = _open(client, folder / "inventory.py", "# notes\n")
+    answer = await client.command(
+        "codecrdt.generate", uri=uri, script="inventory-cli", provider="scripted", timeScale=10
+    )
+    for word in ("alpha ", "beta ", "gamma "):
+        await asyncio.sleep(0.3)
+        client.type(uri, 2, 2, word)  # inside the user's own comment line
+    await recorder.finished(answer["runId"])
+    await client.converged(uri)
+    assert client.buffers[uri].text.startswith("# gamma beta alpha notes\n")
+
+
+async def test_cancel_status_and_undo(session):
+    client, recorder, folder = session
+    uri = _open(client, folder / "inventory.py", "# mine\n")
+    answer = await client.command(
+        "codecrdt.generate", uri=uri, script="inventory-cli", provider="scripted", timeScale=5
+    )
+    run_id = answer["runId"]
+    await asyncio.sleep(1.5)
+    (status,) = await client.command("codecrdt.status", runId=run_id)
+    assert status["state"] == "running" and status["report"] is None
+    cancelled = await client.command("codecrdt.cancel", runId=run_id)
+    assert cancelled == {"runId": run_id, "state": "cancelling"}
+    finished = await recorder.finished(run_id)
+    assert finished["report"]["stopped_by"] == "cancel"
+    (status,) = await client.command("codecrdt.status", runId=run_id)
+    assert status["state"] == "cancelled"
+    await client.converged(uri)
+
+    undone = await client.command("codecrdt.undoRun", runId=run_id)
+    assert undone == {"runId": run_id, "undone": True} or not undone["undone"]
+    state = await client.converged(uri)
+    assert state["text"] == "# mine\n"
+
+
+async def test_undo_removes_a_finished_runs_text_and_keeps_the_users(session):
+    client, recorder, folder = session
+    uri = _open(client, folder / "inventory.py", "# top\n")
+    answer = await client.command(
+        "codecrdt.generate", uri=uri, script="inventory-cli", provider="scripted", timeScale=FAST
+    )
+    await asyncio.sleep(0.5)
+    client.type(uri, 5, 5, " typed")  # "# top typed\n" while the agents write
+    await recorder.finished(answer["runId"])
+    await client.converged(uri)
+    assert len(client.buffers[uri].text) > 5000
+    assert (await client.command("codecrdt.undoRun", runId=answer["runId"]))["undone"] is True
+    state = await client.converged(uri)
+    assert state["text"] == "# top typed\n"
+
+
+async def test_generate_into_a_file_that_is_not_open(session):
+    client, recorder, folder = session
+    path = folder / "PomodoroTimer.tsx"
+    answer = await client.command(
+        "codecrdt.generate",
+        uri=path.as_uri(),
+        script="pomodoro-timer",
+        provider="scripted",
+        timeScale=FAST,
+        wait=True,
+    )
+    assert answer["report"]["stopped_by"] is None
+    await recorder.finished(answer["runId"])
+    text = path.read_text(encoding="utf-8")
+    assert text == load_script("pomodoro-timer").sequential or "TODO(codecrdt:" not in text
+    spec = language_named("tsx")
+    assert spec is not None and analyze_text(text, spec) == []
+
+
+async def test_bad_arguments_get_clear_errors(session):
+    client, recorder, folder = session
+    uri = _open(client, folder / "a.py")
+    assert "no run with id 'run-nope'" in await _error(client, "codecrdt.cancel", runId="run-nope")
+    assert "no run with id" in await _error(client, "codecrdt.undoRun", runId="run-nope")
+    assert "no run with id" in await _error(client, "codecrdt.status", runId=7)
+    assert "give spec, or script" in await _error(
+        client, "codecrdt.generate", uri=uri, provider="scripted"
+    )
+    outside = Path("/tmp/elsewhere/b.py").as_uri()
+    assert "outside the workspace" in await _error(
+        client, "codecrdt.generate", uri=outside, script="inventory-cli", provider="scripted"
+    )
+    assert "agents must be" in await _error(
+        client, "codecrdt.generate", uri=uri, script="inventory-cli", agents=0
+    )
+    assert "is tsx, the document is python" in await _error(
+        client, "codecrdt.generate", uri=uri, script="pomodoro-timer", provider="scripted"
+    )
+    first = await client.command(
+        "codecrdt.generate", uri=uri, script="inventory-cli", provider="scripted", timeScale=5
+    )
+    assert "already writing" in await _error(
+        client, "codecrdt.generate", uri=uri, script="inventory-cli", provider="scripted"
+    )
+    assert "still running" in await _error(client, "codecrdt.undoRun", runId=first["runId"])
+    await client.command("codecrdt.cancel", runId=first["runId"])
+    await recorder.finished(first["runId"])
+    assert await client.state(uri)  # the server still answers
+
+
+async def test_the_client_cancels_through_progress(session):
+    client, recorder, folder = session
+    uri = _open(client, folder / "inventory.py")
+    answer = await client.command(
+        "codecrdt.generate", uri=uri, script="inventory-cli", provider="scripted", timeScale=5
+    )
+    token = f"codecrdt/{answer['runId']}"
+    deadline = time.monotonic() + TIMEOUT
+    while not client.progress_reports.get(token):
+        assert time.monotonic() < deadline, "no progress began"
+        await asyncio.sleep(0.05)
+    client.protocol.notify(
+        types.WINDOW_WORK_DONE_PROGRESS_CANCEL, types.WorkDoneProgressCancelParams(token=token)
+    )
+    finished = await recorder.finished(answer["runId"])
+    assert finished["report"]["stopped_by"] == "cancel"
+
+
+async def test_evaluate_fixes_the_conflicts_of_an_open_document(session):
+    client, _recorder, folder = session
+    text = "import os\nimport os\n\n\ndef f():\n    return os.sep\n"
+    uri = _open(client, folder / "c.py", text)
+    result = await client.command("codecrdt.evaluate", uri=uri)
+    assert result["found"] == 1 and result["fixedDeterministic"] == 1 and result["left"] == []
+    state = await client.converged(uri)
+    assert state["text"].count("import os") == 1
+
+
+async def test_invalid_settings_are_reported_and_valid_ones_apply(session):
+    client, _recorder, folder = session
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"codecrdt": {"agents": 0, "mode": "x"}})
+    )
+    warning = await client.warning("agents must be from 1 to 64")
+    assert "keeping 3" in warning.message
+    await client.warning("mode must be one of parallel, sequential")
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(
+            settings={"codecrdt": {"agents": 2, "provider": "scripted", "script": "inventory-cli"}}
+        )
+    )
+    uri = _open(client, folder / "inventory.py")
+    await asyncio.sleep(0.2)
+    answer = await client.command("codecrdt.generate", uri=uri, timeScale=FAST, wait=True)
+    assert answer["report"]["agents"] == 2
+    assert answer["report"]["provider"] == "scripted"
