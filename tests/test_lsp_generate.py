@@ -31,7 +31,7 @@ class Recorder:
             client.feature(method)(self._recorder(method))
 
     def _recorder(self, method: str) -> Any:
-        def record(ls, params) -> None:  # noqa: ANN001 (pygls passes the client as `ls`)
+        def record(ls, params) -> None:
             self.notes.append((method, _plain(params)))
 
         return record
