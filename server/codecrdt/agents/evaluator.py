@@ -155,6 +155,10 @@ class Evaluator(Agent):
         )
         try:
             answer = strip_fences(await self.ctx.complete(request))
+            # Never a TODO marker: echoed by a model, it would pass for a new work item.
+            answer = "".join(
+                line for line in answer.splitlines(keepends=True) if "TODO(codecrdt:" not in line
+            )
         except (Fenced, BudgetExceeded, asyncio.CancelledError):
             raise
         except ProviderError as error:

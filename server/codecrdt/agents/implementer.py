@@ -29,6 +29,7 @@ from codecrdt.document import Anchor, Assoc
 
 __all__ = ["Implementer", "ImplementerOptions"]
 
+MARKER = "TODO(codecrdt:"
 CONFLICT_CODES = frozenset(
     {"duplicate-import", "duplicate-declaration", "duplicate-member", "conflicting-signature"}
 )
@@ -151,11 +152,14 @@ class Implementer(Agent):
                     shaper = LineShaper(marker.indent)
                     continue
                 for line in shaper.feed(piece):
+                    if MARKER in line:
+                        continue  # never a marker: echoed, it would pass for a TODO
                     written = await self._write(todo, start, cursor, written, line)
                     lines += 1
             for line in shaper.finish():
-                written = await self._write(todo, start, cursor, written, line)
-                lines += 1
+                if MARKER not in line:
+                    written = await self._write(todo, start, cursor, written, line)
+                    lines += 1
         except (Fenced, BudgetExceeded, asyncio.CancelledError):
             raise
         except ProviderError as error:
