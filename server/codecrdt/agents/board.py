@@ -18,6 +18,7 @@ happens only by those writes reaching the other replicas. The protocol (docs/cla
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ __all__ = [
     "Claim",
     "Outcome",
     "TodoRecord",
+    "Voter",
     "acknowledge",
     "claim_outcome",
     "create_todo",
@@ -200,24 +202,54 @@ def claim_outcome(document: SharedDocument, claim: Claim) -> Outcome:
     return Outcome.WON if winner is not None and winner.agent == claim.agent else Outcome.LOST
 
 
-def unacknowledged(
-    document: SharedDocument, voter: str, records: dict[str, TodoRecord] | None = None
-) -> bool:
-    """Whether ``voter`` has seen claims its published acknowledgement does not cover."""
-    entry = document.presence.get(voter)
-    ack = entry.get("ack") if isinstance(entry, Map) else None
-    for record in (records if records is not None else read_todos(document)).values():
-        for claim in record.claims:
-            if claim.epoch == record.epoch and not sync.covers(ack, claim.client, claim.clock):
-                return True
-    return False
+class Voter:
+    """One voter's acknowledgements: publishes its state vector when it has seen claims
+    its last acknowledgement did not cover.
+
+    The TODO records are read again only after the ``todos`` map changed, and the last
+    acknowledgement is kept as numbers: a replica checks after every update it merges.
+    """
+
+    def __init__(self, document: SharedDocument, voter: str, origin: str) -> None:
+        self.document = document
+        self.voter = voter
+        self.origin = origin
+        self._acked: dict[int, int] = {}
+        self._records: dict[str, TodoRecord] | None = None
+        self._subscription = document.todos.observe_deep(self._changed)
+
+    def _changed(self, _events: object) -> None:
+        self._records = None
+
+    @property
+    def records(self) -> dict[str, TodoRecord]:
+        if self._records is None:
+            self._records = read_todos(self.document)
+        return self._records
+
+    def behind(self, records: dict[str, TodoRecord] | None = None) -> bool:
+        """Whether claims of the current epochs are not covered by the last acknowledgement."""
+        acked = self._acked
+        for record in (records if records is not None else self.records).values():
+            for claim in record.claims:
+                if claim.epoch == record.epoch and acked.get(claim.client, 0) <= claim.clock:
+                    return True
+        return False
+
+    def step(self, records: dict[str, TodoRecord] | None = None) -> None:
+        if self.behind(records):
+            self._acked = acknowledge(self.document, self.voter, self.origin)
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):  # the document may be gone already
+            self.document.todos.unobserve(self._subscription)
 
 
-def acknowledge(document: SharedDocument, voter: str, origin: str) -> None:
+def acknowledge(document: SharedDocument, voter: str, origin: str) -> dict[int, int]:
     """Publish ``voter``'s state vector as its acknowledgement of every claim it has seen."""
-    entry = document.presence.get(voter)
-    if not isinstance(entry, Map):
-        return
     vector = sync.decode_state_vector(document.state())
-    with document.doc.transaction(origin=origin):
-        entry["ack"] = sync.encode_state_vector(vector)
+    entry = document.presence.get(voter)
+    if isinstance(entry, Map):
+        with document.doc.transaction(origin=origin):
+            entry["ack"] = sync.encode_state_vector(vector)
+    return vector

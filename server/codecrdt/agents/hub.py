@@ -94,6 +94,7 @@ class Hub:
         self._records: dict[str, board.TodoRecord] = board.read_todos(document)
         self._todos_changed = False
         self._todos_subscription = document.todos.observe_deep(self._on_todos)
+        self._voter = board.Voter(document, board.HUB, HUB_ORIGIN)
         self._unobserve = document.observe(self._on_change)
         self._doc_subscription = document.doc.observe(lambda _event: self._broadcast_soon())
         self._scan(document.text)
@@ -193,8 +194,7 @@ class Hub:
         self._follow_records(link, before, self._records, bool(event.changes))
         # Checked after every merge, not only when records change: a claim can be in the
         # map before the state vector covers it (its update waited for earlier ones).
-        if board.unacknowledged(self.document, board.HUB, self._records):
-            board.acknowledge(self.document, board.HUB, HUB_ORIGIN)
+        self._voter.step(self._records)
 
     def _follow_records(
         self,
@@ -232,8 +232,20 @@ class Hub:
     # -- TODO markers ---------------------------------------------------------------
 
     def _on_change(self, event: ChangeEvent) -> None:
-        if any("\n" in change.text for change in event.changes):
-            self._scan(self.document.text)
+        changes = event.changes
+        if not any("\n" in change.text for change in changes):
+            return  # a marker counts once its line is complete
+        if len(changes) == 1:
+            # Only the lines this change touched (rows are the document's, after it).
+            lines = self.document.lines
+            first, last = changes[0].start_point[0], changes[0].new_end_point[0]
+            start = lines.line_char_start(first)
+            end = lines.line_char_start(last + 1) if last + 1 < len(lines) else len(self.document)
+            text = self.document.text[start:end]
+            if "TODO(codecrdt:" in text:
+                self._scan(self.document.text)
+            return
+        self._scan(self.document.text)
 
     def _scan(self, text: str) -> None:
         if "TODO(codecrdt:" not in text:
@@ -345,6 +357,7 @@ class Hub:
         self._closed = True
         self._tick_handle.cancel()
         self._unobserve()
+        self._voter.close()
         with contextlib.suppress(Exception):  # the document may be gone already
             self.document.todos.unobserve(self._todos_subscription)
             self.document.doc.unobserve(self._doc_subscription)

@@ -41,6 +41,9 @@ class ImplementerOptions:
     idle_poll_s: float = 0.5
     #: A TODO whose writing failed this many times is given up (status ``failed``).
     max_attempts: int = 3
+    #: Idle agents that see a TODO at once do not all claim it: each waits a share of
+    #: this, in the TODO's own order of agents (by rank), and skips it if a claim came.
+    claim_spread_s: float = 0.05
 
 
 class Implementer(Agent):
@@ -56,11 +59,12 @@ class Implementer(Agent):
         super().__init__(agent_id, replica, ctx)  # type: ignore[arg-type]
         self.options = options
         self.completed: list[str] = []
+        self.voter = board.Voter(self.document, agent_id, self.origin)
         replica.on_remote_change(self._acknowledge)
 
     def _acknowledge(self) -> None:
-        if not self.replica.fenced and board.unacknowledged(self.document, self.agent_id):
-            board.acknowledge(self.document, self.agent_id, self.origin)
+        if not self.replica.fenced:
+            self.voter.step()
 
     async def run(self) -> list[str]:
         self._acknowledge()
@@ -68,7 +72,7 @@ class Implementer(Agent):
         while True:
             await self.pause_if_stalled()
             self.replica.check()
-            records = board.read_todos(self.document)
+            records = self.voter.records
             if self._outline_complete() and all(
                 r.status in ("done", "failed") for r in records.values()
             ):
@@ -77,6 +81,8 @@ class Implementer(Agent):
             record = self._pick(records)
             if record is None:
                 await self.replica.changed(self.options.idle_poll_s)
+                continue
+            if not await self._still_free_after_spread(record):
                 continue
             self.set_state("claiming", record.name)
             claim = board.write_claim(self.document, record, self.agent_id, self.origin)
@@ -95,6 +101,23 @@ class Implementer(Agent):
         """
         entry = self.document.presence.get("outliner")
         return isinstance(entry, Map) and entry.get("activity") == "done"
+
+    async def _still_free_after_spread(self, record: board.TodoRecord) -> bool:
+        """Wait this agent's share of the claim spread; whether nobody claimed meanwhile."""
+        share = board.rank(record.name, record.epoch, self.agent_id)[0] / 256
+        delay = share * self.options.claim_spread_s
+        if delay <= 0:
+            return True
+        await asyncio.sleep(delay)
+        await self.pause_if_stalled()
+        self.replica.check()
+        current = self.voter.records.get(record.name)
+        return (
+            current is not None
+            and current.status == "pending"
+            and current.epoch == record.epoch
+            and not board.live_claims(self.document, current)
+        )
 
     def _pick(self, records: dict[str, board.TodoRecord]) -> board.TodoRecord | None:
         for record in sorted(records.values(), key=lambda r: r.order):
