@@ -431,7 +431,9 @@ async def test_merge_imports_and_remove_identical_duplicate(pyclient):
     assert list(cleared.diagnostics) == []
 
 
-async def test_fix_with_evaluator_is_not_applied_and_says_why(pyclient):
+async def test_fix_with_evaluator_runs_the_evaluator_on_the_document(pyclient):
+    """The quick fix runs the Evaluator on the whole document: here both conflicts have a
+    deterministic fix (a repeated import, an identical duplicate), so no model is asked."""
     client, published = pyclient
     open_document(client, PY_URI, PY_TEXT, "python")
     params = await wait_publish(published, PY_URI)
@@ -441,18 +443,21 @@ async def test_fix_with_evaluator_is_not_applied_and_says_why(pyclient):
     assert evaluator.command is not None
     messages = len(client.messages)
     result = await execute(client, evaluator.command)
-    assert result["applied"] is False
-    assert "model provider" in result["reason"]
+    assert result["applied"] is True
+    assert (result["found"], result["fixedDeterministic"], result["fixedModel"]) == (2, 2, 0)
+    assert result["left"] == []
     deadline = time.monotonic() + TIMEOUT
     while len(client.messages) == messages:
         assert time.monotonic() < deadline, "no window/showMessage"
         await asyncio.sleep(0.02)
     shown = client.messages[messages]
     assert shown.type == types.MessageType.Info
-    assert "Fix with Evaluator" in shown.message
+    assert "2 conflict(s) fixed, 0 left" in shown.message
     state = await client.converged(PY_URI)
-    assert state["text"] == PY_TEXT
-    assert client.edits == []
+    text = client.buffers[PY_URI].text
+    assert state["text"] == text
+    assert text.count("import os") == 1 and text.count("def grüß") == 1
+    assert client.edits and all(record.applied for record in client.edits)
 
 
 # -- debounce --------------------------------------------------------------------------
