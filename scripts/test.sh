@@ -15,6 +15,16 @@ if ! command -v nvim >/dev/null 2>&1; then
     fi
 fi
 
+# The Emacs test drives Debian's Emacs 28 with eglot 1.9 (elpa-eglot).
+if ! emacs --batch --eval "(progn (package-initialize) (require 'eglot))" >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        apt-get install -y -q emacs-nox elpa-eglot >/dev/null 2>&1 \
+            || { apt-get update -q >/dev/null && apt-get install -y -q emacs-nox elpa-eglot >/dev/null; }
+    else
+        echo "note: Emacs with eglot is not installed and cannot be installed here; the Emacs test will be skipped" >&2
+    fi
+fi
+
 # The TypeScript compiler, for the agreement test of the analysis (cached outside the repo).
 bash scripts/install-tsc.sh >/dev/null \
     || echo "note: tsc could not be installed; tests/test_tsc_agreement.py will retry or skip" >&2

@@ -361,3 +361,42 @@ def test_whole_text_resync_holding_pending_edit_not_doubled():
     # ...then resynchronises with its whole text, which holds the edit.
     bridge.did_change(3, [whole("a😀b\ndefZ")])
     assert document.text == "a😀b\ndefZ"
+
+
+def test_one_applied_edit_reported_in_two_did_changes_is_one_echo():
+    """Neovim 0.7 flushes a didChange at once when its last one is older than its
+    debounce: an edit of several TextEdits then arrives as the bottom edit's change, before
+    the answer, and the rest in a second didChange. Neither part is the user's typing."""
+    document, bridge, editor = setup("one\ntwo\nthree\n", version=4)
+
+    def agent(other: SharedDocument) -> None:
+        other.insert(0, "A ", AGENT)
+        other.insert(10, "B ", AGENT)  # "two" shifted by "A "
+        other.insert(len(other), "C\n", AGENT)
+
+    foreign(document, agent)
+    expected = document.text
+    edit, _wake = bridge.poll(1.0)
+    assert isinstance(edit, OutgoingEdit) and len(edit.edits) == 3
+    changes = editor.apply(edit)  # bottom edit first
+    bridge.did_change(editor.next_version(), changes[:1])
+    assert document.text == expected  # not taken as typing
+    assert bridge.has_pending
+    bridge.answered(edit.edit_id, True, 1.1)
+    bridge.did_change(editor.next_version(), changes[1:])
+    assert editor.text == document.text == expected
+    assert bridge.in_sync and bridge.echoes == 1
+    # Typing afterwards merges as usual.
+    bridge.did_change(editor.next_version(), editor.type(0, 0, 0, 0, "!"))
+    assert document.text == editor.text == "!" + expected
+
+
+def test_a_change_that_is_not_part_of_the_pending_edit_is_still_typing():
+    document, bridge, editor = setup("one\ntwo\n", version=1)
+    foreign(document, lambda other: other.insert(0, "A ", AGENT))
+    foreign(document, lambda other: other.insert(len(other), "Z\n", AGENT))
+    edit, _wake = bridge.poll(1.0)
+    assert isinstance(edit, OutgoingEdit)
+    bridge.did_change(editor.next_version(), editor.type(1, 0, 1, 0, "x"))  # the user
+    assert "xtwo" in document.text
+    assert not bridge.has_pending or bridge.poll(9.0)[0] is not None

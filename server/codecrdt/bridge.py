@@ -29,7 +29,7 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lsprotocol import types
 
@@ -71,6 +71,10 @@ class _Pending:
     sent_at: float
     answer: str | None = None  # None until answered: APPLIED, REFUSED or SILENT
     answered_at: float = 0.0
+    #: Changes of a ``didChange`` that showed only part of this edit applied, held until
+    #: the rest arrives (Neovim reports one applied edit in two notifications when its
+    #: last one is older than its debounce).
+    partial: list[ContentChange] = field(default_factory=list)
 
 
 class EditorBridge:
@@ -177,8 +181,13 @@ class EditorBridge:
                 self.version = version
 
     def _did_change_with_pending(self, pending: _Pending, changes: Sequence[ContentChange]) -> None:
+        changes = [*pending.partial, *changes]
         texts = self._texts_after(changes)
         echo = self._find_echo(pending, changes, texts)
+        if echo is None and self._is_partial_echo(pending, changes, texts):
+            pending.partial = changes  # part of the edit: wait for the rest
+            return
+        pending.partial = []
         if echo is None:
             for change in changes:
                 self._apply_user_change(change)
@@ -221,6 +230,29 @@ class EditorBridge:
             texts.append(scratch.text)
         return texts
 
+    def _is_partial_echo(
+        self, pending: _Pending, changes: Sequence[ContentChange], texts: list[str]
+    ) -> bool:
+        """Whether ``changes`` are the editor applying some of ``pending``'s edits so far.
+
+        Only before the editor answered, at the version the edit was made for, and only
+        for the edits applied from the last one back (editors apply a list of edits from
+        the bottom of the text up) or from the first one on.
+        """
+        edits = pending.edits
+        if pending.answer is not None or len(edits) < 2 or not changes:
+            return False
+        if pending.version != self.version and not pending.partial:
+            return False
+        if any(isinstance(c, types.TextDocumentContentChangeWholeDocument) for c in changes):
+            return False
+        after = texts[-1]
+        for count in range(1, len(edits)):
+            for subset in (edits[len(edits) - count :], edits[:count]):
+                if self._apply_literally(texts[0], subset) == after:
+                    return True
+        return False
+
     def _find_echo(
         self, pending: _Pending, changes: Sequence[ContentChange], texts: list[str]
     ) -> tuple[int, int] | None:
@@ -230,7 +262,8 @@ class EditorBridge:
             changes[0], types.TextDocumentContentChangeWholeDocument
         )
         for start in range(len(changes)):
-            if start == 0 and (pending.version == self.version or whole):
+            held = bool(pending.partial)  # the edit's first part came in an earlier didChange
+            if start == 0 and (pending.version == self.version or whole or held):
                 expected = pending.expected
             elif pending.version == 0:
                 # Neovim applies edits for version 0 without checking the version, at
