@@ -32,6 +32,14 @@ bash scripts/install-tsc.sh >/dev/null \
 ruff check server tests
 ruff format --check server tests
 
+# The VS Code extension: type check and unit tests (plain Node; the end-to-end test in
+# code-server is part of the Python suite, tests/test_vscode_e2e.py).
+if command -v npm >/dev/null 2>&1; then
+    bash extension/scripts/test.sh
+else
+    echo "note: npm is not installed; the extension's unit tests are skipped" >&2
+fi
+
 status=0
 python3 -m pytest "$@" || status=$?
 # pytest's 5 means "no tests collected", which is not a failure of the suite.
