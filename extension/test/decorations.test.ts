@@ -10,6 +10,7 @@ import {
     labelColour,
     PALETTE,
     paletteIndex,
+    markerLineIn,
     planDecorations,
 } from '../src/common/decorations';
 import type { AgentActivity, AgentActivityParams } from '../src/common/runs';
@@ -80,6 +81,20 @@ describe('planning decorations', () => {
         ]);
     });
 
+    it('places a region for an older version again on its marker line in the current text', () => {
+        const update = activity(7, [
+            agent('impl-1', 'writing', 'a', [2, 4]),
+            agent('impl-2', 'writing', 'gone', [6, 7]),
+        ]);
+        const text = 'x\nx\nx\nx\nx\nx\nx\nx\n    # TODO(codecrdt:a): thing\nx\n';
+        assert.equal(markerLineIn(text)('a'), 8);
+        assert.equal(markerLineIn(text)('gone'), undefined);
+        // The document moved on to version 9: impl-1's two written lines now end at line 8.
+        assert.deepEqual(planDecorations(update, 9, 10, new AgentIndices(), markerLineIn(text)), [
+            { colour: 0, startLine: 6, endLine: 8, label: '  ◀ impl-1 writing a' },
+        ]);
+    });
+
     it('keeps ranges inside the document', () => {
         const update = activity(1, [agent('impl-1', 'writing', 'x', [8, 15])]);
         assert.deepEqual(planDecorations(update, 1, 10, new AgentIndices()), [
@@ -124,11 +139,11 @@ describe('AgentDecorations in editors', () => {
         assert.equal(types[0].options.backgroundColor, backgroundColour(0));
     });
 
-    it('leaves the editor alone when the update is for another version', () => {
+    it('draws nothing for an older version whose TODO marker is not in the text', () => {
         const editor = fakeEditor(URI, lines, 6);
         showEditors([editor]);
         decorations.update(activity(5, [agent('impl-1', 'writing', 'parse_args', [2, 4])]));
-        assert.equal(editor.calls.length, 0);
+        assert.ok(editor.calls.every((call) => call.options.length === 0));
     });
 
     it('ignores other documents, clears on the run’s end, and redraws in editors opened later', () => {

@@ -1,8 +1,8 @@
 /**
  * Shows, while a run writes, where each agent is writing: its lines tinted with its own
  * colour and a label after them ("◀ impl-2 writing parse_args"). Ranges come from
- * `codecrdt/agentActivity` and are only valid in the document version they name, so an
- * update for another version is skipped (the previous one stays until the next).
+ * `codecrdt/agentActivity` and are valid in the document version they name; for a later
+ * version each region is placed again on its TODO's marker line in the current text.
  */
 import * as vscode from 'vscode';
 import type { AgentActivity, AgentActivityParams } from './runs';
@@ -73,16 +73,21 @@ export interface PlannedDecoration {
 }
 
 /**
- * The decorations for one activity update, or undefined when its ranges are for another
- * document version than `documentVersion` (then nothing may be drawn from them).
+ * The decorations for one activity update. Ranges are valid in the document version the
+ * update names; when the document has moved on (agents keep writing), each region is
+ * placed again on its TODO's marker line in the current text (`markerLine`), which is
+ * where an agent writes: just above it. Without `markerLine`, an update for another
+ * version gives undefined (nothing may be drawn from it).
  */
 export function planDecorations(
     params: AgentActivityParams,
     documentVersion: number,
     lineCount: number,
     indices: AgentIndices,
+    markerLine?: (todo: string) => number | undefined,
 ): PlannedDecoration[] | undefined {
-    if (params.version === null || params.version !== documentVersion) {
+    const current = params.version !== null && params.version === documentVersion;
+    if (!current && markerLine === undefined) {
         return undefined;
     }
     const planned: PlannedDecoration[] = [];
@@ -93,12 +98,37 @@ export function planDecorations(
             continue;
         }
         const last = Math.max(0, lineCount - 1);
-        const startLine = clamp(agent.range.start.line, 0, last);
+        let start = agent.range.start.line;
+        let end = agent.range.end.line;
+        if (!current) {
+            const anchor = agent.todo ? markerLine?.(agent.todo) : undefined;
+            if (anchor === undefined) {
+                continue;
+            }
+            start = anchor - Math.max(0, end - start);
+            end = anchor;
+        }
+        const startLine = clamp(start, 0, last);
         // The range ends at the agent's TODO marker line (character 0): that line is its anchor.
-        const endLine = clamp(Math.max(agent.range.end.line, startLine), startLine, last);
+        const endLine = clamp(Math.max(end, startLine), startLine, last);
         planned.push({ colour: paletteIndex(index), startLine, endLine, label: agentLabel(agent) });
     }
     return planned;
+}
+
+/** A `markerLine` for `planDecorations` over a text: the line of `TODO(codecrdt:<todo>)`. */
+export function markerLineIn(text: string): (todo: string) => number | undefined {
+    return (todo) => {
+        const at = text.indexOf(`TODO(codecrdt:${todo})`);
+        if (at < 0) {
+            return undefined;
+        }
+        let line = 0;
+        for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) {
+            line += 1;
+        }
+        return line;
+    };
 }
 
 function clamp(n: number, low: number, high: number): number {
@@ -144,7 +174,13 @@ export class AgentDecorations implements vscode.Disposable {
         if (!document) {
             return;
         }
-        const planned = planDecorations(params, document.version, document.lineCount, this.indices);
+        const planned = planDecorations(
+            params,
+            document.version,
+            document.lineCount,
+            this.indices,
+            markerLineIn(document.getText()),
+        );
         if (planned === undefined) {
             return;
         }

@@ -76,6 +76,7 @@ export function fakeEditor(uri: string, lines: string[], version: number) {
         version,
         lineCount: lines.length,
         lineAt: (line: number) => ({ range: { end: { character: lines[line].length } } }),
+        getText: () => lines.join('\n'),
     };
     return {
         document,
