@@ -5,6 +5,7 @@ import { registerCommands, reportError, undoRun } from './common/commands';
 import { EXTENSION_NAME } from './common/constants';
 import { AgentDecorations } from './common/decorations';
 import { registerLogger, showLog, traceError, traceInfo } from './common/logging';
+import { RunNotifications } from './common/progress';
 import { findPython, onPythonInterpreterChanged, pythonExtensionInterpreter, runProbe } from './common/python';
 import { RunTracker } from './common/runs';
 import { hasAnthropicKey, keyEnvironment, serverEnvironment } from './common/secrets';
@@ -23,19 +24,33 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const runs = new RunTracker();
     const status = new StatusItems(runs);
     const decorations = new AgentDecorations();
-    context.subscriptions.push(output, status, decorations);
+    const notifications = new RunNotifications((runId) => {
+        if (client) {
+            void client
+                .sendRequest('workspace/executeCommand', {
+                    command: 'codecrdt.cancel',
+                    arguments: [{ runId }],
+                })
+                .catch(reportError);
+        }
+    });
+    context.subscriptions.push(output, status, decorations, notifications);
 
     const settings = () => readSettings(vscode.workspace.getConfiguration('codecrdt'));
     const workspaceFolder = () => vscode.workspace.workspaceFolders?.[0];
 
     const hooks: ServerHooks = {
-        runStarted: (params) => runs.started(params),
+        runStarted: (params) => {
+            runs.started(params);
+            notifications.started(params.runId, params.uri);
+        },
         agentActivity: (params) => {
             if (!runs.get(params.runId)?.finished) {
                 decorations.update(params);
             }
         },
         runFinished: (params) => {
+            notifications.finished(params.runId);
             decorations.clear(params.uri, params.runId);
             if (runs.finished(params) || !runs.get(params.runId)) {
                 void showRunFinished(params, (runId) =>
@@ -43,13 +58,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
                 );
             }
         },
-        progress: (runId, message) => runs.progress(runId, message),
+        progress: (runId, message) => {
+            runs.progress(runId, message);
+            notifications.progress(runId, message);
+        },
         crashed: (restarting) => {
             traceError(`The server exited unexpectedly${restarting ? '; restarting it' : ''}.`);
             if (!restarting) {
                 notRunning = 'The CodeCRDT server crashed repeatedly and was not started again: see the log, then run "CodeCRDT: Restart Server".';
             }
             decorations.clearAll();
+            notifications.finishAll();
             showRunsLost(runs.abandonAll(), restarting);
         },
         stateChanged: (state) => status.setServer(state),
@@ -64,6 +83,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
             await stopServer(old);
             // A new server knows none of the old runs.
             decorations.clearAll();
+            notifications.finishAll();
             runs.abandonAll();
             status.setServer('starting');
 
