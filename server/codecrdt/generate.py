@@ -16,7 +16,6 @@ import contextlib
 import json
 import os
 import random
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,15 +27,20 @@ from codecrdt.agents.providers import PROVIDERS, default_provider, make_provider
 from codecrdt.agents.providers.base import ProviderError
 from codecrdt.agents.providers.retry import RetryPolicy
 from codecrdt.agents.run import Report, RunOptions, generate
-from codecrdt.agents.script import Script, ScriptError, bundled_scripts, load_script
+from codecrdt.agents.script import (
+    Script,
+    ScriptError,
+    bundled_scripts,
+    default_script,
+    load_script,
+)
 from codecrdt.analysis.languages import LANGUAGES, language_for_path, language_named
 from codecrdt.document import SharedDocument
-from codecrdt.sourcefile import NotSource, read_source
+from codecrdt.sourcefile import NotSource, read_source, write_atomically
 
 __all__ = ["add_arguments", "run_demo", "run_generate"]
 
 MAX_SPEC_CHARS = 100_000
-DEFAULT_SCRIPT = {"python": "inventory-cli", "tsx": "pomodoro-timer"}
 
 
 class UsageError(Exception):
@@ -157,7 +161,7 @@ def _plan(args: argparse.Namespace, cwd: Path) -> _Plan:
 
     provider = getattr(args, "provider", None) or default_provider()
     if provider == "scripted" and script is None:
-        default = DEFAULT_SCRIPT.get(language_name)
+        default = default_script(language_name)
         if default is None:
             raise UsageError(
                 f"no bundled script for {language_name}: pass --script FILE or another provider"
@@ -214,22 +218,8 @@ async def _run(plan: _Plan, args: argparse.Namespace, view: LiveView | None) -> 
     finally:
         await provider.aclose()
     if plan.out.exists() or document.text:
-        _write_atomically(plan.out, document.text)
+        write_atomically(plan.out, document.text)
     return report
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 def _summary(report: Report, out: Path, console: Console) -> None:

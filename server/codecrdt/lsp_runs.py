@@ -17,10 +17,7 @@ the client may cancel. See docs/lsp.md.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import os
-import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,7 +29,7 @@ from pygls.exceptions import JsonRpcInvalidParams
 from codecrdt.agents.context import RunEvent
 from codecrdt.document import SharedDocument
 from codecrdt.runs import Run, RunError, RunListener, RunManager, RunRequest
-from codecrdt.sourcefile import NotSource, read_source
+from codecrdt.sourcefile import NotSource, read_source, write_atomically
 
 if TYPE_CHECKING:
     from codecrdt.server import CodeCrdtServer
@@ -213,7 +210,7 @@ class ServerRuns(RunListener):
         report = run.report.to_json() if run.report is not None else None
         path = self.headless.pop(run.id, None)
         if path is not None and (path.exists() or run.document.text):
-            _write(path, run.document.text)
+            write_atomically(path, run.document.text)
         token = self._tokens.pop(run.id, None)
         if token is not None:
             summary = "finished" if run.state == "finished" else run.state
@@ -221,18 +218,6 @@ class ServerRuns(RunListener):
         self.server.protocol.notify(
             "codecrdt/runFinished", {"runId": run.id, "uri": run.uri, "report": report}
         )
-
-
-def _write(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 def _object(args: Any) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from codecrdt.agents.markers import find_marker
 from codecrdt.agents.providers import PROVIDERS, default_provider, make_provider
 from codecrdt.agents.providers.base import Provider
 from codecrdt.agents.run import Report, RunOptions, generate
-from codecrdt.agents.script import Script, ScriptError, load_script
+from codecrdt.agents.script import Script, ScriptError, default_script, load_script
 from codecrdt.analysis.languages import LanguageSpec
 from codecrdt.document import Origin, SharedDocument
 
@@ -177,7 +177,7 @@ class RunManager:
     def provider_for(self, request: RunRequest, language: LanguageSpec) -> Provider:
         script = request.script
         if request.provider == "scripted" and script is None:
-            default = {"python": "inventory-cli", "tsx": "pomodoro-timer"}.get(language.name)
+            default = default_script(language.name)
             if default is None:
                 raise RunError(f"no bundled script for {language.name}: give script")
             script = load_script(default)

@@ -2,15 +2,19 @@
 
 The server applies :func:`text_problem` to documents it is asked to open; the command line
 (``check``, ``selfcheck``) reads files with :func:`read_source`. Both give the same reasons.
+Generated files are written with :func:`write_atomically`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
 from pathlib import Path
 
 from codecrdt.options import MAX_FILE_BYTES
 
-__all__ = ["NotSource", "read_source", "text_problem"]
+__all__ = ["NotSource", "read_source", "text_problem", "write_atomically"]
 
 
 class NotSource(Exception):
@@ -56,3 +60,21 @@ def read_source(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise NotSource(f"not UTF-8 text ({error.reason} at byte {error.start})") from None
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path``, then rename it over ``path``.
+
+    A reader never sees half a file; the file keeps its permissions.
+    """
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

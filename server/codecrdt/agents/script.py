@@ -23,6 +23,7 @@ __all__ = [
     "ScriptError",
     "assemble",
     "bundled_scripts",
+    "default_script",
     "load_script",
 ]
 
@@ -174,6 +175,15 @@ def parse_script(data: dict[str, Any], path: str) -> Script:
         faults=tuple(faults),
         path=path,
     )
+
+
+#: The bundled task a scripted run of each language falls back to when none is named.
+_DEFAULT_TASKS = {"python": "inventory-cli", "tsx": "pomodoro-timer"}
+
+
+def default_script(language: str) -> str | None:
+    """The bundled task's name for ``language``, or None when there is none."""
+    return _DEFAULT_TASKS.get(language)
 
 
 def _bundled_dir() -> Path:
