@@ -70,6 +70,19 @@ class EditorBuffer:
         self.text = self.text[:start] + new_text + self.text[end:]
         self.version += 1
 
+    def report(self, client: LanguageClient, uri: str) -> None:
+        """Send the changes not yet reported in one ``didChange``, as an editor does."""
+        if self.unsent:
+            changes, self.unsent = self.unsent, []
+            client.text_document_did_change(
+                types.DidChangeTextDocumentParams(
+                    text_document=types.VersionedTextDocumentIdentifier(
+                        uri=uri, version=self.version
+                    ),
+                    content_changes=changes,
+                )
+            )
+
     def apply(self, edits: list[types.TextEdit]) -> None:
         spans = text_edit_spans(self.text, edits, Encoding.UTF16)
         for start, end, new_text in reversed(spans):  # last first, as editors do
@@ -85,16 +98,7 @@ async def run_selfcheck(path: Path, *, seed: int = 0, words: int = 40) -> SelfCh
     counts = {"received": 0, "refused": 0}
 
     def send_changes() -> None:
-        if buffer.unsent:
-            changes, buffer.unsent = buffer.unsent, []
-            client.text_document_did_change(
-                types.DidChangeTextDocumentParams(
-                    text_document=types.VersionedTextDocumentIdentifier(
-                        uri=uri, version=buffer.version
-                    ),
-                    content_changes=changes,
-                )
-            )
+        buffer.report(client, uri)
 
     diagnostics: list[types.Diagnostic] = []
 

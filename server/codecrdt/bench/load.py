@@ -190,16 +190,7 @@ async def run_load(
         uri = path.as_uri()
 
         def send_changes() -> None:
-            if buffer.unsent:
-                changes, buffer.unsent = buffer.unsent, []
-                client.text_document_did_change(
-                    types.DidChangeTextDocumentParams(
-                        text_document=types.VersionedTextDocumentIdentifier(
-                            uri=uri, version=buffer.version
-                        ),
-                        content_changes=changes,
-                    )
-                )
+            buffer.report(client, uri)
 
         @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         def published(params: types.PublishDiagnosticsParams) -> None:
