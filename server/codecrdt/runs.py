@@ -25,7 +25,7 @@ from codecrdt.agents.hub import Hub, HubOptions
 from codecrdt.agents.markers import find_marker
 from codecrdt.agents.providers import PROVIDERS, default_provider, make_provider
 from codecrdt.agents.providers.base import Provider
-from codecrdt.agents.run import Report, RunOptions, generate
+from codecrdt.agents.run import Mode, Report, RunOptions, generate
 from codecrdt.agents.script import Script, ScriptError, default_script, load_script
 from codecrdt.analysis.languages import LanguageSpec
 from codecrdt.document import Origin, SharedDocument
@@ -216,7 +216,8 @@ class RunManager:
             on_event=lambda event: self._on_event(run, event),
             time_scale=request.time_scale,
         )
-        options = RunOptions(mode=request.mode, agents=request.agents)  # type: ignore[arg-type]
+        mode: Mode = "sequential" if request.mode == "sequential" else "parallel"
+        options = RunOptions(mode=mode, agents=request.agents)
 
         def connected(agent: str) -> None:
             assert run.undo is not None

@@ -20,11 +20,11 @@ from pycrdt import Map
 
 from codecrdt.agents import board
 from codecrdt.agents.agent import Agent
-from codecrdt.agents.context import BudgetExceeded
+from codecrdt.agents.context import BudgetExceeded, RunContext
 from codecrdt.agents.markers import find_marker
 from codecrdt.agents.prompts import evaluator_request
 from codecrdt.agents.providers.base import ProviderError
-from codecrdt.agents.replica import Fenced
+from codecrdt.agents.replica import Fenced, Replica
 from codecrdt.agents.shaping import strip_fences
 from codecrdt.analysis.detect import Finding, analyze
 from codecrdt.analysis.fixes import fix_for, region_for
@@ -55,8 +55,8 @@ class EvaluatorReport:
 class Evaluator(Agent):
     role = "evaluator"
 
-    def __init__(self, agent_id: str, replica: object, ctx: object, rounds: int = 3) -> None:
-        super().__init__(agent_id, replica, ctx)  # type: ignore[arg-type]
+    def __init__(self, agent_id: str, replica: Replica, ctx: RunContext, rounds: int = 3) -> None:
+        super().__init__(agent_id, replica, ctx)
         self.rounds = rounds
         self.report = EvaluatorReport()
         self._parser = tree_sitter.Parser(self.ctx.language.tree_sitter)

@@ -17,7 +17,7 @@ from pycrdt import Map
 
 from codecrdt.agents import board
 from codecrdt.agents.agent import Agent
-from codecrdt.agents.context import BudgetExceeded
+from codecrdt.agents.context import BudgetExceeded, RunContext
 from codecrdt.agents.markers import find_marker
 from codecrdt.agents.prompts import implementer_request
 from codecrdt.agents.providers.base import ProviderError
@@ -53,10 +53,10 @@ class Implementer(Agent):
         self,
         agent_id: str,
         replica: Replica,
-        ctx: object,
+        ctx: RunContext,
         options: ImplementerOptions,
     ) -> None:
-        super().__init__(agent_id, replica, ctx)  # type: ignore[arg-type]
+        super().__init__(agent_id, replica, ctx)
         self.options = options
         self.completed: list[str] = []
         self.voter = board.Voter(self.document, agent_id, self.origin)
