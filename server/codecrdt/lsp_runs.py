@@ -34,7 +34,7 @@ from codecrdt.sourcefile import NotSource, read_source, write_atomically
 if TYPE_CHECKING:
     from codecrdt.server import CodeCrdtServer
 
-__all__ = ["ServerRuns", "register"]
+__all__ = ["ServerRuns", "command_arguments", "register"]
 
 logger = logging.getLogger(__name__)
 
@@ -220,7 +220,8 @@ class ServerRuns(RunListener):
         )
 
 
-def _object(args: Any) -> dict[str, Any]:
+def command_arguments(args: Any) -> dict[str, Any]:
+    """The single object argument of a ``workspace/executeCommand``."""
     if isinstance(args, list) and len(args) == 1:
         args = args[0]
     if not isinstance(args, dict):
@@ -238,21 +239,21 @@ def register(server: CodeCrdtServer) -> ServerRuns:
     @server.command("codecrdt.generate")
     async def generate(ls: Any, args: Any) -> dict[str, Any]:
         try:
-            return await runs.generate(_object(args))
+            return await runs.generate(command_arguments(args))
         except RunError as error:
             raise invalid(error) from None
 
     @server.command("codecrdt.cancel")
     def cancel(ls: Any, args: Any) -> dict[str, Any]:
         try:
-            run = runs.manager.cancel(_object(args).get("runId"))
+            run = runs.manager.cancel(command_arguments(args).get("runId"))
         except RunError as error:
             raise invalid(error) from None
         return {"runId": run.id, "state": "cancelling" if run.state == "running" else run.state}
 
     @server.command("codecrdt.status")
     def status(ls: Any, args: Any) -> list[dict[str, Any]]:
-        options = _object(args) if args not in (None, [], [None]) else {}
+        options = command_arguments(args) if args not in (None, [], [None]) else {}
         try:
             if options.get("runId") is not None:
                 return [runs.manager.get(options["runId"]).status()]
@@ -263,14 +264,14 @@ def register(server: CodeCrdtServer) -> ServerRuns:
     @server.command("codecrdt.undoRun")
     def undo_run(ls: Any, args: Any) -> dict[str, Any]:
         try:
-            steps = runs.manager.undo_run(_object(args).get("runId"))
+            steps = runs.manager.undo_run(command_arguments(args).get("runId"))
         except RunError as error:
             raise invalid(error) from None
-        return {"runId": _object(args)["runId"], "undone": steps > 0}
+        return {"runId": command_arguments(args)["runId"], "undone": steps > 0}
 
     @server.command("codecrdt.evaluate")
     async def evaluate(ls: Any, args: Any) -> dict[str, Any]:
-        return await runs_evaluate(runs, ls, _object(args))
+        return await runs_evaluate(runs, ls, command_arguments(args))
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     def did_change_configuration(ls: Any, params: types.DidChangeConfigurationParams) -> None:

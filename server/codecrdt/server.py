@@ -33,7 +33,7 @@ from codecrdt.config import CheckConfig, ConfigError, load_config
 from codecrdt.diagnostics import AdaptiveDebounce, code_actions_for, to_diagnostic
 from codecrdt.document import Origin, SharedDocument
 from codecrdt.link import EditorLink
-from codecrdt.lsp_runs import ServerRuns, runs_evaluate
+from codecrdt.lsp_runs import ServerRuns, command_arguments, runs_evaluate
 from codecrdt.lsp_runs import register as register_runs
 from codecrdt.options import ServerOptions
 from codecrdt.positions import Encoding, TextLines
@@ -313,15 +313,6 @@ def _first_line(error: BaseException) -> str:
     return text.splitlines()[0]
 
 
-def _arguments(args: Any) -> dict[str, Any]:
-    """The single object argument of a ``workspace/executeCommand``."""
-    if isinstance(args, list) and len(args) == 1:
-        args = args[0]
-    if not isinstance(args, dict):
-        raise JsonRpcInvalidParams("expected one object argument")
-    return args
-
-
 def create_server() -> CodeCrdtServer:
     server = CodeCrdtServer()
 
@@ -389,7 +380,7 @@ def create_server() -> CodeCrdtServer:
 
     @server.command("codecrdt.applyFix")
     def apply_fix(ls: CodeCrdtServer, args: Any) -> dict[str, Any]:
-        options = _arguments(args)
+        options = command_arguments(args)
         try:
             title = ls.apply_fix(
                 str(options.get("uri")),
@@ -407,7 +398,7 @@ def create_server() -> CodeCrdtServer:
     @server.command("codecrdt.fixWithEvaluator")
     async def fix_with_evaluator(ls: CodeCrdtServer, args: Any) -> dict[str, Any]:
         """The quick fix "Fix with Evaluator": the Evaluator on the document's conflicts."""
-        result = await runs_evaluate(runs, ls, _arguments(args))
+        result = await runs_evaluate(runs, ls, command_arguments(args))
         fixed = int(result["fixedDeterministic"]) + int(result["fixedModel"])
         left = len(result["left"])
         ls.window_show_message(
@@ -420,7 +411,7 @@ def create_server() -> CodeCrdtServer:
 
     @server.command("codecrdt.documentState")
     def document_state(ls: CodeCrdtServer, args: Any) -> dict[str, Any]:
-        uri = str(_arguments(args).get("uri"))
+        uri = str(command_arguments(args).get("uri"))
         try:
             opened = ls.get(uri)
         except KeyError as error:
@@ -438,7 +429,7 @@ def create_server() -> CodeCrdtServer:
 
     @server.command("codecrdt.simulateWriter")
     async def simulate_writer(ls: CodeCrdtServer, args: Any) -> dict[str, Any]:
-        options = _arguments(args)
+        options = command_arguments(args)
         uri = str(options.get("uri"))
         stamp = options.get("stamp", False)
         if not isinstance(stamp, bool):

@@ -241,9 +241,7 @@ class Hub:
             first, last = changes[0].start_point[0], changes[0].new_end_point[0]
             start = lines.line_char_start(first)
             end = lines.line_char_start(last + 1) if last + 1 < len(lines) else len(self.document)
-            text = self.document.text[start:end]
-            if "TODO(codecrdt:" in text:
-                self._scan(self.document.text)
+            self._scan(self.document.text[start:end])
             return
         self._scan(self.document.text)
 

@@ -203,13 +203,7 @@ def raw_latency(text: str, samples: int = 2000, seed: int = 0) -> dict[str, floa
             source.insert(position, "x")
         timings.append(time.perf_counter() - t0)
         lines.replace((line, character), (line, character), "x")
-    timings.sort()
-    return {
-        "file_bytes": len(text.encode("utf-8")),
-        "samples": samples,
-        "median_ms": round(statistics.median(timings) * 1000, 4),
-        "p95_ms": round(timings[int(0.95 * len(timings))] * 1000, 4),
-    }
+    return replay_bench.latency_summary(text, timings)
 
 
 def run_latency(
