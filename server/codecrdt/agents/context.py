@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import math
 import random
 from collections.abc import AsyncIterator, Callable
@@ -21,6 +22,8 @@ from codecrdt.agents.providers.retry import Restart, RetryPolicy, stream_with_re
 from codecrdt.analysis.languages import LanguageSpec
 
 __all__ = ["BudgetExceeded", "RunContext", "RunEvent"]
+
+_calls = itertools.count(1)
 
 
 class BudgetExceeded(Exception):
@@ -97,7 +100,7 @@ class RunContext:
         self.check_budget()
         if self.max_output_tokens is not None and request.max_tokens > self.max_output_tokens:
             request = replace(request, max_tokens=self.max_output_tokens)
-        call = id(object())
+        call = next(_calls)  # unique while the call streams (an id() could be reused)
         streamed = 0
 
         def on_retry(attempt: int, error: ProviderError, wait: float) -> None:
