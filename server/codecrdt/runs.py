@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import random
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -139,7 +138,6 @@ class Run:
     report: Report | None = None
     task: asyncio.Task[Report] | None = None
     undo: UndoManager | None = None
-    hub: Hub | None = None
     activity: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def status(self) -> dict[str, Any]:
@@ -225,9 +223,7 @@ class RunManager:
 
         async def main() -> Report:
             try:
-                report = await generate(
-                    document, ctx, options, on_connect=connected, on_hub=self._hub_of(run)
-                )
+                report = await generate(document, ctx, options, on_connect=connected)
             except BaseException:
                 run.state = "failed"
                 raise
@@ -242,12 +238,6 @@ class RunManager:
         run.task = asyncio.get_running_loop().create_task(main(), name=run.id)
         self.listener.started(run)
         return run
-
-    def _hub_of(self, run: Run) -> Callable[[Hub], None]:
-        def keep(hub: Hub) -> None:
-            run.hub = hub
-
-        return keep
 
     def _on_event(self, run: Run, event: RunEvent) -> None:
         if event.kind == "agent":

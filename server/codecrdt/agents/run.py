@@ -387,18 +387,15 @@ async def generate(
     options: RunOptions,
     *,
     on_connect: Callable[[str], None] | None = None,
-    on_hub: Callable[[Hub], None] | None = None,
 ) -> Report:
     """Run the agents on ``document`` and report. Cancelling stops the run cleanly.
 
     ``on_connect`` is told each agent's id as it joins (e.g. to scope an undo manager to
-    the run's origins); ``on_hub`` gets the run's hub.
+    the run's origins).
     """
     ctx.started = asyncio.get_running_loop().time()
     run = _Run(document, ctx, options)
     run.on_connect = on_connect
-    if on_hub is not None:
-        on_hub(run.hub)
     stopped_by: str | None = None
     error: str | None = None
     cancelled = False
