@@ -41,6 +41,7 @@ __all__ = [
     "claim_outcome",
     "create_todo",
     "live_claims",
+    "members",
     "rank",
     "read_todos",
     "withdraw",
@@ -146,9 +147,17 @@ def members(document: SharedDocument) -> dict[str, tuple[str, str]]:
     }
 
 
-def live_claims(document: SharedDocument, record: TodoRecord) -> list[Claim]:
-    """Claims of the record's current epoch by agents the hub has not fenced."""
-    roster = members(document)
+def live_claims(
+    document: SharedDocument,
+    record: TodoRecord,
+    roster: dict[str, tuple[str, str]] | None = None,
+) -> list[Claim]:
+    """Claims of the record's current epoch by agents the hub has not fenced.
+
+    ``roster`` is :func:`members` when the caller has it already.
+    """
+    if roster is None:
+        roster = members(document)
     return [
         c
         for c in record.claims
@@ -197,7 +206,7 @@ def claim_outcome(document: SharedDocument, claim: Claim) -> Outcome:
         ack = entry.get("ack") if isinstance(entry, Map) else None
         if not sync.covers(ack, claim.client, claim.clock):
             return Outcome.WAITING
-    contenders = live_claims(document, record)
+    contenders = live_claims(document, record, roster)
     winner = min(contenders, key=lambda c: rank(c.todo, c.epoch, c.agent), default=None)
     return Outcome.WON if winner is not None and winner.agent == claim.agent else Outcome.LOST
 

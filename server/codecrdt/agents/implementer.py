@@ -120,10 +120,13 @@ class Implementer(Agent):
         )
 
     def _pick(self, records: dict[str, board.TodoRecord]) -> board.TodoRecord | None:
+        roster: dict[str, tuple[str, str]] | None = None
         for record in sorted(records.values(), key=lambda r: r.order):
             if record.status != "pending" or record.attempts >= self.options.max_attempts:
                 continue
-            if board.live_claims(self.document, record):
+            if roster is None:
+                roster = board.members(self.document)
+            if board.live_claims(self.document, record, roster):
                 continue
             return record
         return None
