@@ -482,6 +482,10 @@ def test_ctrl_c_stops_the_run_with_a_consistent_file(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # A test suite started in the background by a shell inherits SIGINT ignored,
+        # and Python keeps an ignored SIGINT ignored: give the run the default, as a
+        # terminal's Ctrl-C finds it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         lines: list[str] = []
