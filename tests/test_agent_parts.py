@@ -28,7 +28,7 @@ from codecrdt.agents.script import (
     load_script,
     parse_script,
 )
-from codecrdt.agents.shaping import LineShaper, strip_fences
+from codecrdt.agents.shaping import LineShaper, MarkerRepair, strip_fences
 from codecrdt.agents.virtual_time import SimulationStalled, run_virtual
 from codecrdt.analysis.languages import language_named
 from codecrdt.analysis.tree import analyze_text
@@ -74,6 +74,28 @@ def test_a_streamed_answer_becomes_whole_lines_at_the_markers_indentation() -> N
     lines = [line for piece in pieces for line in shaper.feed(piece)] + shaper.finish()
     assert "".join(lines) == "    if x:\n        return 1\n\n    return 2\n"
     assert strip_fences("```ts\nconst a = 1;\n```\n") == "const a = 1;\n"
+
+
+def test_an_outlines_markers_are_repaired_and_their_names_kept_unique() -> None:
+    repair = MarkerRepair()
+    lines = [
+        "def load(path):\n",
+        "    # TODO: read the file\n",
+        "    # TODO(codecrdt:load): again, by the model\n",
+        "def save(path):\n",
+        "    # TODO(codecrdt:save): write it\n",
+        "    # TODO(codecrdt:save): write it\n",
+        "x = 1  # not a TODO\n",
+    ]
+    assert [repair(line) for line in lines] == [
+        "def load(path):\n",
+        "    # TODO(codecrdt:load): read the file\n",
+        "    # TODO(codecrdt:load-2): again, by the model\n",
+        "def save(path):\n",
+        "    # TODO(codecrdt:save): write it\n",
+        "    # TODO(codecrdt:save-2): write it\n",
+        "x = 1  # not a TODO\n",
+    ]
 
 
 # -- scripts -------------------------------------------------------------------------

@@ -71,11 +71,20 @@ _DEFINITION = re.compile(
 
 
 class MarkerRepair:
-    """Rewrites plain TODO comments of an outline into named CodeCRDT markers."""
+    """Makes an outline's TODO markers usable: plain TODO comments become markers named
+    after the enclosing definition, and a marker name used twice gets a new name (a TODO
+    is one name; a second marker of that name would outlive the TODO's completion)."""
 
     def __init__(self) -> None:
         self._last_definition = "todo"
         self._used: set[str] = set()
+
+    def _unique(self, name: str) -> str:
+        unique, number = name, 2
+        while unique in self._used:
+            unique, number = f"{name}-{number}", number + 1
+        self._used.add(unique)
+        return unique
 
     def __call__(self, line: str) -> str:
         definition = _DEFINITION.match(line)
@@ -85,13 +94,12 @@ class MarkerRepair:
         if match is None:
             if "TODO(codecrdt:" in line:
                 name = line.split("TODO(codecrdt:", 1)[1].split(")", 1)[0]
-                self._used.add(name)
+                unique = self._unique(name)
+                if unique != name:
+                    line = line.replace(f"TODO(codecrdt:{name})", f"TODO(codecrdt:{unique})", 1)
             return line
         name = re.sub(r"[^A-Za-z0-9_-]", "_", self._last_definition) or "todo"
-        unique, number = name, 2
-        while unique in self._used:
-            unique, number = f"{name}-{number}", number + 1
-        self._used.add(unique)
+        unique = self._unique(name)
         description = match["text"] or f"write {name}"
         if match["open"] == "{/*":
             return f"{match['indent']}{{/* TODO(codecrdt:{unique}): {description} */}}\n"
