@@ -25,6 +25,7 @@ from codecrdt.agents.run import AgentFault, Report, RunOptions, generate
 from codecrdt.agents.script import Fault, Latency, Script, assemble, parse_script
 from codecrdt.agents.virtual_time import run_virtual
 from codecrdt.analysis.languages import language_named
+from codecrdt.clock import Clock
 from codecrdt.document import SharedDocument
 
 
@@ -110,8 +111,13 @@ def run_scenario(scenario: Scenario) -> tuple[str, Report, dict[str, str]]:
 
     async def main() -> tuple[str, Report, dict[str, str]]:
         document = SharedDocument("")
+        clock = Clock.virtual()
         provider = ScriptedProvider(
-            scenario.script, seed=scenario.seed, latency=latency, faults=scenario.faults
+            scenario.script,
+            seed=scenario.seed,
+            latency=latency,
+            faults=scenario.faults,
+            clock=clock,
         )
         language = language_named("python")
         assert language is not None
@@ -121,6 +127,7 @@ def run_scenario(scenario: Scenario) -> tuple[str, Report, dict[str, str]]:
             scenario.script.spec,
             policy=RetryPolicy(max_attempts=6, base_delay_s=0.2, idle_timeout_s=5.0),
             rng=random.Random(scenario.seed),
+            clock=clock,
         )
         report = await asyncio.wait_for(generate(document, ctx, scenario.options), 600)
         return document.text, report, {}

@@ -32,6 +32,7 @@ from codecrdt.agents.shaping import LineShaper, MarkerRepair, strip_fences
 from codecrdt.agents.virtual_time import SimulationStalled, run_virtual
 from codecrdt.analysis.languages import language_named
 from codecrdt.analysis.tree import analyze_text
+from codecrdt.clock import Clock
 
 # -- markers -----------------------------------------------------------------------
 
@@ -178,7 +179,9 @@ def test_scripted_streams_at_the_modelled_pace_and_the_seed_fixes_the_schedule()
     c = run_virtual(_collect(ScriptedProvider(_SCRIPT, latency=jittered, seed=4)))
     assert a == b
     assert a[1] != c[1]
-    faster = run_virtual(_collect(ScriptedProvider(_SCRIPT, latency=latency, time_scale=10)))
+    faster = run_virtual(
+        _collect(ScriptedProvider(_SCRIPT, latency=latency, clock=Clock.virtual(time_scale=10)))
+    )
     assert faster[1] == [0.2, 0.204, 0.208]
 
 

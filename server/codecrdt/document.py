@@ -24,6 +24,7 @@ from typing import Any
 
 from pycrdt import Array, Assoc, Doc, Map, Text, UndoManager
 
+from codecrdt.clock import Clock
 from codecrdt.positions import PositionError, TextLines
 
 __all__ = [
@@ -331,9 +332,14 @@ class SharedDocument:
 
     # -- audit trail -----------------------------------------------------------------
 
-    def record(self, kind: str, actor: str, **details: Any) -> None:
-        """Append an entry to the audit trail, stamped with wall-clock time."""
-        entry = Map({"kind": kind, "actor": actor, "time": time.time(), **details})
+    def record(self, kind: str, actor: str, *, clock: Clock | None = None, **details: Any) -> None:
+        """Append an entry to the audit trail, stamped by the run's ``clock``.
+
+        Without a clock the stamp is the wall-clock time; a run passes its own, so that
+        under a virtual clock the entries carry the simulation's time.
+        """
+        when = time.time() if clock is None else clock.wall()
+        entry = Map({"kind": kind, "actor": actor, "time": when, **details})
         with self.doc.transaction(origin=actor):
             self.audit.append(entry)
 

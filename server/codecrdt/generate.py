@@ -35,6 +35,7 @@ from codecrdt.agents.script import (
     load_script,
 )
 from codecrdt.analysis.languages import LANGUAGES, language_for_path, language_named
+from codecrdt.clock import Clock
 from codecrdt.document import SharedDocument
 from codecrdt.sourcefile import NotSource, read_source, write_atomically
 
@@ -187,14 +188,19 @@ def _plan(args: argparse.Namespace, cwd: Path) -> _Plan:
     )
 
 
-async def _run(plan: _Plan, args: argparse.Namespace, view: LiveView | None) -> Report:
+async def _run(
+    plan: _Plan, args: argparse.Namespace, view: LiveView | None, clock: Clock | None = None
+) -> Report:
+    """Run ``plan``; ``clock`` is the run's (default: a real one at ``--time-scale``)."""
+    if clock is None:
+        clock = Clock.real(time_scale=args.time_scale if plan.provider == "scripted" else 1.0)
     provider = make_provider(
         plan.provider,
         model=plan.model,
         base_url=plan.base_url,
         script=plan.script,
         seed=args.seed,
-        time_scale=args.time_scale,
+        clock=clock,
         latency=getattr(args, "latency", None),
     )
     language = language_named(plan.language)
@@ -207,7 +213,7 @@ async def _run(plan: _Plan, args: argparse.Namespace, view: LiveView | None) -> 
         max_tokens=args.max_tokens,
         max_cost=args.max_cost,
         max_output_tokens=getattr(args, "max_output_tokens", None),
-        time_scale=args.time_scale if plan.provider == "scripted" else 1.0,
+        clock=clock,
         rng=random.Random(args.seed),
         on_event=view.on_event if view is not None else None,
     )

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -148,7 +147,7 @@ class ServerRuns(RunListener):
     def activity(self, run: Run, event: RunEvent) -> None:
         if event.kind not in ("agent", "done", "claim", "fenced", "fix"):
             return
-        now = time.monotonic()
+        now = asyncio.get_running_loop().time()  # the loop's clock, as the timer below
         if now - self._last_activity.get(run.id, 0.0) >= ACTIVITY_INTERVAL_S:
             self._send_activity(run)
         elif run.id not in self._pending_activity:
@@ -159,7 +158,7 @@ class ServerRuns(RunListener):
 
     def _send_activity(self, run: Run) -> None:
         self._pending_activity.pop(run.id, None)
-        self._last_activity[run.id] = time.monotonic()
+        self._last_activity[run.id] = asyncio.get_running_loop().time()
         opened = self.server.documents.get(run.uri)
         version = opened.bridge.version if opened is not None else None
         regions = self.manager.agent_regions(run, opened.bridge.editor_text) if opened else {}

@@ -27,6 +27,7 @@ from codecrdt.agents.providers.base import Provider
 from codecrdt.agents.run import Mode, Report, RunOptions, generate
 from codecrdt.agents.script import Script, ScriptError, default_script, load_script
 from codecrdt.analysis.languages import LanguageSpec
+from codecrdt.clock import Clock
 from codecrdt.document import Origin, SharedDocument
 
 __all__ = ["Run", "RunError", "RunManager", "RunRequest"]
@@ -172,7 +173,9 @@ class RunManager:
 
     # -- starting -------------------------------------------------------------------
 
-    def provider_for(self, request: RunRequest, language: LanguageSpec) -> Provider:
+    def provider_for(
+        self, request: RunRequest, language: LanguageSpec, clock: Clock | None = None
+    ) -> Provider:
         script = request.script
         if request.provider == "scripted" and script is None:
             default = default_script(language.name)
@@ -193,7 +196,7 @@ class RunManager:
                 model=request.model,
                 base_url=request.base_url,
                 script=script,
-                time_scale=request.time_scale,
+                clock=clock,
             )
         except Exception as error:  # a missing key, an unknown provider: say so
             raise RunError(str(error)) from None
@@ -201,7 +204,8 @@ class RunManager:
     def start(self, request: RunRequest, document: SharedDocument, language: LanguageSpec) -> Run:
         if self.active_for(request.uri) is not None:
             raise RunError(f"a run is already writing {request.uri}; cancel it first")
-        provider = self.provider_for(request, language)
+        clock = Clock.real(time_scale=request.time_scale)
+        provider = self.provider_for(request, language, clock)
         run = Run(f"run-{next(_ids)}", request.uri, request.mode, request.agents, document)
         run.undo = UndoManager(scopes=[document.source], capture_timeout_millis=2**31 - 1)
         ctx = RunContext(
@@ -212,7 +216,7 @@ class RunManager:
             max_cost=request.max_cost,
             rng=random.Random(),
             on_event=lambda event: self._on_event(run, event),
-            time_scale=request.time_scale,
+            clock=clock,
         )
         mode: Mode = "sequential" if request.mode == "sequential" else "parallel"
         options = RunOptions(mode=mode, agents=request.agents)
@@ -274,8 +278,8 @@ class RunManager:
             raise RunError(f"a run is writing {request.uri}; the Evaluator runs as part of it")
         provider = self.provider_for(request, language)
         ctx = RunContext(provider, language, request.spec)
-        ctx.started = asyncio.get_running_loop().time()
-        hub = Hub(document, HubOptions())
+        ctx.clock.start()
+        hub = Hub(document, HubOptions(), clock=ctx.clock)
         try:
             evaluator = Evaluator("evaluator", hub.connect("evaluator", "evaluator"), ctx)
             report = await evaluator.final()

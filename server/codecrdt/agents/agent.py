@@ -1,4 +1,4 @@
-"""What all agents share: a replica, the run context, presence, stalls, line writing."""
+"""What all agents share: a replica, the run context, presence, stalls, audit, line writing."""
 
 from __future__ import annotations
 
@@ -47,9 +47,13 @@ class Agent:
 
     async def pause_if_stalled(self) -> None:
         """A stalled agent (see :meth:`Replica.stall`) does nothing until the stall ends."""
-        loop = asyncio.get_running_loop()
-        while loop.time() < self.replica.paused_until:
-            await asyncio.sleep(self.replica.paused_until - loop.time())
+        clock = self.replica.clock
+        while clock.now() < self.replica.paused_until:
+            await asyncio.sleep(self.replica.paused_until - clock.now())
+
+    def record(self, kind: str, **details: Any) -> None:
+        """Add an entry to the audit trail, stamped by the run's clock."""
+        self.document.record(kind, self.agent_id, clock=self.ctx.clock, **details)
 
     # -- appending a streamed answer ------------------------------------------------
 

@@ -1,8 +1,7 @@
-"""What every agent of a run shares: the provider, budgets, accounting and the event feed."""
+"""What every agent of a run shares: the provider, the clock, budgets, accounting, events."""
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import math
 import random
@@ -20,6 +19,7 @@ from codecrdt.agents.providers.base import (
 )
 from codecrdt.agents.providers.retry import Restart, RetryPolicy, stream_with_retries
 from codecrdt.analysis.languages import LanguageSpec
+from codecrdt.clock import Clock
 
 __all__ = ["BudgetExceeded", "RunContext", "RunEvent"]
 
@@ -50,8 +50,8 @@ class RunContext:
     #: A cap on each answer's length (``max_tokens`` of every request), e.g. for a small
     #: local model whose context is short or that can fall into a repetition loop.
     max_output_tokens: int | None = None
-    #: Modelled delays (retry waits included) run this many times faster (scripted runs).
-    time_scale: float = 1.0
+    #: The run's clock: its start, event times, and modelled delays (retry waits included).
+    clock: Clock = field(default_factory=Clock.real)
     max_cost: float | None = None
     rng: random.Random = field(default_factory=random.Random)
     on_event: Callable[[RunEvent], None] | None = None
@@ -61,12 +61,11 @@ class RunContext:
     retries: int = 0
     chars: int = 0
     first_token_s: float | None = None
-    started: float = 0.0
     #: Output tokens streamed by calls still running (estimated until they finish).
     _in_flight: dict[int, int] = field(default_factory=dict)
 
     def now(self) -> float:
-        return asyncio.get_running_loop().time() - self.started
+        return self.clock.now()
 
     def emit(self, kind: str, agent: str, **details: Any) -> None:
         if self.on_event is not None:
@@ -117,7 +116,7 @@ class RunContext:
                 self.policy,
                 rng=self.rng,
                 on_retry=on_retry,
-                sleep=self._sleep,
+                sleep=self.clock.sleep,
             ):
                 if isinstance(event, TextDelta):
                     if not event.text:
@@ -138,9 +137,6 @@ class RunContext:
                     yield event
         finally:
             self._in_flight.pop(call, None)
-
-    async def _sleep(self, seconds: float) -> None:
-        await asyncio.sleep(seconds / self.time_scale)
 
     async def complete(self, request: Request) -> str:
         """The whole answer as one string (restarts handled)."""

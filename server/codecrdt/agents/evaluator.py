@@ -184,11 +184,11 @@ class Evaluator(Agent):
         key = (finding.code, finding.name or f"line {finding.start_point[0] + 1}")
         if key not in self.report.found:
             self.report.found.add(key)
-            self.document.record("conflict", self.agent_id, code=key[0], name=key[1])
+            self.record("conflict", code=key[0], name=key[1])
             self.ctx.emit("conflict", self.agent_id, code=key[0], name=key[1])
 
     def _record_fix(self, finding: Finding, how: str, title: str) -> None:
-        self.document.record("fix", self.agent_id, code=finding.code, name=finding.name, how=how)
+        self.record("fix", code=finding.code, name=finding.name, how=how)
         self.ctx.emit(
             "fix", self.agent_id, code=finding.code, name=finding.name, how=how, title=title
         )

@@ -27,6 +27,7 @@ from codecrdt.agents import board, sync
 from codecrdt.agents.markers import scan_markers
 from codecrdt.agents.network import Channel, NetworkModel
 from codecrdt.agents.replica import FENCED_NOTICE, Replica
+from codecrdt.clock import Clock
 from codecrdt.document import ChangeEvent, SharedDocument
 
 __all__ = ["Hub", "HubOptions", "Timeline"]
@@ -73,13 +74,13 @@ class Hub:
         options: HubOptions,
         *,
         rng: random.Random | None = None,
-        started: float | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.document = document
         self.options = options
         self.rng = rng or random.Random(0)
         self.loop = asyncio.get_running_loop()
-        self.started = self.loop.time() if started is None else started
+        self.clock = clock if clock is not None else Clock.real().start()
         self.timeline = Timeline()
         self.links: dict[str, _Link] = {}
         self.rejected_updates = 0
@@ -101,7 +102,7 @@ class Hub:
         self._tick_handle = self.loop.call_later(options.resync_s, self._tick)
 
     def now(self) -> float:
-        return self.loop.time() - self.started
+        return self.clock.now()
 
     # -- membership -----------------------------------------------------------------
 
@@ -120,10 +121,12 @@ class Hub:
         self._ensure_presence(agent, role)
         client = self.rng.getrandbits(32) or 1
         replica_doc = self.document.fork(client_id=client)
-        replica = Replica(agent, role, replica_doc, resync_s=self.options.resync_s)
+        replica = Replica(
+            agent, role, replica_doc, resync_s=self.options.resync_s, clock=self.clock
+        )
         model = self.options.network
         to_replica = Channel(model, replica.deliver, random.Random(self.rng.random()))
-        link = _Link(agent, role, client, replica, to_replica, last_heard=self.loop.time())
+        link = _Link(agent, role, client, replica, to_replica, last_heard=self.clock.now())
         link.peer_state = replica_doc.state()
         if role == "implementer":
             link.undo = UndoManager(scopes=[self.document.source], capture_timeout_millis=2**31 - 1)
@@ -158,7 +161,7 @@ class Hub:
             decoded = sync.decode(message)
         except ValueError:
             return
-        link.last_heard = self.loop.time()
+        link.last_heard = self.clock.now()
         if decoded.step == sync.STEP1:
             link.peer_state = decoded.payload
             update = self.document.update_since(decoded.payload)
@@ -278,7 +281,7 @@ class Hub:
         """Anti-entropy and lease checks."""
         if self._closed:
             return
-        now = self.loop.time()
+        now = self.clock.now()
         state = sync.encode(sync.STEP1, self.document.state())
         for link in list(self.links.values()):
             if link.fenced or link.to_replica.closed:
@@ -325,7 +328,14 @@ class Hub:
                 live["epoch"] = record.epoch + 1
                 live["attempts"] = record.attempts + 1
         for record in owned:
-            document.record("release", HUB_ORIGIN, todo=record.name, agent=agent, reason=reason)
+            document.record(
+                "release",
+                HUB_ORIGIN,
+                clock=self.clock,
+                todo=record.name,
+                agent=agent,
+                reason=reason,
+            )
         self._emit("fenced", {"agent": agent, "reason": reason, "todos": [r.name for r in owned]})
 
     # -- reporting ------------------------------------------------------------------

@@ -149,7 +149,7 @@ class Implementer(Agent):
         with document.doc.transaction(origin=self.origin):
             entry["owner"] = self.agent_id
             entry["status"] = "claimed"
-        document.record("claim", self.agent_id, todo=todo, epoch=claim.epoch)
+        self.record("claim", todo=todo, epoch=claim.epoch)
         marker = find_marker(document.text, todo)
         if marker is None:
             self._give_back(claim, "its marker is no longer in the file", final=True)
@@ -230,7 +230,7 @@ class Implementer(Agent):
             entry["status"] = "done"
             entry["done_by"] = self.agent_id
             entry["chars"] = chars
-        document.record("done", self.agent_id, todo=todo)
+        self.record("done", todo=todo)
         self.completed.append(todo)
         self.set_state("done", todo)
 
@@ -247,7 +247,7 @@ class Implementer(Agent):
             entry["status"] = "failed" if failed else "pending"
             if failed:
                 entry["error"] = reason
-        document.record("release", self.agent_id, todo=claim.todo, reason=reason)
+        self.record("release", todo=claim.todo, reason=reason)
         self.ctx.emit("release", self.agent_id, todo=claim.todo, reason=reason, failed=failed)
 
     def _check_region(self, todo: str, start: int, end: int) -> None:
@@ -258,9 +258,7 @@ class Implementer(Agent):
         hi = document.lines.offset_to_byte(min(end, len(text)))
         for finding in analyze_text(text, self.ctx.language, codes=CONFLICT_CODES):
             if lo <= finding.start_byte < hi:
-                document.record(
-                    "conflict", self.agent_id, todo=todo, code=finding.code, name=finding.name
-                )
+                self.record("conflict", todo=todo, code=finding.code, name=finding.name)
                 self.ctx.emit(
                     "conflict", self.agent_id, todo=todo, code=finding.code, name=finding.name
                 )

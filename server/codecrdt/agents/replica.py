@@ -25,6 +25,7 @@ from pycrdt import TransactionEvent
 
 from codecrdt.agents import sync
 from codecrdt.agents.network import Channel
+from codecrdt.clock import Clock
 from codecrdt.document import Origin, SharedDocument
 
 __all__ = ["Fenced", "Replica"]
@@ -44,6 +45,7 @@ class Replica:
         document: SharedDocument,
         *,
         resync_s: float,
+        clock: Clock | None = None,
     ) -> None:
         self.agent_id = agent_id
         self.role = role
@@ -52,6 +54,8 @@ class Replica:
         self.resync_s = resync_s
         self.fenced = False
         self.crashed = False
+        #: The run's clock; a stall lasts until ``paused_until`` on it.
+        self.clock = clock if clock is not None else Clock.real().start()
         self.paused_until = 0.0
         self._to_hub: Channel | None = None
         self._applying = False
@@ -99,8 +103,7 @@ class Replica:
     def _send(self, message: bytes) -> None:
         if self._to_hub is None or self.crashed:
             return
-        loop = asyncio.get_running_loop()
-        if loop.time() < self.paused_until:  # stalled: nothing leaves the process
+        if self.clock.now() < self.paused_until:  # stalled: nothing leaves the process
             return
         self._to_hub.send(message)
 
@@ -133,8 +136,7 @@ class Replica:
         """A message from the hub arrives."""
         if self.crashed:
             return
-        loop = asyncio.get_running_loop()
-        if loop.time() < self.paused_until:
+        if self.clock.now() < self.paused_until:
             # A stalled process reads nothing; the hub's next resync repairs the loss.
             return
         if message == FENCED_NOTICE:
@@ -186,7 +188,7 @@ class Replica:
 
     def stall(self, seconds: float) -> None:
         """Model a frozen process: nothing in or out for ``seconds``."""
-        self.paused_until = asyncio.get_running_loop().time() + seconds
+        self.paused_until = self.clock.now() + seconds
 
     def crash(self) -> None:
         self.crashed = True

@@ -114,7 +114,7 @@ class _Run:
             document,
             HubOptions(lease_s=options.lease_s, resync_s=options.resync_s, network=options.network),
             rng=random.Random(options.seed),
-            started=ctx.started,
+            clock=ctx.clock,
         )
         self.hub.on_event = lambda kind, details: ctx.emit(
             kind, str(details.pop("agent", "hub")), **details
@@ -258,9 +258,9 @@ class _Run:
     # -- the end --------------------------------------------------------------------
 
     async def _settle(self) -> bool:
-        deadline = self.loop.time() + self.options.settle_timeout_s
+        deadline = self.ctx.clock.now() + self.options.settle_timeout_s
         while not self.hub.settled():
-            if self.loop.time() > deadline:
+            if self.ctx.clock.now() > deadline:
                 return False
             await asyncio.sleep(self.options.resync_s)
         return True
@@ -393,7 +393,7 @@ async def generate(
     ``on_connect`` is told each agent's id as it joins (e.g. to scope an undo manager to
     the run's origins).
     """
-    ctx.started = asyncio.get_running_loop().time()
+    ctx.clock.start()
     run = _Run(document, ctx, options)
     run.on_connect = on_connect
     stopped_by: str | None = None

@@ -7,9 +7,10 @@ provider's latency model calibrated to the paper (≈ 280 characters per second 
 ``summary.md`` and PNG plots in the output folder. ``--resume`` skips the trials already
 in ``trials.jsonl``.
 
-Clock: by default scripted trials run on a virtual clock (:mod:`codecrdt.agents.
-virtual_time`): modelled delays take no real time and the host's CPU time does not count,
-so times are model seconds and a trial of a minute of model time takes about a second.
+Clock: by default scripted trials run on a virtual clock (``Clock.virtual()`` of
+:mod:`codecrdt.clock` on the loop of :mod:`codecrdt.agents.virtual_time`): modelled delays
+take no real time and the host's CPU time does not count, so times are model seconds and a
+trial of a minute of model time takes about a second.
 ``--time-scale F`` runs on the real clock instead, every modelled delay F times faster,
 and multiplies measured times by F (the host's CPU time then counts F-fold).
 """
@@ -35,6 +36,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from codecrdt.agents.run import Report
 from codecrdt.agents.script import Latency, Script, load_script
 from codecrdt.agents.virtual_time import run_virtual
+from codecrdt.clock import Clock
 
 __all__ = ["PAPER_TASKS", "PYTHON_TASKS", "StudyOptions", "add_arguments", "run_study"]
 
@@ -200,7 +202,10 @@ def _run_generate(
     )
     plan = _plan(args, folder)
     virtual = options.provider == "scripted" and options.time_scale is None
-    report = run_virtual(_run(plan, args, None)) if virtual else asyncio.run(_run(plan, args, None))
+    if virtual:
+        report = run_virtual(_run(plan, args, None, Clock.virtual()))
+    else:  # a real clock at the time scale
+        report = asyncio.run(_run(plan, args, None))
     return report, out.read_text(encoding="utf-8"), out
 
 

@@ -6,6 +6,7 @@ import os
 
 from codecrdt.agents.providers.base import Provider
 from codecrdt.agents.script import Latency, Script
+from codecrdt.clock import Clock
 
 __all__ = ["PROVIDERS", "default_provider", "make_provider"]
 
@@ -24,7 +25,7 @@ def make_provider(
     base_url: str | None = None,
     script: Script | None = None,
     seed: int = 0,
-    time_scale: float = 1.0,
+    clock: Clock | None = None,
     timeout_s: float = 60.0,
     latency: Latency | None = None,
 ) -> Provider:
@@ -34,7 +35,7 @@ def make_provider(
 
         if script is None:
             raise ValueError("the scripted provider needs a script (--script TASK or FILE)")
-        return ScriptedProvider(script, seed=seed, time_scale=time_scale, latency=latency)
+        return ScriptedProvider(script, seed=seed, clock=clock, latency=latency)
     if name == "anthropic":
         from codecrdt.agents.providers.anthropic import DEFAULT_MODEL, AnthropicProvider
 

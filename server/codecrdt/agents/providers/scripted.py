@@ -8,7 +8,6 @@ stall). The same seed gives the same delays, whatever order the requests come in
 
 from __future__ import annotations
 
-import asyncio
 import math
 import random
 from collections import Counter
@@ -28,6 +27,7 @@ from codecrdt.agents.providers.base import (
     Usage,
 )
 from codecrdt.agents.script import Fault, Latency, Script
+from codecrdt.clock import Clock
 
 __all__ = ["ScriptedProvider"]
 
@@ -41,14 +41,15 @@ class ScriptedProvider:
         *,
         seed: int = 0,
         latency: Latency | None = None,
-        time_scale: float = 1.0,
+        clock: Clock | None = None,
         faults: tuple[Fault, ...] | None = None,
     ) -> None:
         self.script = script
         self.model = f"prepared:{script.name}"
         self.seed = seed
         self.latency = latency or script.latency
-        self.time_scale = time_scale
+        #: The run's clock: the modelled delays are played through it (and its time scale).
+        self.clock = clock or Clock.real()
         self.faults = script.faults if faults is None else faults
         self.attempts: Counter[str] = Counter()
 
@@ -59,7 +60,7 @@ class ScriptedProvider:
         return None
 
     async def _sleep(self, seconds: float) -> None:
-        await asyncio.sleep(seconds / self.time_scale)
+        await self.clock.sleep(seconds)
 
     async def stream(self, request: Request) -> AsyncIterator[StreamEvent]:
         self.attempts[request.key] += 1
