@@ -7,7 +7,6 @@ import asyncio
 
 import pytest
 
-from codecrdt.agents.markers import find_marker, marker_line, scan_markers
 from codecrdt.agents.providers.base import (
     AuthError,
     BadRequest,
@@ -32,6 +31,7 @@ from codecrdt.agents.shaping import LineShaper, MarkerRepair, strip_fences
 from codecrdt.agents.virtual_time import SimulationStalled, run_virtual
 from codecrdt.analysis.languages import language_named
 from codecrdt.analysis.tree import analyze_text
+from codecrdt.markers import find_marker, marker_line, scan_markers
 
 # -- markers -----------------------------------------------------------------------
 

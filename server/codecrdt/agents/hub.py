@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from pycrdt import Map, UndoManager, get_state
 
 from codecrdt.agents import board, sync
-from codecrdt.agents.markers import scan_markers
 from codecrdt.agents.network import Channel, NetworkModel
 from codecrdt.agents.replica import FENCED_NOTICE, Replica
 from codecrdt.document import ChangeEvent, SharedDocument
+from codecrdt.markers import mentions_marker, scan_markers
 
 __all__ = ["Hub", "HubOptions", "Timeline"]
 
@@ -246,7 +246,7 @@ class Hub:
         self._scan(self.document.text)
 
     def _scan(self, text: str) -> None:
-        if "TODO(codecrdt:" not in text:
+        if not mentions_marker(text):
             return
         known = self.document.todos
         for marker in scan_markers(text):
