@@ -38,6 +38,7 @@ from pygls.lsp.client import LanguageClient
 from codecrdt.analysis.languages import LanguageSpec, language_named
 from codecrdt.analysis.tree import DocumentAnalysis, analyze_text
 from codecrdt.document import Origin, SharedDocument
+from codecrdt.markers import marker_line
 
 FULL_RUNS = 20
 EDITS = 200
@@ -179,7 +180,7 @@ def tsx_source(size: int, seed: int) -> str:
                 for i in range(rng.randint(2, 6))
             )
             todo = (
-                f"      {{/* TODO(codecrdt:{comp}): {' '.join(rng.sample(WORDS, 3))} */}}\n"
+                marker_line("tsx", comp, " ".join(rng.sample(WORDS, 3)), "      ", jsx=True)
                 if rng.random() < 0.1
                 else ""
             )

@@ -7,7 +7,6 @@ import asyncio
 
 import pytest
 
-from codecrdt.agents.markers import find_marker, marker_line, scan_markers
 from codecrdt.agents.providers.base import (
     AuthError,
     BadRequest,
@@ -33,6 +32,7 @@ from codecrdt.agents.virtual_time import SimulationStalled, run_virtual
 from codecrdt.analysis.languages import language_named
 from codecrdt.analysis.tree import analyze_text
 from codecrdt.clock import Clock
+from codecrdt.markers import find_marker, marker_line, scan_markers
 
 # -- markers -----------------------------------------------------------------------
 

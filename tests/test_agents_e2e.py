@@ -27,11 +27,11 @@ import tree_sitter
 import tree_sitter_python
 import tree_sitter_typescript
 
-from codecrdt.agents.markers import scan_markers
 from codecrdt.agents.script import Script, load_script
 from codecrdt.analysis.languages import language_named
 from codecrdt.analysis.tree import analyze_text
 from codecrdt.cli import main
+from codecrdt.markers import scan_markers
 
 SCALE = "50"  # modelled delays 50 times faster: a run takes a few seconds
 TASKS = {"inventory-cli": "inventory.py", "pomodoro-timer": "PomodoroTimer.tsx"}

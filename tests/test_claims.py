@@ -17,10 +17,10 @@ import pytest
 from claim_simulation import check_seed
 from codecrdt.agents import board
 from codecrdt.agents.hub import Hub, HubOptions
-from codecrdt.agents.markers import Marker
 from codecrdt.agents.network import NetworkModel
 from codecrdt.agents.virtual_time import run_virtual
 from codecrdt.document import SharedDocument
+from codecrdt.markers import Marker
 
 
 def _seeds() -> list[int]:

@@ -13,6 +13,7 @@ import {
     markerLineIn,
     planDecorations,
 } from '../src/common/decorations';
+import { MARKER_SYNTAX, markerTag, type CommentForm } from '../src/common/markers';
 import type { AgentActivity, AgentActivityParams } from '../src/common/runs';
 
 const URI = 'file:///w/app.py';
@@ -93,6 +94,20 @@ describe('planning decorations', () => {
         assert.deepEqual(planDecorations(update, 9, 10, new AgentIndices(), markerLineIn(text)), [
             { colour: 0, startLine: 6, endLine: 8, label: '  ◀ impl-1 writing a' },
         ]);
+    });
+
+    it('finds a marker line in every comment form the server writes or reads', () => {
+        const line = (form: CommentForm, name: string): string => {
+            const body = `${markerTag(name)}: the work`;
+            return form.close ? `${form.open} ${body} ${form.close}` : `${form.open} ${body}`;
+        };
+        const written = Object.values(MARKER_SYNTAX.languages).flatMap((l) => (l.jsx ? [l.line, l.jsx] : [l.line]));
+        for (const form of [...written, ...MARKER_SYNTAX.readOnly]) {
+            const text = `first\n  ${line(form, 'other')}\n\n    ${line(form, 'x-1')}\nlast\n`;
+            assert.equal(markerLineIn(text)('x-1'), 3, text);
+            assert.equal(markerLineIn(text)('other'), 1, text);
+            assert.equal(markerLineIn(text)('x'), undefined, text);
+        }
     });
 
     it('keeps ranges inside the document', () => {

@@ -25,6 +25,7 @@ from codecrdt.analysis.detect import CODES, Finding
 from codecrdt.analysis.languages import LANGUAGES, language_for_path
 from codecrdt.analysis.tree import analyze_text
 from codecrdt.config import CheckConfig, ConfigError, load_config, read_config
+from codecrdt.markers import tag
 from codecrdt.positions import Encoding, TextLines
 from codecrdt.sourcefile import NotSource, read_source
 
@@ -39,7 +40,7 @@ RULE_DESCRIPTIONS: dict[str, str] = {
     "duplicate-member": "A method or field is declared twice in one class or object type.",
     "conflicting-signature": "The same function is declared twice with different parameters.",
     "syntax-error": "The file does not parse.",
-    "leftover-todo": "A TODO(codecrdt:<name>) marker is still in the file.",
+    "leftover-todo": f"A {tag('<name>')} marker is still in the file.",
 }
 
 _SUFFIXES = ", ".join(suffix for spec in LANGUAGES for suffix in spec.suffixes)

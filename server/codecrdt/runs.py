@@ -21,7 +21,6 @@ from pycrdt import Map, UndoManager
 from codecrdt.agents.context import RunContext, RunEvent
 from codecrdt.agents.evaluator import Evaluator
 from codecrdt.agents.hub import Hub, HubOptions
-from codecrdt.agents.markers import find_marker
 from codecrdt.agents.providers import PROVIDERS, default_provider, make_provider
 from codecrdt.agents.providers.base import Provider
 from codecrdt.agents.run import Mode, Report, RunOptions, generate
@@ -29,6 +28,7 @@ from codecrdt.agents.script import Script, ScriptError, default_script, load_scr
 from codecrdt.analysis.languages import LanguageSpec
 from codecrdt.clock import Clock
 from codecrdt.document import Origin, SharedDocument
+from codecrdt.markers import find_marker
 
 __all__ = ["Run", "RunError", "RunManager", "RunRequest"]
 

@@ -5,6 +5,7 @@
  * version each region is placed again on its TODO's marker line in the current text.
  */
 import * as vscode from 'vscode';
+import { markerTag } from './markers';
 import type { AgentActivity, AgentActivityParams } from './runs';
 
 /** Fixed colours, by agent index (order of first appearance in a run). */
@@ -119,7 +120,7 @@ export function planDecorations(
 /** A `markerLine` for `planDecorations` over a text: the line of `TODO(codecrdt:<todo>)`. */
 export function markerLineIn(text: string): (todo: string) => number | undefined {
     return (todo) => {
-        const at = text.indexOf(`TODO(codecrdt:${todo})`);
+        const at = text.indexOf(markerTag(todo));
         if (at < 0) {
             return undefined;
         }

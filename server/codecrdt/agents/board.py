@@ -28,8 +28,8 @@ from typing import Any
 from pycrdt import Map
 
 from codecrdt.agents import sync
-from codecrdt.agents.markers import Marker
 from codecrdt.document import SharedDocument
+from codecrdt.markers import Marker
 
 __all__ = [
     "HUB",

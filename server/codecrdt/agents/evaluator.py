@@ -21,13 +21,13 @@ from pycrdt import Map
 from codecrdt.agents import board
 from codecrdt.agents.agent import Agent
 from codecrdt.agents.context import BudgetExceeded, RunContext
-from codecrdt.agents.markers import find_marker
 from codecrdt.agents.prompts import evaluator_request
 from codecrdt.agents.providers.base import ProviderError
 from codecrdt.agents.replica import Fenced, Replica
 from codecrdt.agents.shaping import strip_fences
 from codecrdt.analysis.detect import Finding, analyze
 from codecrdt.analysis.fixes import fix_for, region_for
+from codecrdt.markers import find_marker, mentions_marker
 
 __all__ = ["EVALUATED_CODES", "Evaluator", "EvaluatorReport"]
 
@@ -157,7 +157,7 @@ class Evaluator(Agent):
             answer = strip_fences(await self.ctx.complete(request))
             # Never a TODO marker: echoed by a model, it would pass for a new work item.
             answer = "".join(
-                line for line in answer.splitlines(keepends=True) if "TODO(codecrdt:" not in line
+                line for line in answer.splitlines(keepends=True) if not mentions_marker(line)
             )
         except (Fenced, BudgetExceeded, asyncio.CancelledError):
             raise

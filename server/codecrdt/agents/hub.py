@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 from pycrdt import Map, UndoManager, get_state
 
 from codecrdt.agents import board, sync
-from codecrdt.agents.markers import scan_markers
 from codecrdt.agents.network import Channel, NetworkModel
 from codecrdt.agents.replica import FENCED_NOTICE, Replica
 from codecrdt.clock import Clock
 from codecrdt.document import ChangeEvent, SharedDocument
+from codecrdt.markers import mentions_marker, scan_markers
 
 __all__ = ["Hub", "HubOptions", "Timeline"]
 
@@ -249,7 +249,7 @@ class Hub:
         self._scan(self.document.text)
 
     def _scan(self, text: str) -> None:
-        if "TODO(codecrdt:" not in text:
+        if not mentions_marker(text):
             return
         known = self.document.todos
         for marker in scan_markers(text):

@@ -18,7 +18,6 @@ from pycrdt import Map
 from codecrdt.agents import board
 from codecrdt.agents.agent import Agent
 from codecrdt.agents.context import BudgetExceeded, RunContext
-from codecrdt.agents.markers import find_marker
 from codecrdt.agents.prompts import implementer_request
 from codecrdt.agents.providers.base import ProviderError
 from codecrdt.agents.providers.retry import Restart
@@ -26,10 +25,10 @@ from codecrdt.agents.replica import Fenced, Replica
 from codecrdt.agents.shaping import LineShaper
 from codecrdt.analysis.tree import analyze_text
 from codecrdt.document import Anchor, Assoc
+from codecrdt.markers import find_marker, mentions_marker
 
 __all__ = ["Implementer", "ImplementerOptions"]
 
-MARKER = "TODO(codecrdt:"
 CONFLICT_CODES = frozenset(
     {"duplicate-import", "duplicate-declaration", "duplicate-member", "conflicting-signature"}
 )
@@ -178,12 +177,12 @@ class Implementer(Agent):
                     shaper = LineShaper(marker.indent)
                     continue
                 for line in shaper.feed(piece):
-                    if MARKER in line:
+                    if mentions_marker(line):
                         continue  # never a marker: echoed, it would pass for a TODO
                     written = await self._write(todo, start, cursor, written, line)
                     lines += 1
             for line in shaper.finish():
-                if MARKER not in line:
+                if not mentions_marker(line):
                     written = await self._write(todo, start, cursor, written, line)
                     lines += 1
         except (Fenced, BudgetExceeded, asyncio.CancelledError):

@@ -6,8 +6,10 @@ The shared part of every request (the task and the current document) goes into
 
 from __future__ import annotations
 
-from codecrdt.agents.markers import marker_line
+from string import Template
+
 from codecrdt.agents.providers.base import Request
+from codecrdt.markers import LANGUAGE_FORMS, NAME_RULE, marker_line, tag
 
 __all__ = ["evaluator_request", "implementer_request", "outline_request", "sequential_request"]
 
@@ -15,7 +17,14 @@ _LANG = {"python": "Python", "javascript": "JavaScript", "typescript": "TypeScri
 
 _CODE_ONLY = "Answer with code only: no explanations, no Markdown fences."
 
-_PYTHON_EXAMPLE = '''import json
+
+def _marker(language: str, name: str, description: str, jsx: bool = False) -> str:
+    # Without indentation and line break: the example's text around it has both.
+    return marker_line(language, name, description, jsx=jsx).removesuffix("\n")
+
+
+# The examples' markers are rendered, so they follow the syntax of codecrdt.markers.
+_PYTHON_EXAMPLE = Template('''import json
 from dataclasses import dataclass
 
 
@@ -27,15 +36,22 @@ class Note:
 
 def load_notes(path: str) -> list[Note]:
     """Read the notes saved in a JSON file."""
-    # TODO(codecrdt:load_notes): open the file, parse the JSON list, build Note objects
+    $load_notes
 
 
 def save_notes(path: str, notes: list[Note]) -> None:
     """Write the notes to a JSON file."""
-    # TODO(codecrdt:save_notes): serialise the notes as a JSON list and write the file
-'''
+    $save_notes
+''').substitute(
+    load_notes=_marker(
+        "python", "load_notes", "open the file, parse the JSON list, build Note objects"
+    ),
+    save_notes=_marker(
+        "python", "save_notes", "serialise the notes as a JSON list and write the file"
+    ),
+)
 
-_TS_EXAMPLE = """import React, { useState } from "react";
+_TS_EXAMPLE = Template("""import React, { useState } from "react";
 
 interface Note {
   title: string;
@@ -43,18 +59,21 @@ interface Note {
 }
 
 function loadNotes(raw: string): Note[] {
-  // TODO(codecrdt:loadNotes): parse the JSON list and keep the valid notes
+  $loadNotes
 }
 
 export default function Notes() {
   const [notes, setNotes] = useState<Note[]>([]);
   return (
     <main>
-      {/* TODO(codecrdt:NoteList): one card per note, newest first */}
+      $NoteList
     </main>
   );
 }
-"""
+""").substitute(
+    loadNotes=_marker("tsx", "loadNotes", "parse the JSON list and keep the valid notes"),
+    NoteList=_marker("tsx", "NoteList", "one card per note, newest first", jsx=True),
+)
 
 _EXAMPLES = {
     "python": _PYTHON_EXAMPLE,
@@ -75,7 +94,7 @@ def outline_request(language: str, spec: str, document: str, agent: str) -> Requ
     jsx = (
         "\nInside JSX write the marker as "
         + marker_line(language, "Header", "the title bar", jsx=True).strip()
-        if language in ("tsx", "javascript")
+        if LANGUAGE_FORMS[language].jsx is not None
         else ""
     )
     system = (
@@ -83,7 +102,7 @@ def outline_request(language: str, spec: str, document: str, agent: str) -> Requ
         "file's skeleton: imports, constants, types, classes, function signatures with "
         "docstrings, and the overall structure. Where code is still to be written, put one "
         f"TODO marker line instead, exactly of the form `{example}`, with a unique name "
-        "(letters, digits, _ or -) and a one-line description of what to write there."
+        f"({NAME_RULE}) and a one-line description of what to write there."
         f"{jsx} Several implementers will fill the markers at the same time, each seeing "
         "the whole file, so give each marker a self-contained piece of work. Declare every "
         "import and shared helper signature in the skeleton, so implementers need not add "
@@ -114,7 +133,7 @@ def implementer_request(
         f"surrounding code (signature, docstring). {_CODE_ONLY}"
     )
     prompt = (
-        f"Write the code for the marker TODO(codecrdt:{todo}): {description}\n"
+        f"Write the code for the marker {tag(todo)}: {description}\n"
         "Answer with the lines that replace that marker line."
     )
     return Request(

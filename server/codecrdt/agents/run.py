@@ -26,13 +26,13 @@ from codecrdt.agents.context import BudgetExceeded, RunContext
 from codecrdt.agents.evaluator import EVALUATED_CODES, Evaluator, EvaluatorReport
 from codecrdt.agents.hub import Hub, HubOptions
 from codecrdt.agents.implementer import Implementer, ImplementerOptions
-from codecrdt.agents.markers import find_marker
 from codecrdt.agents.network import NetworkModel
 from codecrdt.agents.outliner import Outliner, SequentialWriter
 from codecrdt.agents.providers.base import ProviderError
 from codecrdt.agents.replica import Fenced, Replica
 from codecrdt.analysis.tree import analyze_text
 from codecrdt.document import Origin, SharedDocument
+from codecrdt.markers import find_marker
 
 __all__ = ["AgentFault", "Report", "RunOptions", "generate"]
 

@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from codecrdt.agents.markers import scan_markers
+from codecrdt.markers import scan_markers
 
 __all__ = [
     "Fault",

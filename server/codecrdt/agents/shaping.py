@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from codecrdt.markers import MARKER_TAG, PLAIN_TODO, as_name, form_opened_by, render, tag
+
 __all__ = ["LineShaper", "MarkerRepair", "strip_fences"]
 
 
@@ -60,10 +62,6 @@ class LineShaper:
         return out
 
 
-_PLAIN_TODO = re.compile(
-    r"^(?P<indent>[ \t]*)(?P<open>#|//|\{/\*)[ \t]*TODO\b(?!\(codecrdt:)[ \t:.-]*"
-    r"(?P<text>.*?)[ \t]*(?:\*/\})?[ \t]*$"
-)
 _DEFINITION = re.compile(
     r"^[ \t]*(?:export[ \t]+)?(?:default[ \t]+)?(?:async[ \t]+)?"
     r"(?:def|class|function|const|let|interface|type)[ \t]+(?P<name>[A-Za-z_$][\w$]*)"
@@ -90,20 +88,19 @@ class MarkerRepair:
         definition = _DEFINITION.match(line)
         if definition:
             self._last_definition = definition["name"]
-        match = _PLAIN_TODO.match(line.rstrip("\n"))
+        match = PLAIN_TODO.match(line.rstrip("\n"))
         if match is None:
-            if "TODO(codecrdt:" in line:
-                name = line.split("TODO(codecrdt:", 1)[1].split(")", 1)[0]
+            named = MARKER_TAG.search(line)
+            if named:
+                name = named["name"]
                 unique = self._unique(name)
                 if unique != name:
-                    line = line.replace(f"TODO(codecrdt:{name})", f"TODO(codecrdt:{unique})", 1)
+                    line = line.replace(tag(name), tag(unique), 1)
             return line
-        name = re.sub(r"[^A-Za-z0-9_-]", "_", self._last_definition) or "todo"
+        name = as_name(self._last_definition) or "todo"
         unique = self._unique(name)
         description = match["text"] or f"write {name}"
-        if match["open"] == "{/*":
-            return f"{match['indent']}{{/* TODO(codecrdt:{unique}): {description} */}}\n"
-        return f"{match['indent']}{match['open']} TODO(codecrdt:{unique}): {description}\n"
+        return render(form_opened_by(match["open"]), unique, description, match["indent"])
 
 
 def strip_fences(text: str) -> str:

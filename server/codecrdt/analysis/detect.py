@@ -32,6 +32,7 @@ import tree_sitter
 
 from codecrdt.analysis.languages import LanguageSpec
 from codecrdt.analysis.queries import queries_for
+from codecrdt.markers import MARKER_TAG
 
 __all__ = ["CODES", "Finding", "analyze", "node_text"]
 
@@ -44,7 +45,6 @@ CODES: dict[str, str] = {
     "leftover-todo": "warning",
 }
 
-TODO_MARKER = re.compile(r"TODO\(codecrdt:([^)\s]+)\)")
 _IGNORE = re.compile(r"codecrdt:\s*ignore(?:\[([\w\s,-]*)\])?")
 
 
@@ -371,8 +371,8 @@ def _syntax_errors(root: tree_sitter.Node) -> Iterator[Finding]:
 def _leftover_todos(comments: list[tree_sitter.Node], done: set[str] | None) -> Iterator[Finding]:
     for comment in comments:
         text = node_text(comment)
-        for match in TODO_MARKER.finditer(text):
-            name = match.group(1)
+        for match in MARKER_TAG.finditer(text):
+            name = match["name"]
             if done is not None and name not in done:
                 continue
             before = text[: match.start()]

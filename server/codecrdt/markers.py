@@ -1,0 +1,281 @@
+"""TODO markers: the syntax of the work items the Outliner writes into the file, in one place.
+
+A marker is one line in the language's comment syntax::
+
+    # TODO(codecrdt:parse_args): read the CLI flags          (Python)
+    // TODO(codecrdt:useTimer): the countdown state            (JavaScript, TypeScript)
+    {/* TODO(codecrdt:Header): the title bar */}               (inside JSX)
+
+The name (letters, digits, ``_``, ``-``) is unique in the file and is what every replica
+uses to find the marker's place in its own text: the marker line itself is the TODO's
+anchor across replicas (see docs/claims.md). Only complete lines count, so a marker that is
+still being streamed is not taken for a shorter one.
+
+This module owns the syntax: the tag, the name pattern, the comment forms per language
+(:data:`LANGUAGE_FORMS`, keyed by the names of the language registry), the regular
+expressions built from them, the renderer and the scanner. Agents, analysis, prompts and
+``codecrdt check`` import it; the VS Code extension reads the same syntax from
+``extension/src/common/markers.json``, which ``python -m codecrdt.markers --json`` writes
+(a test keeps the two equal). It imports nothing from the package, so every layer may use it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass
+
+__all__ = [
+    "BLOCK",
+    "HASH",
+    "JSX",
+    "KEYWORD",
+    "LANGUAGE_FORMS",
+    "MARKER_LINE",
+    "MARKER_TAG",
+    "NAME_PATTERN",
+    "NAME_RULE",
+    "PLAIN_TODO",
+    "PREFIX",
+    "SLASHES",
+    "SUFFIX",
+    "WRITTEN_FORMS",
+    "CommentForm",
+    "LanguageForms",
+    "Marker",
+    "as_name",
+    "find_marker",
+    "form_opened_by",
+    "json_text",
+    "marker_line",
+    "mentions_marker",
+    "render",
+    "scan_markers",
+    "tag",
+]
+
+#: The word every marker starts with; a plain comment with this word is a marker the model
+#: wrote in its own way (see :data:`PLAIN_TODO`).
+KEYWORD = "TODO"
+#: A marker's tag is ``PREFIX + name + SUFFIX``: ``TODO(codecrdt:parse_args)``.
+PREFIX = f"{KEYWORD}(codecrdt:"
+SUFFIX = ")"
+_NAME_CHARS = "A-Za-z0-9_-"
+NAME_PATTERN = rf"[{_NAME_CHARS}]+"
+#: :data:`NAME_PATTERN` in words, for the models' instructions.
+NAME_RULE = "letters, digits, _ or -"
+
+
+@dataclass(frozen=True, slots=True)
+class CommentForm:
+    """One comment syntax around a marker: ``{open} TODO(codecrdt:name): … {close}``."""
+
+    open: str
+    #: Empty for a comment that runs to the end of the line.
+    close: str = ""
+
+    def wrap(self, text: str) -> str:
+        return f"{self.open} {text} {self.close}" if self.close else f"{self.open} {text}"
+
+
+HASH = CommentForm("#")
+SLASHES = CommentForm("//")
+JSX = CommentForm("{/*", "*/}")
+#: Never written, but a block comment holding a marker is read as one.
+BLOCK = CommentForm("/*", "*/")
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageForms:
+    """How a language's markers are written."""
+
+    #: On a line of code (statements, declarations, class bodies).
+    line: CommentForm
+    #: Inside JSX, where a ``//`` comment would be text; None where there is no JSX.
+    jsx: CommentForm | None = None
+
+
+#: Per language of the registry (``codecrdt.analysis.languages``; a test keeps them equal).
+#: A new language, or a new comment form for one, is an entry here: the regexes, the
+#: renderer, the prompts and the extension's JSON follow.
+LANGUAGE_FORMS: dict[str, LanguageForms] = {
+    "python": LanguageForms(HASH),
+    "javascript": LanguageForms(SLASHES, JSX),
+    "typescript": LanguageForms(SLASHES),
+    "tsx": LanguageForms(SLASHES, JSX),
+}
+
+#: Every form a marker is written in (by the Outliner, by
+#: :class:`~codecrdt.agents.shaping.MarkerRepair`), in a fixed order; the forms read are
+#: these and :data:`BLOCK`.
+WRITTEN_FORMS: tuple[CommentForm, ...] = tuple(
+    dict.fromkeys(
+        form
+        for forms in LANGUAGE_FORMS.values()
+        for form in (forms.line, forms.jsx)
+        if form is not None
+    )
+)
+_READ_FORMS = (*WRITTEN_FORMS, BLOCK)
+
+
+def _alternatives(texts: set[str]) -> str:
+    # Longest first, so that a closer such as "*/}" is not cut to "*/".
+    return "|".join(re.escape(text) for text in sorted(texts, key=lambda t: (-len(t), t)))
+
+
+_READ_OPEN = _alternatives({form.open for form in _READ_FORMS})
+_READ_CLOSE = _alternatives({form.close for form in _READ_FORMS if form.close})
+_WRITTEN_OPEN = _alternatives({form.open for form in WRITTEN_FORMS})
+_WRITTEN_CLOSE = _alternatives({form.close for form in WRITTEN_FORMS if form.close})
+_PREFIX, _SUFFIX = re.escape(PREFIX), re.escape(SUFFIX)
+
+#: A complete marker line (without its line break), in any form read.
+MARKER_LINE = re.compile(
+    rf"^(?P<indent>[ \t]*)(?:{_READ_OPEN})[ \t]*"
+    rf"{_PREFIX}(?P<name>{NAME_PATTERN}){_SUFFIX}"
+    r"(?::[ \t]*(?P<description>.*?))?"
+    rf"[ \t]*(?:{_READ_CLOSE})?[ \t]*$"
+)
+#: A marker's tag anywhere in a text, its name any characters but white space up to the
+#: closing parenthesis: what ``leftover-todo`` reports (a name the scan refuses too, so that
+#: ``codecrdt check`` shows it) and what :class:`~codecrdt.agents.shaping.MarkerRepair`
+#: keeps unique.
+MARKER_TAG = re.compile(rf"{_PREFIX}(?P<name>[^{_SUFFIX}\s]+){_SUFFIX}")
+#: A plain TODO comment line in a written form (``# TODO: parse the flags``), not a marker:
+#: the marker a model meant, which :class:`codecrdt.agents.shaping.MarkerRepair` names.
+PLAIN_TODO = re.compile(
+    rf"^(?P<indent>[ \t]*)(?P<open>{_WRITTEN_OPEN})[ \t]*{KEYWORD}\b"
+    rf"(?!{re.escape(PREFIX[len(KEYWORD) :])})[ \t:.-]*"
+    rf"(?P<text>.*?)[ \t]*(?:{_WRITTEN_CLOSE})?[ \t]*$"
+)
+
+
+def tag(name: str) -> str:
+    """``TODO(codecrdt:name)``."""
+    return f"{PREFIX}{name}{SUFFIX}"
+
+
+_NOT_NAME_CHAR = re.compile(rf"[^{_NAME_CHARS}]")
+
+
+def as_name(text: str) -> str:
+    """``text`` made a marker name: every character a name cannot hold becomes ``_``."""
+    return _NOT_NAME_CHAR.sub("_", text)
+
+
+def mentions_marker(text: str) -> bool:
+    """Whether ``text`` may hold a marker: the cheap test before a scan, and the filter
+    that keeps a model's echoed markers out of code it writes."""
+    return PREFIX in text
+
+
+def render(form: CommentForm, name: str, description: str, indent: str = "") -> str:
+    """The marker line (with its line break) in ``form``."""
+    return f"{indent}{form.wrap(f'{tag(name)}: {description}')}\n"
+
+
+def marker_line(
+    language: str, name: str, description: str, indent: str = "", jsx: bool = False
+) -> str:
+    """The marker line (with its line break) for ``language``, inside JSX if ``jsx``."""
+    forms = LANGUAGE_FORMS[language]
+    form = forms.jsx if jsx else forms.line
+    if form is None:
+        raise ValueError(f"{language} has no JSX, so no marker form inside JSX")
+    return render(form, name, description, indent)
+
+
+def form_opened_by(opener: str) -> CommentForm:
+    """The written form that starts with ``opener`` (a :data:`PLAIN_TODO` ``open`` group)."""
+    return next(form for form in WRITTEN_FORMS if form.open == opener)
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    name: str
+    description: str
+    indent: str
+    #: Code-point offsets of the whole line, its line break included.
+    start: int
+    end: int
+    line: int
+
+
+def scan_markers(text: str, first_line: int = 0, start_offset: int = 0) -> list[Marker]:
+    """Every complete marker line in ``text`` (whose first line is line ``first_line``)."""
+    found: list[Marker] = []
+    offset = start_offset
+    line = first_line
+    for raw in text.splitlines(keepends=True):
+        if raw.endswith("\n") and mentions_marker(raw):
+            match = MARKER_LINE.match(raw.rstrip("\r\n"))
+            if match:
+                found.append(
+                    Marker(
+                        match["name"],
+                        (match["description"] or "").strip(),
+                        match["indent"],
+                        offset,
+                        offset + len(raw),
+                        line,
+                    )
+                )
+        offset += len(raw)
+        line += 1
+    return found
+
+
+def find_marker(text: str, name: str) -> Marker | None:
+    """The marker named ``name`` in ``text``, or None when it is not (or no longer) there."""
+    needle = tag(name)
+    position = text.find(needle)
+    while position >= 0:
+        start = text.rfind("\n", 0, position) + 1
+        end = text.find("\n", position)
+        if end >= 0:
+            for marker in scan_markers(text[start : end + 1], start_offset=start):
+                if marker.name == name:
+                    return Marker(
+                        marker.name,
+                        marker.description,
+                        marker.indent,
+                        marker.start,
+                        marker.end,
+                        text.count("\n", 0, start),
+                    )
+        position = text.find(needle, position + 1)
+    return None
+
+
+def _form_json(form: CommentForm | None) -> dict[str, str] | None:
+    return None if form is None else {"open": form.open, "close": form.close}
+
+
+def json_text() -> str:
+    """The syntax for the VS Code extension: ``extension/src/common/markers.json``."""
+    syntax = {
+        "generatedBy": "python -m codecrdt.markers --json (server/codecrdt/markers.py)",
+        "prefix": PREFIX,
+        "suffix": SUFFIX,
+        "namePattern": NAME_PATTERN,
+        "languages": {
+            name: {"line": _form_json(forms.line), "jsx": _form_json(forms.jsx)}
+            for name, forms in LANGUAGE_FORMS.items()
+        },
+        "readOnly": [_form_json(BLOCK)],
+    }
+    return json.dumps(syntax, indent=4) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    if argv != ["--json"]:
+        print("usage: python -m codecrdt.markers --json", file=sys.stderr)
+        return 2
+    sys.stdout.write(json_text())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
