@@ -28,7 +28,8 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 from pytest_lsp.client import register_lsp_features
 
-SERVER = [sys.executable, "-m", "codecrdt", "serve"]
+#: The server as the tests start it: with the test-only commands (documentState…).
+SERVER = [sys.executable, "-m", "codecrdt", "serve", "--test-commands"]
 TIMEOUT = 15.0
 
 ApplyEditHook = Callable[["EditorClient", types.ApplyWorkspaceEditParams], bool | None]
@@ -291,10 +292,12 @@ async def open_tcp(port: int, timeout: float = TIMEOUT) -> tuple[Any, Any]:
             await asyncio.sleep(0.05)
 
 
-async def spawn_tcp_server() -> tuple[asyncio.subprocess.Process, int]:
+async def spawn_tcp_server(
+    server: list[str] = SERVER,
+) -> tuple[asyncio.subprocess.Process, int]:
     port = free_port()
     process = await asyncio.create_subprocess_exec(
-        *SERVER, "--tcp", f"127.0.0.1:{port}", stdin=asyncio.subprocess.DEVNULL
+        *server, "--tcp", f"127.0.0.1:{port}", stdin=asyncio.subprocess.DEVNULL
     )
     return process, port
 
@@ -341,15 +344,15 @@ class Session:
             await asyncio.gather(*client._async_tasks, return_exceptions=True)
 
 
-async def start_session(transport: str) -> Session:
-    """A connected (not yet initialized) client."""
+async def start_session(transport: str, server: list[str] = SERVER) -> Session:
+    """A connected (not yet initialized) client of the ``server`` command."""
     if transport == "stdio":
-        config = ClientServerConfig(server_command=SERVER, client_factory=EditorClient.make)
+        config = ClientServerConfig(server_command=server, client_factory=EditorClient.make)
         client = await config.start()
         assert isinstance(client, EditorClient)
         return Session(transport, client)
     if transport == "tcp":
-        process, port = await spawn_tcp_server()
+        process, port = await spawn_tcp_server(server)
         client = EditorClient.make()
         try:
             reader, writer = await open_tcp(port)

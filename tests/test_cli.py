@@ -113,7 +113,7 @@ def test_serve_over_websocket() -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, "-m", "codecrdt", "serve", "--ws", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "codecrdt", "serve", "--test-commands", "--ws", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )

@@ -11,7 +11,7 @@ from codecrdt.analysis.languages import language_named
 from codecrdt.analysis.tree import DocumentAnalysis
 from codecrdt.diagnostics import AdaptiveDebounce
 from codecrdt.document import SharedDocument
-from codecrdt.server import _done_todos
+from codecrdt.lsp.server import _done_todos
 from lsp_support import EditorClient
 
 

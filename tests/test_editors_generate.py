@@ -82,6 +82,7 @@ def _run_editor(
             "-m",
             "codecrdt",
             "serve",
+            "--test-commands",
             "--log-file",
             str(tmp_path / "server.log"),
             "--log-level",

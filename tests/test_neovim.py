@@ -222,6 +222,7 @@ def _run_neovim(tmp_path: Path) -> tuple[subprocess.CompletedProcess[str], dict[
             "-m",
             "codecrdt",
             "serve",
+            "--test-commands",
             "--log-file",
             str(tmp_path / "server.log"),
             "--log-level",

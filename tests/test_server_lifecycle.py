@@ -11,8 +11,8 @@ import pytest
 from lsprotocol import types
 from pycrdt import Map
 
+from codecrdt.lsp import CodeCrdtServer, create_server
 from codecrdt.positions import Encoding
-from codecrdt.server import CodeCrdtServer, create_server
 
 
 @pytest.fixture

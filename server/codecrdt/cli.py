@@ -35,6 +35,12 @@ def build_parser() -> argparse.ArgumentParser:
     transport.add_argument("--ws", type=_host_port, metavar="HOST:PORT", help="listen on WebSocket")
     serve.add_argument("--log-file", type=Path, help="write the server log to this file")
     serve.add_argument("--log-level", default="WARNING", help="DEBUG, INFO, WARNING (default)")
+    serve.add_argument(
+        "--test-commands",
+        action="store_true",
+        help="also offer codecrdt.documentState and codecrdt.simulateWriter "
+        "(for tests and benchmarks)",
+    )
 
     selfcheck = commands.add_parser(
         "selfcheck", help="check that an editor buffer converges with a concurrent writer"
@@ -170,9 +176,9 @@ def _serve(args: argparse.Namespace) -> int:
         level=getattr(logging, str(args.log_level).upper(), logging.WARNING),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    from codecrdt.server import create_server
+    from codecrdt.lsp import create_server
 
-    server = create_server()
+    server = create_server(test_commands=args.test_commands)
     if args.tcp:
         server.start_tcp(*args.tcp)
     elif args.ws:

@@ -1,6 +1,6 @@
 """Generation runs inside the language server: start, watch, cancel, evaluate, undo.
 
-The LSP handlers in :mod:`codecrdt.server` stay thin: they parse arguments into a
+The LSP handlers in :mod:`codecrdt.lsp.runs` stay thin: they parse arguments into a
 :class:`RunRequest` and hand it to the :class:`RunManager`, which runs the agents on the
 document's shared document (so their edits reach every editor through the editor bridge),
 reports progress and activity through callbacks, and keeps each run's report. A run's

@@ -24,7 +24,9 @@ from codecrdt.textedit import text_edit_spans
 
 __all__ = ["SelfCheckResult", "run_selfcheck"]
 
-_SERVER_ARGS: list[str] = []
+#: The selfcheck reads the server's copy of the file (codecrdt.documentState) and writes
+#: into it (codecrdt.simulateWriter): commands a server offers only with this flag.
+_SERVER_ARGS: list[str] = ["--test-commands"]
 
 WRITER_TEXT = "".join(
     f"# line {n} written by a concurrent writer: ünïcödé and 😀 included\n" for n in range(1, 41)

@@ -170,7 +170,9 @@ async def run_load(
     """Run the load once: ``writers`` stamped writers for about ``duration`` seconds.
 
     ``language_id`` "python" (the default) has the server analyse the file as it grows,
-    as it would while agents write code; "plaintext" leaves the analysis out.
+    as it would while agents write code; "plaintext" leaves the analysis out. ``server``
+    is the server's command line (default: this Python's ``codecrdt serve``); it must
+    offer the test commands (``--test-commands``).
     """
     if writers < 1 or duration <= 0 or interval <= 0:
         raise ValueError("writers, duration and interval must be positive")
@@ -224,7 +226,7 @@ async def run_load(
             apply_ns.append(time.monotonic_ns() - now)
             return types.ApplyWorkspaceEditResult(applied=True)
 
-        command = server or [sys.executable, "-m", "codecrdt", "serve"]
+        command = server or [sys.executable, "-m", "codecrdt", "serve", "--test-commands"]
         await client.start_io(*command, "--log-file", str(Path(tmp) / "server.log"))
         process = client._server
         pid = process.pid if process is not None else None

@@ -174,7 +174,7 @@ async def rpc_replay(trace: Trace, limit: int) -> dict[str, float | int | bool]:
     for pos, deleted, inserted in trace.patches[:limit]:
         expected.replace_offsets(pos, pos + deleted, inserted)
     client = LanguageClient("codecrdt-bench", "1")
-    await client.start_io(sys.executable, "-m", "codecrdt", "serve")
+    await client.start_io(sys.executable, "-m", "codecrdt", "serve", "--test-commands")
     uri = f"file:///bench/{trace.name}"
     try:
         await client.initialize_async(

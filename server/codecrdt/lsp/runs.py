@@ -1,4 +1,4 @@
-"""The language server's generation commands, notifications and progress.
+"""Generation over LSP: the run commands, their notifications and progress.
 
 Commands (``workspace/executeCommand``, one object argument each):
 
@@ -12,6 +12,10 @@ Commands (``workspace/executeCommand``, one object argument each):
 Notifications: ``codecrdt/runStarted``, ``codecrdt/agentActivity`` (at most every 100 ms
 per run), ``codecrdt/runFinished``; and work-done progress (``$/progress``) per run, which
 the client may cancel. See docs/lsp.md.
+
+The runs themselves belong to the server's :class:`~codecrdt.runs.RunManager`;
+:class:`ServerRuns` is its listener, turning what happens in a run into notifications,
+progress and (for a document no editor has open) the file written at the end.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lsprotocol import types
 from pygls import uris
@@ -27,13 +31,17 @@ from pygls.exceptions import JsonRpcInvalidParams
 
 from codecrdt.agents.context import RunEvent
 from codecrdt.document import SharedDocument
-from codecrdt.runs import Run, RunError, RunListener, RunManager, RunRequest
+from codecrdt.lsp.arguments import (
+    EvaluateArguments,
+    GenerateArguments,
+    RunIdArguments,
+    StatusArguments,
+)
+from codecrdt.lsp.server import CodeCrdtServer, language_of
+from codecrdt.runs import Run, RunError, RunListener, RunRequest
 from codecrdt.sourcefile import NotSource, read_source, write_atomically
 
-if TYPE_CHECKING:
-    from codecrdt.server import CodeCrdtServer
-
-__all__ = ["ServerRuns", "command_arguments", "register"]
+__all__ = ["ServerRuns", "evaluate_document", "register", "server_runs"]
 
 logger = logging.getLogger(__name__)
 
@@ -41,11 +49,12 @@ ACTIVITY_INTERVAL_S = 0.1
 
 
 class ServerRuns(RunListener):
-    """Binds the run manager to one language server: files, notifications, progress."""
+    """Binds the server's run manager to its client: files, notifications, progress."""
 
     def __init__(self, server: CodeCrdtServer) -> None:
         self.server = server
-        self.manager = RunManager(self)
+        self.manager = server.runs
+        self.manager.listener = self
         self.headless: dict[str, Path] = {}  # run id → file written at the end
         self._last_activity: dict[str, float] = {}
         self._pending_activity: dict[str, asyncio.TimerHandle] = {}
@@ -74,8 +83,6 @@ class ServerRuns(RunListener):
         request = RunRequest.parse(args, self.server.options.generation_defaults())
         path = self._workspace_check(request.uri)
         opened = self.server.documents.get(request.uri)
-        from codecrdt.server import language_of
-
         language = language_of(request.uri, None)
         if language is None:
             raise RunError(f"cannot tell the language of {request.uri} from its name")
@@ -219,80 +226,78 @@ class ServerRuns(RunListener):
         )
 
 
-def command_arguments(args: Any) -> dict[str, Any]:
-    """The single object argument of a ``workspace/executeCommand``."""
-    if isinstance(args, list) and len(args) == 1:
-        args = args[0]
-    if not isinstance(args, dict):
-        raise JsonRpcInvalidParams("expected one object argument")
-    return args
+def server_runs(ls: CodeCrdtServer) -> ServerRuns:
+    """The listener :func:`register` bound to the server's runs."""
+    listener = ls.runs.listener
+    if not isinstance(listener, ServerRuns):
+        raise RuntimeError("the run commands are not registered on this server")
+    return listener
+
+
+# -- commands: each turns a RunError into InvalidParams with its message ------------------
+
+
+async def generate(ls: CodeCrdtServer, arguments: GenerateArguments) -> dict[str, Any]:
+    try:
+        return await server_runs(ls).generate(arguments.as_json())
+    except RunError as error:
+        raise JsonRpcInvalidParams(str(error)) from None
+
+
+def cancel(ls: CodeCrdtServer, arguments: RunIdArguments) -> dict[str, Any]:
+    try:
+        run = ls.runs.cancel(arguments.run_id)
+    except RunError as error:
+        raise JsonRpcInvalidParams(str(error)) from None
+    return {"runId": run.id, "state": "cancelling" if run.state == "running" else run.state}
+
+
+def status(ls: CodeCrdtServer, arguments: StatusArguments | None = None) -> list[dict[str, Any]]:
+    run_id = arguments.run_id if arguments is not None else None
+    try:
+        if run_id is not None:
+            return [ls.runs.get(run_id).status()]
+    except RunError as error:
+        raise JsonRpcInvalidParams(str(error)) from None
+    return [run.status() for run in ls.runs.runs.values()]
+
+
+def undo_run(ls: CodeCrdtServer, arguments: RunIdArguments) -> dict[str, Any]:
+    try:
+        steps = ls.runs.undo_run(arguments.run_id)
+    except RunError as error:
+        raise JsonRpcInvalidParams(str(error)) from None
+    return {"runId": arguments.run_id, "undone": steps > 0}
+
+
+async def evaluate(ls: CodeCrdtServer, arguments: EvaluateArguments) -> dict[str, Any]:
+    return await evaluate_document(ls, arguments)
 
 
 def register(server: CodeCrdtServer) -> ServerRuns:
-    """Add the generation commands and the configuration handler to ``server``."""
+    """Add the generation commands to ``server`` and report its runs to the client."""
     runs = ServerRuns(server)
-
-    def invalid(error: Exception) -> JsonRpcInvalidParams:
-        return JsonRpcInvalidParams(str(error))
-
-    @server.command("codecrdt.generate")
-    async def generate(ls: Any, args: Any) -> dict[str, Any]:
-        try:
-            return await runs.generate(command_arguments(args))
-        except RunError as error:
-            raise invalid(error) from None
-
-    @server.command("codecrdt.cancel")
-    def cancel(ls: Any, args: Any) -> dict[str, Any]:
-        try:
-            run = runs.manager.cancel(command_arguments(args).get("runId"))
-        except RunError as error:
-            raise invalid(error) from None
-        return {"runId": run.id, "state": "cancelling" if run.state == "running" else run.state}
-
-    @server.command("codecrdt.status")
-    def status(ls: Any, args: Any) -> list[dict[str, Any]]:
-        options = command_arguments(args) if args not in (None, [], [None]) else {}
-        try:
-            if options.get("runId") is not None:
-                return [runs.manager.get(options["runId"]).status()]
-        except RunError as error:
-            raise invalid(error) from None
-        return [run.status() for run in runs.manager.runs.values()]
-
-    @server.command("codecrdt.undoRun")
-    def undo_run(ls: Any, args: Any) -> dict[str, Any]:
-        try:
-            steps = runs.manager.undo_run(command_arguments(args).get("runId"))
-        except RunError as error:
-            raise invalid(error) from None
-        return {"runId": command_arguments(args)["runId"], "undone": steps > 0}
-
-    @server.command("codecrdt.evaluate")
-    async def evaluate(ls: Any, args: Any) -> dict[str, Any]:
-        return await runs_evaluate(runs, ls, command_arguments(args))
-
-    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
-    def did_change_configuration(ls: Any, params: types.DidChangeConfigurationParams) -> None:
-        ls.options, problems = ls.options.updated(params.settings)
-        for problem in problems:
-            ls.warn(f"CodeCRDT: {problem}")
-
+    server.command("codecrdt.generate")(generate)
+    server.command("codecrdt.cancel")(cancel)
+    server.command("codecrdt.status")(status)
+    server.command("codecrdt.undoRun")(undo_run)
+    server.command("codecrdt.evaluate")(evaluate)
     return runs
 
 
-async def runs_evaluate(runs: ServerRuns, ls: CodeCrdtServer, args: dict[str, Any]) -> dict:
-    """``codecrdt.evaluate`` and the "Fix with Evaluator" quick fix."""
-    uri = args.get("uri")
-    opened = ls.documents.get(uri) if isinstance(uri, str) else None
+async def evaluate_document(ls: CodeCrdtServer, arguments: EvaluateArguments) -> dict[str, Any]:
+    """The Evaluator on an open document's conflicts (``codecrdt.evaluate`` and the
+    "Fix with Evaluator" quick fix)."""
+    uri = arguments.uri
+    opened = ls.documents.get(uri)
     if opened is None or opened.analysis is None:
         raise JsonRpcInvalidParams(f"{uri!r} is not an open document of a supported language")
     defaults = ls.options.generation_defaults()
     try:
         request = RunRequest.parse(
-            {"uri": uri, "spec": args.get("spec") or "Fix the conflicts in this file."},
+            {"uri": uri, "spec": arguments.spec or "Fix the conflicts in this file."},
             defaults,
         )
-        return await runs.manager.evaluate(opened.document, opened.analysis.spec, request)
+        return await ls.runs.evaluate(opened.document, opened.analysis.spec, request)
     except RunError as error:
         raise JsonRpcInvalidParams(str(error)) from None

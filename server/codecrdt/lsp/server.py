@@ -1,10 +1,16 @@
-"""The language server: thin LSP handlers over the shared documents and editor bridges.
+"""The language server object: its protocol, its open documents and the editor bridges.
 
 Every open document is mirrored into a :class:`SharedDocument`; the editor's changes
 merge into it through an :class:`EditorBridge`, and whatever others write reaches the
 editor as versioned ``workspace/applyEdit``. pygls' own workspace copy of documents is
 not used: the shared document is the authority. Documents of a supported language are
-analysed for semantic conflicts as they change (:mod:`codecrdt.diagnostics`).
+analysed for semantic conflicts as they change (:mod:`codecrdt.diagnostics`), and their
+diagnostics pushed unless the client pulls them.
+
+This module holds no LSP handler: each feature module of :mod:`codecrdt.lsp` registers its
+handlers on a :class:`CodeCrdtServer`, and :func:`codecrdt.lsp.create_server` assembles them.
+Bad input (unreadable JSON, parameters of the wrong shape) is answered here, in
+:class:`CodeCrdtProtocol` and :meth:`CodeCrdtServer.report_server_error`.
 """
 
 from __future__ import annotations
@@ -12,35 +18,34 @@ from __future__ import annotations
 import gc
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import cattrs
 from lsprotocol import types
 from pygls import uris
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol, lsp_method
+from pygls.protocol import LanguageServerProtocol, default_converter, lsp_method
 
 from codecrdt import __version__
 from codecrdt.analysis.detect import Finding
-from codecrdt.analysis.fixes import find_again, fix_for
 from codecrdt.analysis.languages import LanguageSpec, language_for_path, language_named
 from codecrdt.analysis.tree import DocumentAnalysis, analyze_text
 from codecrdt.bridge import BridgeError, EditorBridge, OutgoingEdit
 from codecrdt.config import CheckConfig, ConfigError, load_config
-from codecrdt.diagnostics import AdaptiveDebounce, code_actions_for, to_diagnostic
-from codecrdt.document import Origin, SharedDocument
+from codecrdt.diagnostics import AdaptiveDebounce, to_diagnostic
+from codecrdt.document import SharedDocument
 from codecrdt.link import EditorLink
-from codecrdt.lsp_runs import ServerRuns, command_arguments, runs_evaluate
-from codecrdt.lsp_runs import register as register_runs
+from codecrdt.lsp.arguments import register_hooks
 from codecrdt.options import ServerOptions
 from codecrdt.positions import Encoding, TextLines
+from codecrdt.runs import RunManager
 from codecrdt.sourcefile import text_problem
-from codecrdt.writer import new_writer_name, stream_stamps, stream_text
 
-__all__ = ["CodeCrdtServer", "create_server"]
+__all__ = ["CodeCrdtProtocol", "CodeCrdtServer", "OpenDocument", "language_of"]
 
 logger = logging.getLogger(__name__)
 
@@ -94,17 +99,21 @@ class CodeCrdtProtocol(LanguageServerProtocol):
     """pygls' protocol, with text sync left to the shared documents and bad input answered."""
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
-    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> Iterator[Any]:
         if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_OPEN)) is not None:
             yield handler, (params,), None
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
-    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):
+    def lsp_text_document__did_change(
+        self, params: types.DidChangeTextDocumentParams
+    ) -> Iterator[Any]:
         if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
             yield handler, (params,), None
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
-    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):
+    def lsp_text_document__did_close(
+        self, params: types.DidCloseTextDocumentParams
+    ) -> Iterator[Any]:
         if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
             yield handler, (params,), None
 
@@ -126,12 +135,24 @@ class CodeCrdtProtocol(LanguageServerProtocol):
         super().handle_message(message)
 
 
+def _converter() -> cattrs.Converter:
+    """pygls' converter, which also reads the commands' argument classes."""
+    converter = default_converter()
+    register_hooks(converter)
+    return converter
+
+
 class CodeCrdtServer(LanguageServer):
+    """One server: its options, its open documents and its generation runs."""
+
     def __init__(self) -> None:
-        super().__init__("codecrdt", __version__, protocol_cls=CodeCrdtProtocol)
+        super().__init__(
+            "codecrdt", __version__, protocol_cls=CodeCrdtProtocol, converter_factory=_converter
+        )
         self.options = ServerOptions()
         self.documents: dict[str, OpenDocument] = {}
-        self.runs: ServerRuns | None = None
+        #: Generation runs; :mod:`codecrdt.lsp.runs` reports them to the client.
+        self.runs = RunManager()
 
     @property
     def encoding(self) -> Encoding:
@@ -199,6 +220,26 @@ class CodeCrdtServer(LanguageServer):
         gc.freeze()
         return opened
 
+    def change(
+        self, uri: str, version: int, changes: Sequence[types.TextDocumentContentChangeEvent]
+    ) -> None:
+        """Merge an editor's ``didChange`` into the document's shared document."""
+        opened = self.documents.get(uri)
+        if opened is None:
+            logger.warning("didChange for %s, which is not open; ignored", uri)
+            return
+        try:
+            opened.bridge.did_change(version, changes)
+        except BridgeError as error:
+            logger.warning("%s", error)
+            self.warn(
+                f"CodeCRDT could not apply an edit: {error}. Its copy of the file is "
+                "unchanged; reopen the file to resynchronise."
+            )
+        opened.link.kick()
+        if opened.debounce is not None:
+            opened.debounce.changed()  # the editor's text moved, even by an echo alone
+
     def config_for(self, uri: str) -> CheckConfig:
         """``[tool.codecrdt]`` from the nearest pyproject.toml above the file; defaults."""
         path = _fs_path(uri)
@@ -231,25 +272,6 @@ class CodeCrdtServer(LanguageServer):
                 uri=uri, diagnostics=self.diagnostics(uri), version=opened.bridge.version
             )
         )
-
-    def apply_fix(self, uri: str, code: str, name: str | None, near: int) -> str | None:
-        """Apply the deterministic fix of a finding to the shared document; its title."""
-        opened = self.get(uri)
-        if opened.analysis is None:
-            return None
-        finding = find_again(opened.analysis.findings(), code, name, near)
-        if finding is None:
-            return None
-        tree, source = opened.analysis.current_tree()
-        fix = fix_for(finding, tree, source)
-        if fix is None:
-            return None
-        lines = opened.document.lines
-        for start, end, text in sorted(fix.edits, reverse=True):
-            opened.document.replace(
-                lines.byte_to_offset(start), lines.byte_to_offset(end), text, Origin.QUICKFIX
-            )
-        return fix.title
 
     def close(self, uri: str) -> None:
         opened = self.documents.pop(uri, None)
@@ -311,168 +333,3 @@ def language_of(uri: str, language_id: str | None) -> LanguageSpec | None:
 def _first_line(error: BaseException) -> str:
     text = str(error).strip() or type(error).__name__
     return text.splitlines()[0]
-
-
-def create_server() -> CodeCrdtServer:
-    server = CodeCrdtServer()
-
-    @server.feature(types.INITIALIZE)
-    def initialize(ls: CodeCrdtServer, params: types.InitializeParams) -> None:
-        ls.options, problems = ServerOptions.from_json(params.initialization_options)
-        for problem in problems:
-            ls.warn(f"CodeCRDT: {problem}")
-
-    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-    def did_open(ls: CodeCrdtServer, params: types.DidOpenTextDocumentParams) -> None:
-        item = params.text_document
-        try:
-            ls.open(item.uri, item.text, item.version, item.language_id)
-        except ValueError as error:
-            logger.warning("not mirroring %s: %s", item.uri, error)
-            ls.warn(f"CodeCRDT does not mirror {item.uri}: {error}")
-
-    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-    def did_change(ls: CodeCrdtServer, params: types.DidChangeTextDocumentParams) -> None:
-        uri = params.text_document.uri
-        opened = ls.documents.get(uri)
-        if opened is None:
-            logger.warning("didChange for %s, which is not open; ignored", uri)
-            return
-        try:
-            opened.bridge.did_change(params.text_document.version, params.content_changes)
-        except BridgeError as error:
-            logger.warning("%s", error)
-            ls.warn(
-                f"CodeCRDT could not apply an edit: {error}. Its copy of the file is "
-                "unchanged; reopen the file to resynchronise."
-            )
-        opened.link.kick()
-        if opened.debounce is not None:
-            opened.debounce.changed()  # the editor's text moved, even by an echo alone
-
-    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
-    def did_close(ls: CodeCrdtServer, params: types.DidCloseTextDocumentParams) -> None:
-        ls.close(params.text_document.uri)
-
-    @server.feature(
-        types.TEXT_DOCUMENT_DIAGNOSTIC,
-        types.DiagnosticOptions(
-            identifier="codecrdt", inter_file_dependencies=False, workspace_diagnostics=False
-        ),
-    )
-    def pull_diagnostics(
-        ls: CodeCrdtServer, params: types.DocumentDiagnosticParams
-    ) -> types.RelatedFullDocumentDiagnosticReport:
-        uri = params.text_document.uri
-        items = ls.diagnostics(uri) if uri in ls.documents else []
-        return types.RelatedFullDocumentDiagnosticReport(items=items)
-
-    @server.feature(
-        types.TEXT_DOCUMENT_CODE_ACTION,
-        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
-    )
-    def code_actions(ls: CodeCrdtServer, params: types.CodeActionParams) -> list[types.CodeAction]:
-        uri = params.text_document.uri
-        opened = ls.documents.get(uri)
-        if opened is None or opened.analysis is None:
-            return []
-        return code_actions_for(opened.analysis, uri, params.context.diagnostics)
-
-    @server.command("codecrdt.applyFix")
-    def apply_fix(ls: CodeCrdtServer, args: Any) -> dict[str, Any]:
-        options = command_arguments(args)
-        try:
-            title = ls.apply_fix(
-                str(options.get("uri")),
-                str(options.get("code")),
-                options.get("name"),
-                int(options.get("byte") or 0),
-            )
-        except (KeyError, ValueError, TypeError) as error:
-            raise JsonRpcInvalidParams(str(error)) from None
-        return {"applied": title is not None, "title": title}
-
-    runs = register_runs(server)
-    server.runs = runs
-
-    @server.command("codecrdt.fixWithEvaluator")
-    async def fix_with_evaluator(ls: CodeCrdtServer, args: Any) -> dict[str, Any]:
-        """The quick fix "Fix with Evaluator": the Evaluator on the document's conflicts."""
-        result = await runs_evaluate(runs, ls, command_arguments(args))
-        fixed = int(result["fixedDeterministic"]) + int(result["fixedModel"])
-        left = len(result["left"])
-        ls.window_show_message(
-            types.ShowMessageParams(
-                type=types.MessageType.Info,
-                message=f"CodeCRDT Evaluator: {fixed} conflict(s) fixed, {left} left.",
-            )
-        )
-        return {"applied": fixed > 0, **result}
-
-    @server.command("codecrdt.documentState")
-    def document_state(ls: CodeCrdtServer, args: Any) -> dict[str, Any]:
-        uri = str(command_arguments(args).get("uri"))
-        try:
-            opened = ls.get(uri)
-        except KeyError as error:
-            raise JsonRpcInvalidParams(str(error)) from None
-        bridge = opened.bridge
-        return {
-            "uri": uri,
-            "text": opened.document.text,
-            "editorVersion": bridge.version,
-            "inSync": bridge.in_sync,
-            "outOfSync": bridge.out_of_sync,
-            "editsSent": bridge.edits_sent,
-            "echoes": bridge.echoes,
-        }
-
-    @server.command("codecrdt.simulateWriter")
-    async def simulate_writer(ls: CodeCrdtServer, args: Any) -> dict[str, Any]:
-        options = command_arguments(args)
-        uri = str(options.get("uri"))
-        stamp = options.get("stamp", False)
-        if not isinstance(stamp, bool):
-            raise JsonRpcInvalidParams("stamp must be true or false")
-        text = options.get("text")
-        if not stamp and not isinstance(text, str):
-            raise JsonRpcInvalidParams("text must be a string")
-        chunks = options.get("chunks")
-        if stamp and (isinstance(chunks, bool) or not isinstance(chunks, int) or chunks < 0):
-            raise JsonRpcInvalidParams("with stamp, chunks must be a non-negative integer")
-        name = options.get("name")
-        if name is not None and not isinstance(name, str):
-            raise JsonRpcInvalidParams("name must be a string")
-        try:
-            opened = ls.get(uri)
-            chunk = int(options.get("chunk", 16))
-            interval = float(options.get("intervalMs", 20)) / 1000
-            if stamp:
-                assert isinstance(chunks, int)
-                name = name or new_writer_name()
-                written = await stream_stamps(
-                    opened.document,
-                    chunks,
-                    name=name,
-                    offset=options.get("offset"),
-                    chunk=chunk,
-                    interval=interval,
-                )
-            else:
-                assert isinstance(text, str)
-                written = await stream_text(
-                    opened.document,
-                    text,
-                    offset=options.get("offset"),
-                    chunk=chunk,
-                    interval=interval,
-                    name=name,
-                )
-        except (KeyError, ValueError, TypeError) as error:
-            raise JsonRpcInvalidParams(str(error)) from None
-        answer = {"uri": uri, "written": written, "length": len(opened.document)}
-        if stamp:
-            answer.update(name=name, stamps=chunks)
-        return answer
-
-    return server
