@@ -28,7 +28,8 @@ from pygls.exceptions import JsonRpcInvalidParams
 
 from codecrdt.agents.context import RunEvent
 from codecrdt.document import SharedDocument
-from codecrdt.runs import Run, RunError, RunListener, RunManager, RunRequest
+from codecrdt.request import RequestError
+from codecrdt.runs import GenerateCommand, Run, RunError, RunListener, RunManager
 from codecrdt.sourcefile import NotSource, read_source, write_atomically
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ class ServerRuns(RunListener):
         return path
 
     async def generate(self, args: dict[str, Any]) -> dict[str, Any]:
-        request = RunRequest.parse(args, self.server.options.generation_defaults())
+        request = GenerateCommand.parse(args, self.server.options.generation_defaults())
         path = self._workspace_check(request.uri)
         opened = self.server.documents.get(request.uri)
         from codecrdt.server import language_of
@@ -240,7 +241,7 @@ def register(server: CodeCrdtServer) -> ServerRuns:
     async def generate(ls: Any, args: Any) -> dict[str, Any]:
         try:
             return await runs.generate(command_arguments(args))
-        except RunError as error:
+        except RequestError as error:
             raise invalid(error) from None
 
     @server.command("codecrdt.cancel")
@@ -290,10 +291,11 @@ async def runs_evaluate(runs: ServerRuns, ls: CodeCrdtServer, args: dict[str, An
         raise JsonRpcInvalidParams(f"{uri!r} is not an open document of a supported language")
     defaults = ls.options.generation_defaults()
     try:
-        request = RunRequest.parse(
+        request = GenerateCommand.parse(
             {"uri": uri, "spec": args.get("spec") or "Fix the conflicts in this file."},
             defaults,
+            language=opened.analysis.spec.name,
         )
         return await runs.manager.evaluate(opened.document, opened.analysis.spec, request)
-    except RunError as error:
+    except RequestError as error:
         raise JsonRpcInvalidParams(str(error)) from None
