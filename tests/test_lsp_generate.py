@@ -242,7 +242,7 @@ async def test_bad_arguments_get_clear_errors(session):
     assert "agents must be" in await _error(
         client, "codecrdt.generate", uri=uri, script="inventory-cli", agents=0
     )
-    assert "is tsx, the document is python" in await _error(
+    assert "is tsx, but the document is python" in await _error(
         client, "codecrdt.generate", uri=uri, script="pomodoro-timer", provider="scripted"
     )
     first = await client.command(

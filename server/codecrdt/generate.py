@@ -16,36 +16,34 @@ import contextlib
 import json
 import os
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
 
-from codecrdt.agents.context import RunContext
+from codecrdt.agents.context import RunContext, RunEvent
 from codecrdt.agents.live import LiveView
-from codecrdt.agents.providers import PROVIDERS, default_provider, make_provider
+from codecrdt.agents.providers import make_provider, provider_names
 from codecrdt.agents.providers.base import ProviderError
 from codecrdt.agents.providers.retry import RetryPolicy
 from codecrdt.agents.run import Report, RunOptions, generate
-from codecrdt.agents.script import (
-    Script,
-    ScriptError,
-    bundled_scripts,
-    default_script,
-    load_script,
-)
-from codecrdt.analysis.languages import LANGUAGES, language_for_path, language_named
+from codecrdt.agents.script import ScriptError, bundled_scripts, load_script
+from codecrdt.analysis.languages import language_for_path
 from codecrdt.clock import Clock
 from codecrdt.document import SharedDocument
+from codecrdt.request import FLAGS, MAX_SPEC_CHARS, MODES, RequestError, RunRequest
 from codecrdt.sourcefile import NotSource, read_source, write_atomically
 
-__all__ = ["add_arguments", "run_demo", "run_generate"]
-
-MAX_SPEC_CHARS = 100_000
-
-
-class UsageError(Exception):
-    """Bad input: the message says what to change."""
+__all__ = [
+    "Output",
+    "add_arguments",
+    "generate_file",
+    "prepare_output",
+    "request_from_args",
+    "run_demo",
+    "run_generate",
+]
 
 
 def add_arguments(parser: argparse.ArgumentParser, *, demo: bool = False) -> None:
@@ -59,7 +57,7 @@ def add_arguments(parser: argparse.ArgumentParser, *, demo: bool = False) -> Non
         parser.add_argument("--language", help="python, javascript, typescript or tsx")
         parser.add_argument(
             "--provider",
-            choices=PROVIDERS,
+            choices=provider_names(),
             help="anthropic when ANTHROPIC_API_KEY is set, else scripted (prepared output)",
         )
         parser.add_argument("--model", help="the provider's model name")
@@ -74,7 +72,7 @@ def add_arguments(parser: argparse.ArgumentParser, *, demo: bool = False) -> Non
         help="the file to write" + (" (default: the task's file name)" if demo else ""),
     )
     parser.add_argument("--agents", type=int, default=3, help="implementers (default 3)")
-    parser.add_argument("--mode", choices=("parallel", "sequential"), default="parallel")
+    parser.add_argument("--mode", choices=MODES, default="parallel")
     parser.add_argument("--seed", type=int, default=0, help="seed of the scripted latencies")
     parser.add_argument("--report", type=Path, metavar="FILE", help="write the JSON report")
     parser.add_argument("--max-tokens", type=int, help="stop the run past this many tokens")
@@ -93,138 +91,105 @@ def add_arguments(parser: argparse.ArgumentParser, *, demo: bool = False) -> Non
     parser.add_argument("--quiet", action="store_true", help="no live view, only the summary")
 
 
-@dataclass
-class _Plan:
-    out: Path
-    spec: str
-    language: str
-    provider: str
-    model: str | None
-    base_url: str | None
-    script: Script | None
+@dataclass(frozen=True)
+class Output:
+    """The file a run writes: its resolved path, and the text it holds before the run."""
+
+    path: Path
     initial: str
 
 
-def _plan(args: argparse.Namespace, cwd: Path) -> _Plan:
-    script: Script | None = None
-    if getattr(args, "script", None):
-        try:
-            script = load_script(args.script)
-        except ScriptError as error:
-            raise UsageError(str(error)) from None
-    spec = args.spec if getattr(args, "spec", None) is not None else None
-    if getattr(args, "spec_file", None) is not None:
-        try:
-            spec = read_source(args.spec_file, max_bytes=4 * MAX_SPEC_CHARS)
-        except NotSource as error:
-            raise UsageError(f"--spec-file {args.spec_file}: {error.reason}") from None
-    if spec is None and script is not None:
-        spec = script.spec
-    if spec is None:
-        raise UsageError("say what to write: --spec TEXT, --spec-file FILE or --script TASK")
-    if not spec.strip():
-        raise UsageError("the spec is empty")
-    if len(spec) > MAX_SPEC_CHARS:
-        raise UsageError(f"the spec is {len(spec):,} characters; the limit is {MAX_SPEC_CHARS:,}")
-
-    out: Path = args.out
+def prepare_output(out: Path, cwd: Path) -> Output:
+    """``out`` checked (inside ``cwd``, a writable file of text); :class:`RequestError` if not."""
     resolved = (cwd / out).resolve()
     if not resolved.is_relative_to(cwd.resolve()):
-        raise UsageError(f"--out {out}: outside the working folder {cwd}")
+        raise RequestError(f"--out {out}: outside the working folder {cwd}")
     if resolved.is_dir():
-        raise UsageError(f"--out {out}: is a folder")
+        raise RequestError(f"--out {out}: is a folder")
     folder = resolved.parent
     if not folder.is_dir():
-        raise UsageError(f"--out {out}: the folder {folder} does not exist")
+        raise RequestError(f"--out {out}: the folder {folder} does not exist")
     if not os.access(folder, os.W_OK) or (resolved.exists() and not os.access(resolved, os.W_OK)):
-        raise UsageError(f"--out {out}: not writable")
+        raise RequestError(f"--out {out}: not writable")
     initial = ""
     if resolved.exists():
         try:
             initial = read_source(resolved)
         except NotSource as error:
-            raise UsageError(f"--out {out}: {error.reason}") from None
+            raise RequestError(f"--out {out}: {error.reason}") from None
+    return Output(resolved, initial)
 
+
+def request_from_args(args: argparse.Namespace, output: Output) -> RunRequest:
+    """The run request of ``codecrdt generate``'s arguments, writing ``output``."""
+    spec = getattr(args, "spec", None)
+    spec_file: Path | None = getattr(args, "spec_file", None)
+    if spec_file is not None:
+        try:
+            spec = read_source(spec_file, max_bytes=4 * MAX_SPEC_CHARS)
+        except NotSource as error:
+            raise RequestError(f"--spec-file {spec_file}: {error.reason}") from None
     # --language, else the output's suffix, else the script's language: a script in
-    # another language than the output's suffix is refused below, not written into it.
-    language_name = getattr(args, "language", None)
-    spec_for_path = language_for_path(resolved)
-    if language_name is None and spec_for_path is not None:
-        language_name = spec_for_path.name
-    if language_name is None and script is not None:
-        language_name = script.language
-    if language_name is None:
-        names = ", ".join(s.name for s in LANGUAGES)
-        raise UsageError(f"cannot tell the language of {out}: pass --language ({names})")
-    if language_named(language_name) is None:
-        names = ", ".join(s.name for s in LANGUAGES)
-        raise UsageError(f"unknown language {language_name!r} (supported: {names})")
-
-    provider = getattr(args, "provider", None) or default_provider()
-    if provider == "scripted" and script is None:
-        default = default_script(language_name)
-        if default is None:
-            raise UsageError(
-                f"no bundled script for {language_name}: pass --script FILE or another provider"
-            )
-        script = load_script(default)
-    if provider == "scripted" and script is not None and script.language != language_name:
-        raise UsageError(
-            f"the script {script.name!r} is {script.language}, but the output is {language_name}"
-        )
-    if args.agents < 1 or args.agents > 64:
-        raise UsageError("--agents must be between 1 and 64")
-    if args.time_scale <= 0:
-        raise UsageError("--time-scale must be positive")
-    return _Plan(
-        out=resolved,
+    # another language than the output's suffix is refused, not written into it.
+    language = getattr(args, "language", None)
+    by_suffix = language_for_path(output.path)
+    if language is None and by_suffix is not None:
+        language = by_suffix.name
+    return RunRequest.build(
         spec=spec,
-        language=language_name,
-        provider=provider,
+        language=language,
+        provider=getattr(args, "provider", None),
+        agents=args.agents,
+        mode=args.mode,
         model=getattr(args, "model", None),
         base_url=getattr(args, "base_url", None),
-        script=script,
-        initial=initial,
-    )
-
-
-async def _run(
-    plan: _Plan, args: argparse.Namespace, view: LiveView | None, clock: Clock | None = None
-) -> Report:
-    """Run ``plan``; ``clock`` is the run's (default: a real one at ``--time-scale``)."""
-    if clock is None:
-        clock = Clock.real(time_scale=args.time_scale if plan.provider == "scripted" else 1.0)
-    provider = make_provider(
-        plan.provider,
-        model=plan.model,
-        base_url=plan.base_url,
-        script=plan.script,
+        script=getattr(args, "script", None),
         seed=args.seed,
-        clock=clock,
-        latency=getattr(args, "latency", None),
-    )
-    language = language_named(plan.language)
-    assert language is not None
-    ctx = RunContext(
-        provider,
-        language,
-        plan.spec,
-        policy=RetryPolicy(),
         max_tokens=args.max_tokens,
         max_cost=args.max_cost,
         max_output_tokens=getattr(args, "max_output_tokens", None),
-        clock=clock,
-        rng=random.Random(args.seed),
-        on_event=view.on_event if view is not None else None,
+        time_scale=args.time_scale,
+        target=str(args.out),
+        names=FLAGS,
     )
-    options = RunOptions(mode=args.mode, agents=args.agents, seed=args.seed)
-    document = SharedDocument(plan.initial)
+
+
+async def generate_file(
+    request: RunRequest,
+    output: Output,
+    *,
+    on_event: Callable[[RunEvent], None] | None = None,
+    clock: Clock | None = None,
+) -> Report:
+    """Run ``request`` on a document holding ``output``'s text; write the file at the end.
+
+    ``clock`` is the run's (default: a real one at the request's time scale). The file is
+    written (atomically) whatever the run's outcome, unless it did not exist and the run
+    wrote nothing.
+    """
+    if clock is None:
+        clock = Clock.real(time_scale=request.time_scale)
+    provider = make_provider(request, clock)
+    ctx = RunContext(
+        provider,
+        request.language_spec,
+        request.spec,
+        policy=RetryPolicy(),
+        max_tokens=request.max_tokens,
+        max_cost=request.max_cost,
+        max_output_tokens=request.max_output_tokens,
+        clock=clock,
+        rng=random.Random(request.seed),
+        on_event=on_event,
+    )
+    options = RunOptions(mode=request.mode, agents=request.agents, seed=request.seed)
+    document = SharedDocument(output.initial)
     try:
         report = await generate(document, ctx, options)
     finally:
         await provider.aclose()
-    if plan.out.exists() or document.text:
-        write_atomically(plan.out, document.text)
+    if output.path.exists() or document.text:
+        write_atomically(output.path, document.text)
     return report
 
 
@@ -266,21 +231,26 @@ def _summary(report: Report, out: Path, console: Console) -> None:
 def run_generate(args: argparse.Namespace, cwd: Path | None = None) -> int:
     console = Console(stderr=True)
     try:
-        plan = _plan(args, cwd or Path.cwd())
-    except UsageError as error:
+        output = prepare_output(args.out, cwd or Path.cwd())
+        request = request_from_args(args, output)
+    except RequestError as error:
         console.print(f"codecrdt generate: {error}", style="red", highlight=False)
         return 2
-    if plan.provider == "scripted" and plan.script is not None:
+    if request.provider == "scripted" and request.script is not None:
         console.print(
-            f"scripted provider: streaming the prepared output of task {plan.script.name!r} "
+            f"scripted provider: streaming the prepared output of task {request.script.name!r} "
             "(not a model)",
             highlight=False,
         )
-    title = f"codecrdt {plan.out.name}: {args.mode}, {args.agents} agent(s), {plan.provider}"
+    title = (
+        f"codecrdt {output.path.name}: {request.mode}, {request.agents} agent(s), "
+        f"{request.provider}"
+    )
     view = None if args.quiet else LiveView(title, console)
+    on_event = view.on_event if view is not None else None
     try:
         with view if view is not None else contextlib.nullcontext():
-            report = asyncio.run(_run(plan, args, view))
+            report = asyncio.run(generate_file(request, output, on_event=on_event))
     except ProviderError as error:  # e.g. a missing key, found when the provider is made
         console.print(f"codecrdt generate: {error}", style="red", highlight=False)
         return 2
@@ -289,7 +259,7 @@ def run_generate(args: argparse.Namespace, cwd: Path | None = None) -> int:
         return 2
     if args.report is not None:
         args.report.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
-    _summary(report, plan.out, console)
+    _summary(report, output.path, console)
     if report.stopped_by == "cancel":
         return 130
     unfinished = any(t["status"] != "done" for t in report.todos)

@@ -13,16 +13,15 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from codecrdt.agents.providers import provider_names
+from codecrdt.request import DEFAULT_AGENTS, MAX_AGENTS, MIN_AGENTS, MODES
+
 __all__ = ["MAX_FILE_BYTES", "ServerOptions"]
 
 #: Files larger than this (UTF-8 bytes) are not mirrored: 8 MiB.
 MAX_FILE_BYTES = 8 * 1024 * 1024
 
-_CHOICES: dict[str, tuple[str, ...]] = {
-    "provider": ("anthropic", "openai", "scripted"),
-    "mode": ("parallel", "sequential"),
-}
-_RANGES: dict[str, tuple[int, int]] = {"agents": (1, 64)}
+_RANGES: dict[str, tuple[int, int]] = {"agents": (MIN_AGENTS, MAX_AGENTS)}
 
 
 @dataclass(frozen=True)
@@ -40,7 +39,7 @@ class ServerOptions:
     provider: str | None = None
     model: str | None = None
     base_url: str | None = None
-    agents: int = 3
+    agents: int = DEFAULT_AGENTS
     mode: str = "parallel"
     #: The scripted provider's task (a bundled name or a path).
     script: str | None = None
@@ -109,9 +108,19 @@ def _problem(name: str, kind: str, value: Any) -> str | None:
         return None
     if not isinstance(value, str):
         return "must be a string"
-    choices = _CHOICES.get(name)
+    choices = _choices(name)
     if choices and value not in choices:
         return f"must be one of {', '.join(choices)}"
+    return None
+
+
+def _choices(name: str) -> tuple[str, ...] | None:
+    """The values a string option may take (the registry's providers are read each time:
+    one may be registered after this module is imported)."""
+    if name == "provider":
+        return provider_names()
+    if name == "mode":
+        return MODES
     return None
 
 

@@ -1,11 +1,12 @@
 """Generation runs inside the language server: start, watch, cancel, evaluate, undo.
 
 The LSP handlers in :mod:`codecrdt.lsp.runs` stay thin: they parse arguments into a
-:class:`RunRequest` and hand it to the :class:`RunManager`, which runs the agents on the
-document's shared document (so their edits reach every editor through the editor bridge),
-reports progress and activity through callbacks, and keeps each run's report. A run's
-agent edits can be undone afterwards (pycrdt's undo manager, scoped to the run's agent
-origins): what users typed meanwhile stays.
+:class:`GenerateCommand` (the document, whether to wait, and the checked
+:class:`~codecrdt.request.RunRequest`) and hand it to the :class:`RunManager`, which runs
+the agents on the document's shared document (so their edits reach every editor through
+the editor bridge), reports progress and activity through callbacks, and keeps each run's
+report. A run's agent edits can be undone afterwards (pycrdt's undo manager, scoped to the
+run's agent origins): what users typed meanwhile stays.
 """
 
 from __future__ import annotations
@@ -21,111 +22,76 @@ from pycrdt import Map, UndoManager
 from codecrdt.agents.context import RunContext, RunEvent
 from codecrdt.agents.evaluator import Evaluator
 from codecrdt.agents.hub import Hub, HubOptions
-from codecrdt.agents.providers import PROVIDERS, default_provider, make_provider
+from codecrdt.agents.providers import make_provider
 from codecrdt.agents.providers.base import Provider
-from codecrdt.agents.run import Mode, Report, RunOptions, generate
-from codecrdt.agents.script import Script, ScriptError, default_script, load_script
-from codecrdt.analysis.languages import LanguageSpec
+from codecrdt.agents.run import Report, RunOptions, generate
+from codecrdt.analysis.languages import LanguageSpec, language_for_path
 from codecrdt.clock import Clock
 from codecrdt.document import Origin, SharedDocument
 from codecrdt.markers import find_marker
+from codecrdt.request import KEYS, RequestError, RunRequest
 
-__all__ = ["Run", "RunError", "RunManager", "RunRequest"]
+__all__ = ["GenerateCommand", "Run", "RunError", "RunManager"]
 
-MAX_SPEC_CHARS = 100_000
 #: The origin of an undone run's changes (not the editor's: they must reach every editor).
 UNDO_ORIGIN = "undo-run"
 _ids = itertools.count(1)
 
 
-class RunError(ValueError):
-    """A request that cannot be carried out; the message says why."""
+class RunError(RequestError):
+    """A run command that cannot be carried out; the message says why."""
 
 
 @dataclass(frozen=True)
-class RunRequest:
+class GenerateCommand:
+    """``codecrdt.generate``'s arguments: the document, whether to wait, the run request."""
+
     uri: str
-    spec: str
-    agents: int = 3
-    mode: str = "parallel"
-    provider: str = "scripted"
-    model: str | None = None
-    base_url: str | None = None
-    script: Script | None = None
+    request: RunRequest
     wait: bool = False
-    max_tokens: int | None = None
-    max_cost: float | None = None
-    #: Scripted runs only: play modelled delays this many times faster (demos, tests).
-    time_scale: float = 1.0
 
     @classmethod
-    def parse(cls, args: dict[str, Any], defaults: dict[str, Any]) -> RunRequest:
-        """Read ``codecrdt.generate``'s argument object; ``defaults`` from the settings."""
+    def parse(
+        cls, args: dict[str, Any], defaults: dict[str, Any], language: str | None = None
+    ) -> GenerateCommand:
+        """Read the argument object; ``defaults`` from the settings (camelCase keys).
+
+        ``language``: the document's, when the server knows it; else the URI's suffix
+        tells it. The run request's fields are checked by :meth:`RunRequest.build`.
+        """
         uri = args.get("uri")
         if not isinstance(uri, str) or not uri:
             raise RunError("uri must be the document's URI")
+        if language is None:
+            by_suffix = language_for_path(uri.split("?", 1)[0])
+            if by_suffix is None:
+                raise RunError(f"cannot tell the language of {uri} from its name")
+            language = by_suffix.name
 
         def pick(key: str) -> Any:
             value = args.get(key)
             return defaults.get(key) if value is None else value
 
-        script: Script | None = None
-        script_name = pick("script")
-        if script_name is not None:
-            if not isinstance(script_name, str):
-                raise RunError("script must be a task name or a path")
-            try:
-                script = load_script(script_name)
-            except ScriptError as error:
-                raise RunError(str(error)) from None
-        spec = args.get("spec")
-        if spec is None and script is not None:
-            spec = script.spec
-        if spec is None:
-            raise RunError("say what to write: give spec, or script (a task whose spec is used)")
-        if not isinstance(spec, str) or not spec.strip():
-            raise RunError("spec must be a non-empty string")
-        if len(spec) > MAX_SPEC_CHARS:
-            raise RunError(f"spec is {len(spec):,} characters; the limit is {MAX_SPEC_CHARS:,}")
-        agents = pick("agents")
-        if isinstance(agents, bool) or not isinstance(agents, int) or not 1 <= agents <= 64:
-            raise RunError("agents must be an integer from 1 to 64")
-        mode = pick("mode") or "parallel"
-        if mode not in ("parallel", "sequential"):
-            raise RunError("mode must be 'parallel' or 'sequential'")
-        provider = pick("provider") or default_provider()
-        if provider not in PROVIDERS:
-            raise RunError(f"provider must be one of {', '.join(PROVIDERS)}")
-        model, base_url = pick("model"), pick("baseUrl")
-        for name, value in (("model", model), ("baseUrl", base_url)):
-            if value is not None and not isinstance(value, str):
-                raise RunError(f"{name} must be a string")
         wait = args.get("wait", False)
         if not isinstance(wait, bool):
             raise RunError("wait must be true or false")
-        time_scale = args.get("timeScale", 1.0)
-        if (
-            isinstance(time_scale, bool)
-            or not isinstance(time_scale, int | float)
-            or not (0 < time_scale <= 10_000)
-        ):
-            raise RunError("timeScale must be a number above 0")
-        if time_scale != 1.0 and provider != "scripted":
-            raise RunError("timeScale applies to the scripted provider only")
-        return cls(
-            uri=uri,
-            spec=spec,
-            agents=agents,
-            mode=mode,
-            provider=provider,
-            model=model,
-            base_url=base_url,
-            script=script,
-            wait=wait,
+        request = RunRequest.build(
+            spec=args.get("spec"),
+            language=language,
+            provider=pick("provider") or None,
+            agents=pick("agents"),
+            mode=pick("mode") or "parallel",
+            model=pick("model"),
+            base_url=pick("baseUrl"),
+            script=pick("script"),
+            # The budgets come from the settings only.
             max_tokens=defaults.get("maxTokens"),
             max_cost=defaults.get("maxCost"),
-            time_scale=float(time_scale),
+            time_scale=args.get("timeScale", 1.0),
+            target=uri,
+            names=KEYS,
         )
+        return cls(uri=uri, request=request, wait=wait)
 
 
 @dataclass(eq=False)
@@ -173,40 +139,21 @@ class RunManager:
 
     # -- starting -------------------------------------------------------------------
 
-    def provider_for(
-        self, request: RunRequest, language: LanguageSpec, clock: Clock | None = None
-    ) -> Provider:
-        script = request.script
-        if request.provider == "scripted" and script is None:
-            default = default_script(language.name)
-            if default is None:
-                raise RunError(f"no bundled script for {language.name}: give script")
-            script = load_script(default)
-        if (
-            request.provider == "scripted"
-            and script is not None
-            and (script.language != language.name)
-        ):
-            raise RunError(
-                f"the script {script.name!r} is {script.language}, the document is {language.name}"
-            )
+    def provider_for(self, request: RunRequest, clock: Clock | None = None) -> Provider:
         try:
-            return make_provider(
-                request.provider,
-                model=request.model,
-                base_url=request.base_url,
-                script=script,
-                clock=clock,
-            )
+            return make_provider(request, clock)
         except Exception as error:  # a missing key, an unknown provider: say so
             raise RunError(str(error)) from None
 
-    def start(self, request: RunRequest, document: SharedDocument, language: LanguageSpec) -> Run:
-        if self.active_for(request.uri) is not None:
-            raise RunError(f"a run is already writing {request.uri}; cancel it first")
+    def start(
+        self, command: GenerateCommand, document: SharedDocument, language: LanguageSpec
+    ) -> Run:
+        if self.active_for(command.uri) is not None:
+            raise RunError(f"a run is already writing {command.uri}; cancel it first")
+        request = command.request
         clock = Clock.real(time_scale=request.time_scale)
-        provider = self.provider_for(request, language, clock)
-        run = Run(f"run-{next(_ids)}", request.uri, request.mode, request.agents, document)
+        provider = self.provider_for(request, clock)
+        run = Run(f"run-{next(_ids)}", command.uri, request.mode, request.agents, document)
         run.undo = UndoManager(scopes=[document.source], capture_timeout_millis=2**31 - 1)
         ctx = RunContext(
             provider,
@@ -218,8 +165,7 @@ class RunManager:
             on_event=lambda event: self._on_event(run, event),
             clock=clock,
         )
-        mode: Mode = "sequential" if request.mode == "sequential" else "parallel"
-        options = RunOptions(mode=mode, agents=request.agents)
+        options = RunOptions(mode=request.mode, agents=request.agents)
 
         def connected(agent: str) -> None:
             assert run.undo is not None
@@ -271,13 +217,13 @@ class RunManager:
         return steps
 
     async def evaluate(
-        self, document: SharedDocument, language: LanguageSpec, request: RunRequest
+        self, document: SharedDocument, language: LanguageSpec, command: GenerateCommand
     ) -> dict[str, Any]:
         """The Evaluator alone, on the document's current conflicts."""
-        if self.active_for(request.uri) is not None:
-            raise RunError(f"a run is writing {request.uri}; the Evaluator runs as part of it")
-        provider = self.provider_for(request, language)
-        ctx = RunContext(provider, language, request.spec)
+        if self.active_for(command.uri) is not None:
+            raise RunError(f"a run is writing {command.uri}; the Evaluator runs as part of it")
+        provider = self.provider_for(command.request)
+        ctx = RunContext(provider, language, command.request.spec)
         ctx.clock.start()
         hub = Hub(document, HubOptions(), clock=ctx.clock)
         try:
@@ -291,7 +237,7 @@ class RunManager:
             hub.close()
             await provider.aclose()
         return {
-            "uri": request.uri,
+            "uri": command.uri,
             "found": len(report.found),
             "fixedDeterministic": report.fixed_deterministic,
             "fixedModel": report.fixed_model,

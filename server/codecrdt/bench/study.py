@@ -33,6 +33,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from codecrdt.agents.providers import provider_names
 from codecrdt.agents.run import Report
 from codecrdt.agents.script import Latency, Script, load_script
 from codecrdt.agents.virtual_time import run_virtual
@@ -127,7 +128,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jitter", type=float, default=0.25, help="relative delay spread")
     parser.add_argument(
         "--provider",
-        choices=("scripted", "anthropic", "openai"),
+        choices=provider_names(),
         default="scripted",
         help="real providers run the same study on the real clock (needs a key/endpoint)",
     )
@@ -174,38 +175,32 @@ def _run_generate(
     script: Script, mode: str, agents: int, seed: int, options: StudyOptions, folder: Path
 ) -> tuple[Report, str, Path]:
     """One ``codecrdt generate`` run; returns its report, final text and file."""
-    from codecrdt.generate import _plan, _run
+    from codecrdt.generate import generate_file, prepare_output
+    from codecrdt.request import RunRequest
 
     suffix = Path(script.file).suffix or ".txt"
     name = f"{script.name}-{mode}-k{agents}-s{seed}{suffix}"
     out = folder / name
     if out.exists():
         out.unlink()
-    args = argparse.Namespace(
-        script=script.path if options.provider == "scripted" else None,
+    request = RunRequest.build(
         spec=script.spec,
-        spec_file=None,
         language=script.language,
         provider=options.provider,
+        script=script if options.provider == "scripted" else None,
         model=options.model,
         base_url=options.base_url,
-        out=Path(name),
         agents=agents,
         mode=mode,
         seed=seed,
-        report=None,
-        max_tokens=None,
-        max_cost=None,
         time_scale=options.time_scale or 1.0,
-        quiet=True,
         latency=Latency(options.ttft_s, options.chars_per_s, options.jitter),
+        target=name,
     )
-    plan = _plan(args, folder)
     virtual = options.provider == "scripted" and options.time_scale is None
-    if virtual:
-        report = run_virtual(_run(plan, args, None, Clock.virtual()))
-    else:  # a real clock at the time scale
-        report = asyncio.run(_run(plan, args, None))
+    clock = Clock.virtual() if virtual else None  # else a real clock at the time scale
+    run = generate_file(request, prepare_output(Path(name), folder), clock=clock)
+    report = run_virtual(run) if virtual else asyncio.run(run)
     return report, out.read_text(encoding="utf-8"), out
 
 

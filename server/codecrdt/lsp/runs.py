@@ -38,7 +38,8 @@ from codecrdt.lsp.arguments import (
     StatusArguments,
 )
 from codecrdt.lsp.server import CodeCrdtServer, language_of
-from codecrdt.runs import Run, RunError, RunListener, RunRequest
+from codecrdt.request import RequestError
+from codecrdt.runs import GenerateCommand, Run, RunError, RunListener
 from codecrdt.sourcefile import NotSource, read_source, write_atomically
 
 __all__ = ["ServerRuns", "evaluate_document", "register", "server_runs"]
@@ -80,7 +81,7 @@ class ServerRuns(RunListener):
         return path
 
     async def generate(self, args: dict[str, Any]) -> dict[str, Any]:
-        request = RunRequest.parse(args, self.server.options.generation_defaults())
+        request = GenerateCommand.parse(args, self.server.options.generation_defaults())
         path = self._workspace_check(request.uri)
         opened = self.server.documents.get(request.uri)
         language = language_of(request.uri, None)
@@ -234,13 +235,13 @@ def server_runs(ls: CodeCrdtServer) -> ServerRuns:
     return listener
 
 
-# -- commands: each turns a RunError into InvalidParams with its message ------------------
+# -- commands: each turns a RequestError into InvalidParams with its message ------------------
 
 
 async def generate(ls: CodeCrdtServer, arguments: GenerateArguments) -> dict[str, Any]:
     try:
         return await server_runs(ls).generate(arguments.as_json())
-    except RunError as error:
+    except RequestError as error:
         raise JsonRpcInvalidParams(str(error)) from None
 
 
@@ -294,10 +295,11 @@ async def evaluate_document(ls: CodeCrdtServer, arguments: EvaluateArguments) ->
         raise JsonRpcInvalidParams(f"{uri!r} is not an open document of a supported language")
     defaults = ls.options.generation_defaults()
     try:
-        request = RunRequest.parse(
+        request = GenerateCommand.parse(
             {"uri": uri, "spec": arguments.spec or "Fix the conflicts in this file."},
             defaults,
+            language=opened.analysis.spec.name,
         )
         return await ls.runs.evaluate(opened.document, opened.analysis.spec, request)
-    except RunError as error:
+    except RequestError as error:
         raise JsonRpcInvalidParams(str(error)) from None

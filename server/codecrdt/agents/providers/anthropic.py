@@ -21,9 +21,9 @@ import anthropic
 import httpx2
 from anthropic.types import MessageDeltaUsage
 
-from codecrdt.agents.providers import pricing
 from codecrdt.agents.providers.base import (
     AuthError,
+    BaseProvider,
     Finished,
     ProviderError,
     ProviderTimeout,
@@ -32,7 +32,6 @@ from codecrdt.agents.providers.base import (
     StreamEvent,
     TextDelta,
     Usage,
-    redact,
 )
 from codecrdt.agents.providers.http_errors import (
     describe_transport_error,
@@ -40,14 +39,16 @@ from codecrdt.agents.providers.http_errors import (
     error_for_type,
     retry_after_seconds,
 )
+from codecrdt.agents.providers.registry import ProviderRequest
+from codecrdt.clock import Clock
 
-__all__ = ["API_KEY_ENV", "DEFAULT_MODEL", "AnthropicProvider"]
+__all__ = ["API_KEY_ENV", "DEFAULT_MODEL", "AnthropicProvider", "from_request"]
 
 DEFAULT_MODEL = "claude-sonnet-4-6"
 API_KEY_ENV = "ANTHROPIC_API_KEY"
 
 
-class AnthropicProvider:
+class AnthropicProvider(BaseProvider):
     """A Claude model behind the provider interface.
 
     ``api_key`` defaults to ``$ANTHROPIC_API_KEY``; without either the constructor raises
@@ -57,6 +58,7 @@ class AnthropicProvider:
     """
 
     name = "anthropic"
+    _client: anthropic.AsyncAnthropic
 
     def __init__(
         self,
@@ -72,7 +74,7 @@ class AnthropicProvider:
                 f"anthropic: no API key: set the {API_KEY_ENV} environment variable or pass api_key"
             )
         self.model = model
-        self._api_key = key
+        self._secrets = (key,)
         self._client = anthropic.AsyncAnthropic(
             api_key=key, base_url=base_url, max_retries=0, timeout=timeout_s
         )
@@ -141,7 +143,7 @@ class AnthropicProvider:
             )
         except anthropic.APIError as error:
             failure = error_for_type(
-                self.name, self.model, None, error.message, secrets=[self._api_key]
+                self.name, self.model, None, error.message, secrets=self._secrets
             )
         # Raised here, outside the handlers, so that no SDK exception is chained to it.
         if failure is not None:
@@ -150,33 +152,26 @@ class AnthropicProvider:
             raise StreamCut(f"anthropic: {self.model}: the stream ended before message_stop")
         yield Finished(usage, stop_reason)
 
-    def cost(self, usage: Usage) -> float | None:
-        """The price of ``usage`` on this model in USD, or None when it is not known."""
-        return pricing.cost(self.model, usage)
-
-    async def aclose(self) -> None:
-        """Close the HTTP client and its pooled connections."""
-        await self._client.close()
-
-    def _redact(self, message: str) -> str:
-        return redact(message, [self._api_key])
-
     def _status_failure(self, error: anthropic.APIStatusError) -> ProviderError:
         """The error for an HTTP error answer, or for an ``error`` event in a 200 stream."""
         error_type, detail = _error_fields(error.body, error.message)
         status = error.status_code
         if status < 400:  # an ``error`` event mid-stream: the body names what went wrong
-            return error_for_type(
-                self.name, self.model, error_type, detail, secrets=[self._api_key]
-            )
+            return error_for_type(self.name, self.model, error_type, detail, secrets=self._secrets)
         return error_for_status(
             self.name,
             self.model,
             status,
             detail,
             retry_after=retry_after_seconds(error.response.headers),
-            secrets=[self._api_key],
+            secrets=self._secrets,
         )
+
+
+def from_request(request: ProviderRequest, clock: Clock) -> AnthropicProvider:
+    """The registry's factory: the request's model (else the default) and base URL (a
+    network request takes real time whatever the clock)."""
+    return AnthropicProvider(request.model or DEFAULT_MODEL, base_url=request.base_url)
 
 
 def _apply_delta_usage(usage: Usage, delta: MessageDeltaUsage) -> None:

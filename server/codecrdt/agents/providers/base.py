@@ -6,18 +6,20 @@ subclasses that say whether a retry may help and how long the provider asked us 
 :mod:`codecrdt.agents.providers.retry` does the retrying, the same way for every provider.
 
 Error messages never contain an API key: :func:`redact` scrubs every secret a provider
-was given before a message leaves it.
+was given before a message leaves it. :class:`BaseProvider` holds what every provider
+repeats: the price of a call, closing the client, redacting its keys.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import ClassVar, Literal, Protocol
 
 __all__ = [
     "AuthError",
     "BadRequest",
+    "BaseProvider",
     "Finished",
     "Overloaded",
     "Provider",
@@ -164,3 +166,37 @@ def redact(message: str, secrets: Iterable[str | None]) -> str:
         if secret and len(secret) >= 4:
             message = message.replace(secret, "[redacted]")
     return message
+
+
+class _Client(Protocol):
+    async def close(self) -> None: ...
+
+
+class BaseProvider:
+    """What every provider shares; a subclass sets ``name`` and ``model`` and writes
+    ``stream`` (see :class:`Provider`).
+
+    ``_secrets`` are the keys the provider was given: :meth:`_redact` scrubs them from
+    messages. ``_client`` is the SDK client, closed by :meth:`aclose` (None: nothing to
+    close). The price comes from :mod:`~codecrdt.agents.providers.pricing` by model name.
+    """
+
+    name: ClassVar[str] = ""
+    model: str = ""
+    _secrets: tuple[str, ...] = ()
+    _client: _Client | None = None
+
+    def cost(self, usage: Usage) -> float | None:
+        """The price of ``usage`` on this model in USD, or None when it is not known."""
+        # Imported here: pricing imports this module (for Usage).
+        from codecrdt.agents.providers import pricing
+
+        return pricing.cost(self.model, usage)
+
+    async def aclose(self) -> None:
+        """Close the client and its pooled connections."""
+        if self._client is not None:
+            await self._client.close()
+
+    def _redact(self, message: str) -> str:
+        return redact(message, self._secrets)

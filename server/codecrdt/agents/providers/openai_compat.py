@@ -22,9 +22,9 @@ from typing import Any
 import openai
 from openai.types import CompletionUsage
 
-from codecrdt.agents.providers import pricing
 from codecrdt.agents.providers.base import (
     AuthError,
+    BaseProvider,
     Finished,
     ProviderError,
     ProviderTimeout,
@@ -33,7 +33,6 @@ from codecrdt.agents.providers.base import (
     StreamEvent,
     TextDelta,
     Usage,
-    redact,
 )
 from codecrdt.agents.providers.http_errors import (
     describe_transport_error,
@@ -41,8 +40,17 @@ from codecrdt.agents.providers.http_errors import (
     error_for_type,
     retry_after_seconds,
 )
+from codecrdt.agents.providers.registry import ProviderRequest
+from codecrdt.clock import Clock
 
-__all__ = ["API_KEY_ENV", "BASE_URL_ENV", "DEFAULT_MODEL", "LOCAL_API_KEY", "OpenAIProvider"]
+__all__ = [
+    "API_KEY_ENV",
+    "BASE_URL_ENV",
+    "DEFAULT_MODEL",
+    "LOCAL_API_KEY",
+    "OpenAIProvider",
+    "from_request",
+]
 
 DEFAULT_MODEL = "gpt-4.1"
 API_KEY_ENV = "OPENAI_API_KEY"
@@ -51,7 +59,7 @@ BASE_URL_ENV = "OPENAI_BASE_URL"
 LOCAL_API_KEY = "not-needed"
 
 
-class OpenAIProvider:
+class OpenAIProvider(BaseProvider):
     """A model behind an OpenAI-compatible Chat Completions endpoint.
 
     The key is ``api_key``, else ``$OPENAI_API_KEY``. A server given by ``base_url`` (or
@@ -65,6 +73,7 @@ class OpenAIProvider:
     """
 
     name = "openai"
+    _client: openai.AsyncOpenAI
 
     def __init__(
         self,
@@ -84,7 +93,7 @@ class OpenAIProvider:
                 )
             key = LOCAL_API_KEY
         self.model = model
-        self._api_key = key
+        self._secrets = (key,)
         self._official = base_url is None
         self._client = openai.AsyncOpenAI(
             api_key=key, base_url=base_url, max_retries=0, timeout=timeout_s
@@ -161,17 +170,6 @@ class OpenAIProvider:
             )
         yield Finished(usage, stop_reason)
 
-    def cost(self, usage: Usage) -> float | None:
-        """The price of ``usage`` on this model in USD, or None when it is not known."""
-        return pricing.cost(self.model, usage)
-
-    async def aclose(self) -> None:
-        """Close the HTTP client and its pooled connections."""
-        await self._client.close()
-
-    def _redact(self, message: str) -> str:
-        return redact(message, [self._api_key])
-
     def _status_failure(self, error: openai.APIStatusError) -> ProviderError:
         _, detail = _error_fields(error.body, error.message)
         return error_for_status(
@@ -180,7 +178,7 @@ class OpenAIProvider:
             error.status_code,
             detail,
             retry_after=retry_after_seconds(error.response.headers),
-            secrets=[self._api_key],
+            secrets=self._secrets,
         )
 
     def _body_failure(self, error: openai.APIError) -> ProviderError:
@@ -191,9 +189,15 @@ class OpenAIProvider:
         if isinstance(code, int) and 400 <= code < 600:
             where = f"error {code} in stream"
             return error_for_status(
-                self.name, self.model, code, detail, secrets=[self._api_key], where=where
+                self.name, self.model, code, detail, secrets=self._secrets, where=where
             )
-        return error_for_type(self.name, self.model, error_type, detail, secrets=[self._api_key])
+        return error_for_type(self.name, self.model, error_type, detail, secrets=self._secrets)
+
+
+def from_request(request: ProviderRequest, clock: Clock) -> OpenAIProvider:
+    """The registry's factory: the request's model (else the default) and base URL (a
+    network request takes real time whatever the clock)."""
+    return OpenAIProvider(request.model or DEFAULT_MODEL, base_url=request.base_url)
 
 
 def _usage(reported: CompletionUsage) -> Usage:

@@ -4,6 +4,9 @@ This is not a model. It streams the texts of a :class:`Script` — the outline, 
 body, the Evaluator's answers — as a model would: a time to first token, then tokens at a
 steady rate with jitter, and the faults the script injects (429, 529, 500, a cut stream, a
 stall). The same seed gives the same delays, whatever order the requests come in.
+
+Its options (script, seed, latency) are its own: the registry's factory
+:func:`from_request` reads them from the run request; its delays play on the run's clock.
 """
 
 from __future__ import annotations
@@ -12,10 +15,12 @@ import math
 import random
 from collections import Counter
 from collections.abc import AsyncIterator
+from typing import Protocol
 
 from codecrdt.agents.providers.base import (
     AuthError,
     BadRequest,
+    BaseProvider,
     Finished,
     Overloaded,
     RateLimited,
@@ -26,13 +31,37 @@ from codecrdt.agents.providers.base import (
     TextDelta,
     Usage,
 )
+from codecrdt.agents.providers.registry import ProviderRequest
 from codecrdt.agents.script import Fault, Latency, Script
 from codecrdt.clock import Clock
 
-__all__ = ["ScriptedProvider"]
+__all__ = ["ScriptedProvider", "ScriptedRequest", "from_request"]
 
 
-class ScriptedProvider:
+class ScriptedRequest(ProviderRequest, Protocol):
+    """What the scripted provider reads of a run request."""
+
+    @property
+    def script(self) -> Script | None: ...
+    @property
+    def seed(self) -> int: ...
+    @property
+    def latency(self) -> Latency | None: ...
+
+
+def from_request(request: ScriptedRequest, clock: Clock) -> ScriptedProvider:
+    """The registry's factory: the request's script, seed and latency, on ``clock``."""
+    if request.script is None:
+        raise ValueError("the scripted provider needs a script (--script TASK or FILE)")
+    return ScriptedProvider(
+        request.script,
+        seed=request.seed,
+        latency=request.latency,
+        clock=clock,
+    )
+
+
+class ScriptedProvider(BaseProvider):
     name = "scripted"
 
     def __init__(
@@ -54,10 +83,7 @@ class ScriptedProvider:
         self.attempts: Counter[str] = Counter()
 
     def cost(self, usage: Usage) -> float | None:
-        return 0.0
-
-    async def aclose(self) -> None:
-        return None
+        return 0.0  # prepared output costs nothing
 
     async def _sleep(self, seconds: float) -> None:
         await self.clock.sleep(seconds)

@@ -1,0 +1,243 @@
+"""The run request: what a generation run is asked to do, checked in one place.
+
+``codecrdt generate`` (flags), the language server's ``codecrdt.generate`` and
+``codecrdt.evaluate`` (JSON keys) and the benchmark study all build a :class:`RunRequest`
+with :meth:`RunRequest.build`, the one validator: the same rules and the same messages
+everywhere, with the field named the way the caller spells it (``--max-tokens`` on the
+command line, ``maxTokens`` over LSP; see :class:`Spelling`). Every failure is a
+:class:`RequestError`; the CLI turns it into exit status 2, the server into InvalidParams.
+
+The limits (agents, spec length, time scale) and the mode names are defined here; the
+provider names come from the provider registry.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from codecrdt.agents.providers import default_provider, provider_names
+from codecrdt.agents.script import Latency, Script, ScriptError, default_script, load_script
+from codecrdt.analysis.languages import LANGUAGES, LanguageSpec, language_named
+
+if TYPE_CHECKING:  # the agents' run is not loaded to check a request (`codecrdt check`
+    # reads options, which read the limits here)
+    from codecrdt.agents.run import Mode
+
+__all__ = [
+    "DEFAULT_AGENTS",
+    "FLAGS",
+    "KEYS",
+    "MAX_AGENTS",
+    "MAX_SPEC_CHARS",
+    "MAX_TIME_SCALE",
+    "MIN_AGENTS",
+    "MODES",
+    "RequestError",
+    "RunRequest",
+    "Spelling",
+]
+
+MIN_AGENTS = 1
+MAX_AGENTS = 64
+DEFAULT_AGENTS = 3
+#: The longest spec, in characters.
+MAX_SPEC_CHARS = 100_000
+#: The fastest a scripted run's modelled delays may be played.
+MAX_TIME_SCALE = 10_000.0
+#: The run modes (:data:`codecrdt.agents.run.Mode`; a test keeps the two the same).
+MODES: tuple[str, ...] = ("parallel", "sequential")
+
+
+class RequestError(ValueError):
+    """A request that cannot be carried out; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """How one front end names the request's fields in its messages.
+
+    ``flags``: ``--max-tokens`` (the CLI), else ``maxTokens`` (JSON). ``spec_sources``: how
+    to give a spec, for the message when there is none. ``written``: what the run writes
+    into, for the message when a script's language is not that file's.
+    """
+
+    flags: bool
+    spec_sources: str
+    written: str
+
+    def __call__(self, field: str) -> str:
+        if self.flags:
+            return "--" + field.replace("_", "-")
+        return re.sub(r"_([a-z])", lambda m: m.group(1).upper(), field)
+
+
+FLAGS = Spelling(True, "--spec TEXT, --spec-file FILE or --script TASK", "the output")
+KEYS = Spelling(False, "give spec, or script (a task whose spec is used)", "the document")
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """A checked request for one generation run (make one with :meth:`build`)."""
+
+    spec: str
+    #: The name of the language written (``python``, ``tsx``…).
+    language: str
+    provider: str
+    agents: int = DEFAULT_AGENTS
+    mode: Mode = "parallel"
+    model: str | None = None
+    base_url: str | None = None
+    #: The scripted provider's prepared output (any provider: the spec and language when
+    #: those were not given).
+    script: Script | None = None
+    #: Seeds the scripted latencies and the run's random choices.
+    seed: int = 0
+    max_tokens: int | None = None
+    max_cost: float | None = None
+    #: Caps every answer's length.
+    max_output_tokens: int | None = None
+    #: Scripted runs only: play modelled delays this many times faster (demos, tests).
+    time_scale: float = 1.0
+    #: Scripted runs only: another latency model than the script's.
+    latency: Latency | None = None
+
+    @property
+    def language_spec(self) -> LanguageSpec:
+        spec = language_named(self.language)
+        assert spec is not None  # build() checked it
+        return spec
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        spec: Any = None,
+        language: Any = None,
+        provider: Any = None,
+        agents: Any = DEFAULT_AGENTS,
+        mode: Any = "parallel",
+        model: Any = None,
+        base_url: Any = None,
+        script: Any = None,
+        seed: Any = 0,
+        max_tokens: Any = None,
+        max_cost: Any = None,
+        max_output_tokens: Any = None,
+        time_scale: Any = 1.0,
+        latency: Latency | None = None,
+        target: str = "the file",
+        names: Spelling = FLAGS,
+    ) -> RunRequest:
+        """The checked request for these values, or :class:`RequestError`.
+
+        Values may come straight from JSON, so every type is checked. ``script`` is a task
+        name, a path or a :class:`Script`; without ``spec`` the script's spec is used,
+        without ``language`` the script's language. ``provider`` None: the default
+        provider; the scripted provider without a script gets the language's bundled
+        task. ``target`` names the file written, for the message when its language is
+        unknown.
+        """
+        loaded = _script(script, names)
+        if spec is None and loaded is not None:
+            spec = loaded.spec
+        spec = _spec(spec, names)
+
+        if language is None and loaded is not None:
+            language = loaded.language
+        known = ", ".join(s.name for s in LANGUAGES)
+        if language is None:
+            raise RequestError(
+                f"cannot tell the language of {target}: pass {names('language')} ({known})"
+            )
+        if not isinstance(language, str) or language_named(language) is None:
+            raise RequestError(f"unknown language {language!r} (supported: {known})")
+
+        provider = default_provider() if provider is None else provider
+        if provider not in provider_names():
+            raise RequestError(f"{names('provider')} must be one of {', '.join(provider_names())}")
+        if provider == "scripted" and loaded is None:
+            task = default_script(language)
+            if task is None:
+                raise RequestError(
+                    f"no bundled script for {language}: pass {names('script')} "
+                    f"or another {names('provider')}"
+                )
+            loaded = load_script(task)
+        if provider == "scripted" and loaded is not None and loaded.language != language:
+            raise RequestError(
+                f"the script {loaded.name!r} is {loaded.language}, "
+                f"but {names.written} is {language}"
+            )
+
+        if _not_int(agents):
+            raise RequestError(f"{names('agents')} must be an integer")
+        if not MIN_AGENTS <= agents <= MAX_AGENTS:
+            raise RequestError(f"{names('agents')} must be between {MIN_AGENTS} and {MAX_AGENTS}")
+        if _not_number(time_scale) or not 0 < time_scale <= MAX_TIME_SCALE:
+            raise RequestError(
+                f"{names('time_scale')} must be a number above 0 and at most {MAX_TIME_SCALE:,.0f}"
+            )
+        if time_scale != 1.0 and provider != "scripted":
+            raise RequestError(f"{names('time_scale')} applies to the scripted provider only")
+        if mode not in MODES:
+            raise RequestError(f"{names('mode')} must be one of {', '.join(MODES)}")
+        for field, value in (("model", model), ("base_url", base_url)):
+            if value is not None and not isinstance(value, str):
+                raise RequestError(f"{names(field)} must be a string")
+        if _not_int(seed):
+            raise RequestError(f"{names('seed')} must be an integer")
+        for field, value in (("max_tokens", max_tokens), ("max_output_tokens", max_output_tokens)):
+            if value is not None and (_not_int(value) or value < 0):
+                raise RequestError(f"{names(field)} must be a non-negative integer")
+        if max_cost is not None and (_not_number(max_cost) or max_cost < 0):
+            raise RequestError(f"{names('max_cost')} must be a non-negative number")
+
+        return cls(
+            spec=spec,
+            language=language,
+            provider=provider,
+            agents=agents,
+            mode=mode,
+            model=model,
+            base_url=base_url,
+            script=loaded,
+            seed=seed,
+            max_tokens=max_tokens,
+            max_cost=None if max_cost is None else float(max_cost),
+            max_output_tokens=max_output_tokens,
+            time_scale=float(time_scale),
+            latency=latency,
+        )
+
+
+def _script(script: Any, names: Spelling) -> Script | None:
+    if script is None or isinstance(script, Script):
+        return script
+    if not isinstance(script, str):
+        raise RequestError(f"{names('script')} must be a task name or a path")
+    try:
+        return load_script(script)
+    except ScriptError as error:
+        raise RequestError(str(error)) from None
+
+
+def _spec(spec: Any, names: Spelling) -> str:
+    if spec is None:
+        raise RequestError(f"say what to write: {names.spec_sources}")
+    if not isinstance(spec, str):
+        raise RequestError(f"{names('spec')} must be a string")
+    if not spec.strip():
+        raise RequestError("the spec is empty")
+    if len(spec) > MAX_SPEC_CHARS:
+        raise RequestError(f"the spec is {len(spec):,} characters; the limit is {MAX_SPEC_CHARS:,}")
+    return spec
+
+
+def _not_int(value: Any) -> bool:
+    return isinstance(value, bool) or not isinstance(value, int)
+
+
+def _not_number(value: Any) -> bool:
+    return isinstance(value, bool) or not isinstance(value, int | float)
