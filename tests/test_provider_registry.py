@@ -25,8 +25,8 @@ from codecrdt.agents.providers.registry import BUILTIN, Registration, unregister
 from codecrdt.agents.providers.scripted import ScriptedProvider
 from codecrdt.agents.script import Latency
 from codecrdt.cli import main
-from codecrdt.options import ServerOptions
 from codecrdt.clock import Clock
+from codecrdt.options import ServerOptions
 from codecrdt.request import RunRequest
 from codecrdt.runs import GenerateCommand
 
