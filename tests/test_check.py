@@ -12,7 +12,7 @@ import pytest
 from codecrdt import __version__
 from codecrdt.analysis.detect import CODES
 from codecrdt.config import CheckConfig, ConfigError, load_config
-from codecrdt.options import MAX_FILE_BYTES
+from codecrdt.sourcefile import MAX_FILE_BYTES
 
 # `os` on line 2 follows 'é😀': column 18 in code points, 19 in UTF-16 units, 22 in bytes.
 PYTHON = """import os

@@ -15,11 +15,10 @@ from typing import Any
 
 from codecrdt.agents.providers import provider_names
 from codecrdt.request import DEFAULT_AGENTS, MAX_AGENTS, MIN_AGENTS, MODES
+from codecrdt.sourcefile import MAX_FILE_BYTES
 
 __all__ = ["MAX_FILE_BYTES", "ServerOptions"]
 
-#: Files larger than this (UTF-8 bytes) are not mirrored: 8 MiB.
-MAX_FILE_BYTES = 8 * 1024 * 1024
 
 _RANGES: dict[str, tuple[int, int]] = {"agents": (MIN_AGENTS, MAX_AGENTS)}
 

@@ -12,9 +12,10 @@ import os
 import tempfile
 from pathlib import Path
 
-from codecrdt.options import MAX_FILE_BYTES
+__all__ = ["MAX_FILE_BYTES", "NotSource", "read_source", "text_problem", "write_atomically"]
 
-__all__ = ["NotSource", "read_source", "text_problem", "write_atomically"]
+#: Larger files are not read or mirrored (UTF-8 bytes): 8 MiB.
+MAX_FILE_BYTES = 8 * 1024 * 1024
 
 
 class NotSource(Exception):

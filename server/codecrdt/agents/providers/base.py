@@ -16,6 +16,8 @@ from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal, Protocol
 
+from codecrdt.agents.providers import pricing
+
 __all__ = [
     "AuthError",
     "BadRequest",
@@ -188,9 +190,6 @@ class BaseProvider:
 
     def cost(self, usage: Usage) -> float | None:
         """The price of ``usage`` on this model in USD, or None when it is not known."""
-        # Imported here: pricing imports this module (for Usage).
-        from codecrdt.agents.providers import pricing
-
         return pricing.cost(self.model, usage)
 
     async def aclose(self) -> None:

@@ -10,8 +10,21 @@ discounts are not modelled.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
-from codecrdt.agents.providers.base import Usage
+
+class TokenCounts(Protocol):
+    """What a price applies to (``base.Usage`` is one; this module imports no provider)."""
+
+    @property
+    def input_tokens(self) -> int: ...
+    @property
+    def output_tokens(self) -> int: ...
+    @property
+    def cache_write_tokens(self) -> int: ...
+    @property
+    def cache_read_tokens(self) -> int: ...
+
 
 __all__ = ["PRICES", "Price", "cost", "price_for"]
 
@@ -56,7 +69,7 @@ def price_for(model: str) -> Price | None:
     return PRICES[best] if best is not None else None
 
 
-def cost(model: str, usage: Usage) -> float | None:
+def cost(model: str, usage: TokenCounts) -> float | None:
     """The price of ``usage`` on ``model`` in USD, or None when the model has no price."""
     price = price_for(model)
     if price is None:
