@@ -1,4 +1,5 @@
-"""Fixtures for the LSP protocol tests: a real client over stdio and over TCP."""
+"""Fixtures for the LSP protocol tests (a real client over stdio and over TCP), and the
+plugin that makes skips fail under ``CI=true`` (``ci_support``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from typing import Any
 import pytest
 
 from lsp_support import EditorClient, Session, start_session
+
+# ci_support: under CI=true a skipped test fails (see its docstring); pytester: its test.
+pytest_plugins = ["ci_support", "pytester"]
 
 Connect = Callable[..., Awaitable[EditorClient]]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -49,13 +50,13 @@ TEXT_FINDINGS = [
 ]
 
 
-def check(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def check(cwd: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "codecrdt", "check", *args],
         capture_output=True,
         text=True,
         encoding="utf-8",
-        timeout=120,
+        timeout=timeout,
         cwd=cwd,
     )
 
@@ -131,6 +132,28 @@ def test_a_file_over_the_size_limit_is_skipped(tmp_path: Path) -> None:
         "no findings; 0 files checked, 1 skipped",
     ]
     assert result.returncode == 0
+
+
+def test_fifos_and_devices_are_skipped_without_reading_them(project: Path) -> None:
+    """A FIFO named *.py hung the walk; /dev/zero behind a symlink was read until 10 GB."""
+    os.mkfifo(project / "pkg/a_pipe.py")
+    (project / "pkg/zero.py").symlink_to("/dev/zero")
+    result = check(project, ".", timeout=60)
+    assert result.stdout.splitlines() == TEXT_FINDINGS
+    assert result.stderr.splitlines() == [
+        "codecrdt check: pkg/a_pipe.py: skipped, not a regular file (a FIFO)",
+        "codecrdt check: pkg/zero.py: skipped, not a regular file (a character device)",
+        "4 findings (3 errors, 1 warning); 3 files checked, 2 skipped",
+    ]
+    assert result.returncode == 1
+
+    named = check(project, "pkg/a_pipe.py", "pkg/zero.py", "pkg/clean.py", timeout=60)
+    assert named.stderr.splitlines() == [
+        "codecrdt check: pkg/a_pipe.py: skipped, not a regular file (a FIFO)",
+        "codecrdt check: pkg/zero.py: skipped, not a regular file (a character device)",
+        "no findings; 1 file checked, 2 skipped",
+    ]
+    assert named.returncode == 0
 
 
 def test_json_format(project: Path) -> None:

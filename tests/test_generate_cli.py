@@ -9,12 +9,16 @@ from __future__ import annotations
 import json
 import os
 import socket
+import stat
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from ci_support import allowed_skip
 from codecrdt.agents.script import bundled_scripts
 from codecrdt.cli import main
 
@@ -175,12 +179,47 @@ def test_a_read_only_output_file_is_refused(
     target.chmod(0o444)
     try:
         if os.access(target, os.W_OK):
-            pytest.skip("this user can write read-only files (root)")
+            allowed_skip("this user can write read-only files (root)")
         assert_refused(
             capsys, tmp_path, ["--spec", "x", "--out", "tool.py"], "--out tool.py: not writable"
         )
     finally:
         target.chmod(0o644)
+
+
+def test_an_output_that_is_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.py")
+    result = subprocess.run(
+        [sys.executable, "-m", "codecrdt", "generate", "--spec", "x", "--out", "pipe.py"],
+        capture_output=True,
+        text=True,
+        timeout=60,  # reading the FIFO blocked until a writer came
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "--out pipe.py: not a regular file (a FIFO)" in " ".join(result.stderr.split())
+    assert stat.S_ISFIFO((tmp_path / "pipe.py").lstat().st_mode)
+
+
+def test_an_existing_output_keeps_its_link_mode_byte_order_mark_and_crlf(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "src").mkdir()
+    target = tmp_path / "src" / "inventory.py"
+    target.write_bytes(b"\xef\xbb\xbf# kept\r\n")
+    target.chmod(0o750)
+    (tmp_path / "inventory.py").symlink_to(target)
+    status, _out, err = cli(
+        capsys, "generate", "--script", "inventory-cli", "--provider", "scripted",
+        "--time-scale", "50", "--out", "inventory.py",
+    )  # fmt: skip
+    assert status == 0, err
+    assert (tmp_path / "inventory.py").is_symlink()
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf# kept\r\n")
+    assert data.count(b"\n") == data.count(b"\r\n") > 10, data[:300]
+    assert stat.S_IMODE(target.stat().st_mode) == 0o750
 
 
 @pytest.fixture
@@ -196,7 +235,7 @@ def test_a_read_only_output_folder_is_refused(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, read_only_folder: Path
 ) -> None:
     if os.access(read_only_folder, os.W_OK):
-        pytest.skip("this user can write in read-only folders (root)")
+        allowed_skip("this user can write in read-only folders (root)")
     assert_refused(
         capsys,
         tmp_path,

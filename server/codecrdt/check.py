@@ -180,7 +180,7 @@ def _collect(paths: list[Path], config: CheckConfig, report: _Report) -> None:
             except OSError as error:
                 _error(report, _display(path), f"cannot read folder: {error.strerror or error}")
                 continue
-        elif path.is_file():
+        elif path.exists():  # a FIFO or a device is skipped by read_source, with its kind
             if config.is_excluded(path):
                 _skip(report, _display(path), f"excluded by {config.path}")
                 continue

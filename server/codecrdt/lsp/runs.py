@@ -95,7 +95,7 @@ class ServerRuns(RunListener):
             text = ""
             if path.exists():
                 try:
-                    text = read_source(path)
+                    text = await asyncio.to_thread(read_source, path)  # off the loop
                 except NotSource as error:
                     raise RunError(f"{path}: {error.reason}") from None
             document = SharedDocument(text)
