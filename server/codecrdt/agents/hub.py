@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 from pycrdt import Map, UndoManager, get_state
 
 from codecrdt.agents import board, sync
+from codecrdt.agents.channel import Channel
 from codecrdt.agents.markers import scan_markers
-from codecrdt.agents.network import Channel, NetworkModel
+from codecrdt.agents.network import NetworkModel, SimulatedChannel
 from codecrdt.agents.replica import FENCED_NOTICE, Replica
 from codecrdt.document import ChangeEvent, SharedDocument
 
@@ -122,13 +123,15 @@ class Hub:
         replica_doc = self.document.fork(client_id=client)
         replica = Replica(agent, role, replica_doc, resync_s=self.options.resync_s)
         model = self.options.network
-        to_replica = Channel(model, replica.deliver, random.Random(self.rng.random()))
+        to_replica: Channel = SimulatedChannel(
+            model, replica.deliver, random.Random(self.rng.random())
+        )
         link = _Link(agent, role, client, replica, to_replica, last_heard=self.loop.time())
         link.peer_state = replica_doc.state()
         if role == "implementer":
             link.undo = UndoManager(scopes=[self.document.source], capture_timeout_millis=2**31 - 1)
             link.undo.include_origin(f"agent:{agent}")
-        to_hub = Channel(
+        to_hub = SimulatedChannel(
             model, lambda message: self._receive(link, message), random.Random(self.rng.random())
         )
         replica.attach(to_hub)
@@ -159,11 +162,11 @@ class Hub:
         except ValueError:
             return
         link.last_heard = self.loop.time()
-        if decoded.step == sync.STEP1:
+        if decoded.kind == sync.STEP1:
             link.peer_state = decoded.payload
-            update = self.document.update_since(decoded.payload)
-            if update != sync.EMPTY_UPDATE:
-                link.to_replica.send(sync.encode(sync.STEP2, update))
+            reply = sync.answer(message, self.document.doc)
+            if reply is not None:
+                link.to_replica.send(reply)
             return
         update = decoded.payload
         if update == sync.EMPTY_UPDATE:
@@ -270,16 +273,16 @@ class Hub:
         for link in self.links.values():
             if link.fenced or link.to_replica.closed:
                 continue
-            update = self.document.update_since(link.peer_state)
-            if update != sync.EMPTY_UPDATE:
-                link.to_replica.send(sync.encode(sync.STEP2, update))
+            message = sync.diff_message(self.document.doc, link.peer_state)
+            if message is not None:
+                link.to_replica.send(message)
 
     def _tick(self) -> None:
         """Anti-entropy and lease checks."""
         if self._closed:
             return
         now = self.loop.time()
-        state = sync.encode(sync.STEP1, self.document.state())
+        state = sync.state_message(self.document.doc)
         for link in list(self.links.values()):
             if link.fenced or link.to_replica.closed:
                 continue
@@ -287,9 +290,9 @@ class Hub:
                 self.fence(link.agent, "lease expired")
                 continue
             link.to_replica.send(state)
-            update = self.document.update_since(link.peer_state)
-            if update != sync.EMPTY_UPDATE:
-                link.to_replica.send(sync.encode(sync.STEP2, update))
+            message = sync.diff_message(self.document.doc, link.peer_state)
+            if message is not None:
+                link.to_replica.send(message)
         self._tick_handle = self.loop.call_later(self.options.resync_s, self._tick)
 
     # -- fencing --------------------------------------------------------------------

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pycrdt import TransactionEvent
 
 from codecrdt.agents import sync
-from codecrdt.agents.network import Channel
+from codecrdt.agents.channel import Channel
 from codecrdt.document import Origin, SharedDocument
 
 __all__ = ["Fenced", "Replica"]
@@ -92,9 +92,9 @@ class Replica:
         self._push_pending = False
         if self.fenced or self.crashed:
             return
-        update = self.document.update_since(sync.state_vector_bytes(self._hub_state))
-        if update != sync.EMPTY_UPDATE:
-            self._send(sync.encode(sync.UPDATE, update))
+        message = sync.diff_message(self.document.doc, sync.state_vector_bytes(self._hub_state))
+        if message is not None:
+            self._send(message)
 
     def _send(self, message: bytes) -> None:
         if self._to_hub is None or self.crashed:
@@ -111,7 +111,7 @@ class Replica:
     def _resync(self) -> None:
         if self.crashed or self.fenced:
             return
-        self._send(sync.encode(sync.STEP1, self.document.state()))
+        self._send(sync.state_message(self.document.doc))
         self._schedule_resync()
 
     def _ack_soon(self) -> None:
@@ -123,7 +123,7 @@ class Replica:
         def send() -> None:
             self._step1_pending = False
             if not (self.crashed or self.fenced):
-                self._send(sync.encode(sync.STEP1, self.document.state()))
+                self._send(sync.state_message(self.document.doc))
 
         asyncio.get_running_loop().call_soon(send)
 
@@ -145,13 +145,13 @@ class Replica:
             decoded = sync.decode(message)
         except ValueError:
             return
-        if decoded.step == sync.STEP1:
+        if decoded.kind == sync.STEP1:
             self._hub_state = sync.merge_state_vectors(
                 self._hub_state, sync.decode_state_vector(decoded.payload)
             )
-            update = self.document.update_since(decoded.payload)
-            if update != sync.EMPTY_UPDATE:
-                self._send(sync.encode(sync.STEP2, update))
+            reply = sync.answer(message, self.document.doc)
+            if reply is not None:
+                self._send(reply)
             return
         if decoded.payload == sync.EMPTY_UPDATE:
             return
