@@ -9,7 +9,10 @@ The replica speaks the Yjs sync protocol with the hub over a :class:`Channel` pa
   holds the complete delete set;
 - the hub does the same in the other direction, and every message the hub sends is such a
   complete answer, so a replica's state is always one of the hub's past states plus the
-  replica's own writes (see docs/claims.md for why the claim protocol needs this).
+  replica's own writes (see docs/claims.md for why the claim protocol needs this);
+- the agent's presence (the document's ``Awareness`` local state) goes to the hub as an
+  awareness message whenever it changes and again every ``resync_s`` (a lost one is
+  repaired like a lost update); the hub relays everyone's presence back.
 
 Agents read the replica's text and maps and wait on :meth:`changed`. A replica the hub has
 fenced (its lease expired) is told so and refuses further local writes.
@@ -59,9 +62,12 @@ class Replica:
         self._timer: asyncio.TimerHandle | None = None
         self._step1_pending = False
         self._push_pending = False
+        self._presence_pending = False
+        self._last_presence = b""
         self._hub_state = sync.decode_state_vector(document.state())
         self._listeners: list[Callable[[], None]] = []
         self._subscription = document.doc.observe(self._on_transaction)
+        self._awareness_subscription = document.awareness.observe(self._on_awareness)
 
     # -- wiring ---------------------------------------------------------------------
 
@@ -96,6 +102,23 @@ class Replica:
         if message is not None:
             self._send(message)
 
+    def _on_awareness(self, topic: str, change: tuple[object, object]) -> None:
+        if topic != "change":
+            return
+        if change[1] != "local":
+            self._changed.set()  # e.g. an acknowledgement an agent is waiting for
+            return
+        if self._to_hub is None or self.fenced or self._presence_pending:
+            return
+        self._presence_pending = True
+        asyncio.get_running_loop().call_soon(self._send_presence)
+
+    def _send_presence(self) -> None:
+        self._presence_pending = False
+        if not (self.fenced or self.crashed):
+            awareness = self.document.awareness
+            self._send(sync.awareness_message(awareness, [awareness.client_id]))
+
     def _send(self, message: bytes) -> None:
         if self._to_hub is None or self.crashed:
             return
@@ -112,6 +135,7 @@ class Replica:
         if self.crashed or self.fenced:
             return
         self._send(sync.state_message(self.document.doc))
+        self._send_presence()
         self._schedule_resync()
 
     def _ack_soon(self) -> None:
@@ -144,6 +168,11 @@ class Replica:
         try:
             decoded = sync.decode(message)
         except ValueError:
+            return
+        if decoded.kind == sync.AWARENESS:
+            if decoded.payload != self._last_presence:  # the hub resends it every tick
+                self._last_presence = decoded.payload
+                self.document.awareness.apply_awareness_update(decoded.payload, "hub")
             return
         if decoded.kind == sync.STEP1:
             self._hub_state = sync.merge_state_vectors(
@@ -198,4 +227,5 @@ class Replica:
         if self._to_hub is not None:
             self._to_hub.close()
         with contextlib.suppress(Exception):  # already gone with the document
+            self.document.awareness.unobserve(self._awareness_subscription)
             self.document.doc.unobserve(self._subscription)
