@@ -73,24 +73,21 @@ def test_a_claim_waits_for_every_live_voter_then_one_rank_wins() -> None:
         hub = Hub(SharedDocument(""), HubOptions(resync_s=0.05, network=NetworkModel()))
         a = hub.connect("a", "implementer")
         b = hub.connect("b", "implementer")
-        board.create_todo(hub.document, _marker("t"), 1, "hub")
+        board_a = board.Board(a.document, "a", a.origin)
+        board_b = board.Board(b.document, "b", b.origin)
+        hub.board.create(_marker("t"), 1)
         await _settle(hub)
-        record_a = board.read_todos(a.document)["t"]
-        record_b = board.read_todos(b.document)["t"]
-        claim_a = board.write_claim(a.document, record_a, "a", a.origin)
-        claim_b = board.write_claim(b.document, record_b, "b", b.origin)
+        claim_a = board_a.claim(board_a.records["t"])
+        claim_b = board_b.claim(board_b.records["t"])
         # Nobody has acknowledged anything yet: both wait.
-        assert board.claim_outcome(a.document, claim_a) is board.Outcome.WAITING
-        assert board.claim_outcome(b.document, claim_b) is board.Outcome.WAITING
+        assert board_a.outcome(claim_a) is board.Outcome.WAITING
+        assert board_b.outcome(claim_b) is board.Outcome.WAITING
         await _settle(hub)
-        # The hub acknowledges on its own; the agents' acknowledgements are theirs to write.
-        for replica, agent in ((a, "a"), (b, "b")):
-            board.acknowledge(replica.document, agent, replica.origin)
+        # The hub acknowledges on its own; the agents' acknowledgements are theirs to publish.
+        board_a.acknowledge()
+        board_b.acknowledge()
         await _settle(hub)
-        outcomes = {
-            "a": board.claim_outcome(a.document, claim_a),
-            "b": board.claim_outcome(b.document, claim_b),
-        }
+        outcomes = {"a": board_a.outcome(claim_a), "b": board_b.outcome(claim_b)}
         expected = min(("a", "b"), key=lambda agent: board.rank("t", 0, agent))
         assert outcomes[expected] is board.Outcome.WON
         assert sorted(outcomes.values()) == sorted([board.Outcome.WON, board.Outcome.LOST])
@@ -103,15 +100,15 @@ def test_a_fenced_agents_claim_no_longer_counts_and_its_writes_are_refused() -> 
     async def main() -> None:
         hub = Hub(SharedDocument("x\n"), HubOptions(lease_s=1.0, resync_s=0.05))
         a = hub.connect("a", "implementer")
-        board.create_todo(hub.document, _marker("t"), 1, "hub")
+        board_a = board.Board(a.document, "a", a.origin)
+        hub.board.create(_marker("t"), 1)
         await _settle(hub)
-        record = board.read_todos(a.document)["t"]
-        board.write_claim(a.document, record, "a", a.origin)
+        board_a.claim(board_a.records["t"])
         a.stall(5.0)  # silent past its lease
         await asyncio.sleep(2.0)
         assert hub.links["a"].fenced
-        assert board.members(hub.document)["a"][1] == "fenced"
-        assert board.live_claims(hub.document, board.read_todos(hub.document)["t"]) == []
+        assert hub.board.roster()["a"].state == "fenced"
+        assert hub.board.live_claims(hub.board.records["t"]) == []
         await asyncio.sleep(4.0)  # it wakes up and writes
         a.document.insert(0, "late ", a.origin)
         await _settle(hub)
@@ -127,16 +124,15 @@ def test_fencing_an_owner_reverts_its_partial_text_and_reopens_the_todo() -> Non
         text = "def f():\n    # TODO(codecrdt:t): body\n"
         hub = Hub(SharedDocument(text), HubOptions(lease_s=1.0, resync_s=0.05))
         a = hub.connect("a", "implementer")
+        board_a = board.Board(a.document, "a", a.origin)
         await _settle(hub)
-        record = board.read_todos(a.document)["t"]
+        record = board_a.records["t"]
         assert record.status == "pending"
-        board.write_claim(a.document, record, "a", a.origin)
-        board.acknowledge(a.document, "a", a.origin)
+        claim = board_a.claim(record)
+        board_a.acknowledge()
         await _settle(hub)
-        entry = a.document.todos["t"]
-        with a.document.doc.transaction(origin=a.origin):
-            entry["owner"] = "a"
-            entry["status"] = "claimed"
+        assert board_a.outcome(claim) is board.Outcome.WON
+        board_a.take(claim)
         a.document.insert(len("def f():\n"), "    half = 1\n", a.origin)
         await _settle(hub)
         assert "half = 1" in hub.document.text
@@ -145,7 +141,7 @@ def test_fencing_an_owner_reverts_its_partial_text_and_reopens_the_todo() -> Non
         await asyncio.sleep(2.0)
         assert hub.links["a"].fenced
         assert hub.document.text == "# user\n" + text
-        reopened = board.read_todos(hub.document)["t"]
+        reopened = hub.board.records["t"]
         assert (reopened.status, reopened.epoch, reopened.owner) == ("pending", 1, "")
         hub.close()
 

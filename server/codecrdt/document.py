@@ -4,8 +4,10 @@ Named roots:
 
 - ``source`` (``Text``): the file's text;
 - ``todos`` (``Map``): TODO records, id → record;
-- ``audit`` (``Array``): the audit trail (claims, releases, completions, conflicts, fixes);
-- ``presence`` (``Map``): each agent's role, TODO and region.
+- ``audit`` (``Array``): the audit trail (claims, releases, completions, conflicts, fixes).
+
+Presence (who is doing what) is not in the document's history: it is the document's
+pycrdt ``Awareness`` (:attr:`SharedDocument.awareness`), exchanged as awareness messages.
 
 Every edit names its origin (the editor, an agent, the evaluator, a remote replica), and
 observers receive change events with that origin and tree-sitter style edit records.
@@ -22,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pycrdt import Array, Assoc, Doc, Map, Text, UndoManager
+from pycrdt import Array, Assoc, Awareness, Doc, Map, Text, UndoManager
 
 from codecrdt.clock import Clock
 from codecrdt.positions import PositionError, TextLines
@@ -119,7 +121,8 @@ class SharedDocument:
         self.source: Text = self.doc.get("source", type=Text)
         self.todos: Map = self.doc.get("todos", type=Map)
         self.audit: Array = self.doc.get("audit", type=Array)
-        self.presence: Map = self.doc.get("presence", type=Map)
+        #: Each client's presence; its clock is never started (no wall-time timeouts).
+        self.awareness = Awareness(self.doc)
         self._observers: list[Observer] = []
         self._anchors: list[weakref.ref[Anchor]] = []
         self._before_change: list[Callable[[str], None]] = []

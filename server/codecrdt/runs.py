@@ -17,8 +17,9 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from pycrdt import Map, UndoManager
+from pycrdt import UndoManager
 
+from codecrdt.agents.board import Board
 from codecrdt.agents.context import RunContext, RunEvent
 from codecrdt.agents.evaluator import Evaluator
 from codecrdt.agents.hub import Hub, HubOptions
@@ -28,7 +29,6 @@ from codecrdt.agents.run import Report, RunOptions, generate
 from codecrdt.analysis.languages import LanguageSpec, language_for_path
 from codecrdt.clock import Clock
 from codecrdt.document import Origin, SharedDocument
-from codecrdt.markers import find_marker
 from codecrdt.request import KEYS, RequestError, RunRequest
 
 __all__ = ["GenerateCommand", "Run", "RunError", "RunManager"]
@@ -253,20 +253,7 @@ class RunManager:
         ``text`` is the editor's: an agent writes just above its TODO's marker line, so
         its region ends at that line in whatever text the editor holds.
         """
-        regions: dict[str, tuple[int, int] | None] = {}
-        for agent, entry in run.document.presence.items():
-            if not isinstance(entry, Map) or entry.get("activity") not in (
-                "writing",
-                "backing-off",
-            ):
-                continue
-            marker = find_marker(text, str(entry.get("todo") or ""))
-            if marker is None:
-                regions[agent] = None
-                continue
-            written = int(entry.get("lines") or 0)
-            regions[agent] = (max(0, marker.line - written), marker.line)
-        return regions
+        return Board(run.document).regions(text)
 
     async def close(self) -> None:
         tasks = [r.task for r in self.runs.values() if r.task is not None and not r.task.done()]

@@ -1,4 +1,5 @@
-"""What all agents share: a replica, the run context, presence, stalls, audit, line writing."""
+"""What all agents share: a replica, its board, the run context, presence, stalls, audit,
+line writing."""
 
 from __future__ import annotations
 
@@ -6,8 +7,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from pycrdt import Map
-
+from codecrdt.agents.board import Board
 from codecrdt.agents.context import RunContext
 from codecrdt.agents.providers.base import Request
 from codecrdt.agents.providers.retry import Restart
@@ -27,22 +27,19 @@ class Agent:
         self.document = replica.document
         self.ctx = ctx
         self.origin = replica.origin
+        self.board = Board(self.document, agent_id, self.origin, watch=True)
+        self.board.publish(agent=agent_id, role=self.role)
         self.state = "waiting"
         self.todo: str | None = None
 
     # -- presence -------------------------------------------------------------------
 
     def set_state(self, state: str, todo: str | None = None, **extra: Any) -> None:
-        """Publish what this agent is doing (``presence[agent]``) and tell the run."""
+        """Publish what this agent is doing (its presence) and tell the run."""
         self.state = state
         self.todo = todo
-        entry = self.document.presence.get(self.agent_id)
-        if isinstance(entry, Map) and not self.replica.fenced:
-            with self.document.doc.transaction(origin=self.origin):
-                entry["activity"] = state
-                entry["todo"] = todo or ""
-                for key, value in extra.items():
-                    entry[key] = value
+        if not self.replica.fenced:
+            self.board.publish(activity=state, todo=todo or "", **extra)
         self.ctx.emit("agent", self.agent_id, role=self.role, state=state, todo=todo, **extra)
 
     async def pause_if_stalled(self) -> None:

@@ -16,9 +16,7 @@ import asyncio
 from dataclasses import dataclass, field
 
 import tree_sitter
-from pycrdt import Map
 
-from codecrdt.agents import board
 from codecrdt.agents.agent import Agent
 from codecrdt.agents.context import BudgetExceeded, RunContext
 from codecrdt.agents.prompts import evaluator_request
@@ -27,7 +25,7 @@ from codecrdt.agents.replica import Fenced, Replica
 from codecrdt.agents.shaping import strip_fences
 from codecrdt.analysis.detect import Finding, analyze
 from codecrdt.analysis.fixes import fix_for, region_for
-from codecrdt.markers import find_marker, mentions_marker
+from codecrdt.markers import mentions_marker
 
 __all__ = ["EVALUATED_CODES", "Evaluator", "EvaluatorReport"]
 
@@ -69,7 +67,7 @@ class Evaluator(Agent):
         self.set_state("waiting")
         while not writers_done.is_set():
             await self.replica.changed(1.0)
-            done = {n for n, r in board.read_todos(self.document).items() if r.status == "done"}
+            done = self.board.done_names()
             if done - seen_done:
                 seen_done = done
                 await self.evaluate(final=False)
@@ -96,7 +94,7 @@ class Evaluator(Agent):
     def _findings(self) -> tuple[list[Finding], tree_sitter.Tree, bytes]:
         source = self.document.text.encode("utf-8")
         tree = self._parser.parse(source)
-        done = [n for n, r in board.read_todos(self.document).items() if r.status == "done"]
+        done = self.board.done_names()
         findings = [
             f
             for f in analyze(tree, source, self.ctx.language, done_todos=done)
@@ -204,19 +202,11 @@ class Evaluator(Agent):
                 )
 
     def _busy_rows(self) -> list[tuple[int, int]]:
-        """Rows of regions implementers are still writing (above their marker lines)."""
-        text = self.document.text
+        """Rows of regions implementers are still writing, with a line's margin each side."""
         rows: list[tuple[int, int]] = []
-        for entry in self.document.presence.values():
-            if not isinstance(entry, Map) or entry.get("activity") not in (
-                "writing",
-                "backing-off",
-            ):
-                continue
-            marker = find_marker(text, str(entry.get("todo", "")))
-            if marker is not None:
-                written = int(entry.get("lines", 0) or 0)
-                rows.append((marker.line - written - 1, marker.line + 1))
+        for region in self.board.regions().values():
+            if region is not None:
+                rows.append((region[0] - 1, region[1] + 1))
         return rows
 
 

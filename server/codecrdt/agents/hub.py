@@ -5,9 +5,11 @@ document (the one the editor bridge and the analysis see) and answers each repli
 what it lacks. Besides relaying, the hub:
 
 - finds TODO markers as they appear in the document and creates their records;
-- acknowledges claims like every voter (``presence["hub"]["ack"]``);
+- publishes the roster (agent → role, live/finished/fenced, client id) and acknowledges
+  claims like every voter, in its awareness state, and relays every replica's awareness
+  state to the others (each may only set its own);
 - keeps each agent's lease: any message from the agent renews it. An agent silent for
-  longer than ``lease_s`` is *fenced*: marked ``fenced`` in ``presence``, its updates
+  longer than ``lease_s`` is *fenced*: marked ``fenced`` in the roster, its updates
   refused from then on, the partial text of the TODO it owned reverted (pycrdt's undo
   manager, scoped to that agent's origin) and that TODO put back to pending in a new
   epoch. So an agent that wakes from a stall cannot write into a reassigned TODO.
@@ -21,10 +23,11 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pycrdt import Map, UndoManager, get_state
+from pycrdt import UndoManager, get_state
 
 from codecrdt.agents import board, sync
-from codecrdt.agents.network import Channel, NetworkModel
+from codecrdt.agents.channel import Channel
+from codecrdt.agents.network import NetworkModel, SimulatedChannel
 from codecrdt.agents.replica import FENCED_NOTICE, Replica
 from codecrdt.clock import Clock
 from codecrdt.document import ChangeEvent, SharedDocument
@@ -90,14 +93,14 @@ class Hub:
         self.on_connect: Callable[[str], None] | None = None
         self._todo_order = 0
         self._broadcast_pending = False
+        self._relay_pending = False
         self._closed = False
-        self._ensure_presence(board.HUB, "hub")
-        self._records: dict[str, board.TodoRecord] = board.read_todos(document)
-        self._todos_changed = False
-        self._todos_subscription = document.todos.observe_deep(self._on_todos)
-        self._voter = board.Voter(document, board.HUB, HUB_ORIGIN)
+        self.board = board.Board(document, board.HUB, HUB_ORIGIN, watch=True)
+        self.board.open_roster()
+        self._records: dict[str, board.TodoRecord] = self.board.records
         self._unobserve = document.observe(self._on_change)
         self._doc_subscription = document.doc.observe(lambda _event: self._broadcast_soon())
+        self._awareness_subscription = document.awareness.observe(self._on_awareness)
         self._scan(document.text)
         self._tick_handle = self.loop.call_later(options.resync_s, self._tick)
 
@@ -106,32 +109,30 @@ class Hub:
 
     # -- membership -----------------------------------------------------------------
 
-    def _ensure_presence(self, agent: str, role: str) -> None:
-        presence = self.document.presence
-        if agent not in presence:
-            with self.document.doc.transaction(origin=HUB_ORIGIN):
-                presence[agent] = Map({"role": role, "state": "live", "ack": ""})
-
     def connect(self, agent: str, role: str) -> Replica:
         """Admit an agent: record it as live, then hand it a replica of the document."""
         if agent in self.links:
             raise ValueError(f"agent id {agent!r} is already in use in this run")
         if self.on_connect is not None:
             self.on_connect(agent)
-        self._ensure_presence(agent, role)
         client = self.rng.getrandbits(32) or 1
+        self.board.admit(agent, role, client)
         replica_doc = self.document.fork(client_id=client)
         replica = Replica(
             agent, role, replica_doc, resync_s=self.options.resync_s, clock=self.clock
         )
+        # Like the document, the replica's presence starts from the hub's at this moment.
+        replica.deliver(self._awareness_message())
         model = self.options.network
-        to_replica = Channel(model, replica.deliver, random.Random(self.rng.random()))
+        to_replica: Channel = SimulatedChannel(
+            model, replica.deliver, random.Random(self.rng.random())
+        )
         link = _Link(agent, role, client, replica, to_replica, last_heard=self.clock.now())
         link.peer_state = replica_doc.state()
         if role == "implementer":
             link.undo = UndoManager(scopes=[self.document.source], capture_timeout_millis=2**31 - 1)
             link.undo.include_origin(f"agent:{agent}")
-        to_hub = Channel(
+        to_hub = SimulatedChannel(
             model, lambda message: self._receive(link, message), random.Random(self.rng.random())
         )
         replica.attach(to_hub)
@@ -143,10 +144,7 @@ class Hub:
         link = self.links.get(agent)
         if link is None or link.fenced:
             return
-        entry = self.document.presence.get(agent)
-        if isinstance(entry, Map) and entry.get("state") == "live":
-            with self.document.doc.transaction(origin=HUB_ORIGIN):
-                entry["state"] = state
+        self.board.set_member_state(agent, state, only_if_live=True)
         # The replica stays connected: at the end every replica must hold the same text.
 
     # -- receiving ------------------------------------------------------------------
@@ -162,11 +160,16 @@ class Hub:
         except ValueError:
             return
         link.last_heard = self.clock.now()
-        if decoded.step == sync.STEP1:
+        if decoded.kind == sync.AWARENESS:
+            # Each replica may set only its own presence.
+            if sync.awareness_clients(decoded.payload) == [link.client]:
+                self.document.awareness.apply_awareness_update(decoded.payload, link.agent)
+            return
+        if decoded.kind == sync.STEP1:
             link.peer_state = decoded.payload
-            update = self.document.update_since(decoded.payload)
-            if update != sync.EMPTY_UPDATE:
-                link.to_replica.send(sync.encode(sync.STEP2, update))
+            reply = sync.answer(message, self.document.doc)
+            if reply is not None:
+                link.to_replica.send(reply)
             return
         update = decoded.payload
         if update == sync.EMPTY_UPDATE:
@@ -190,14 +193,11 @@ class Hub:
     def _merge(self, link: _Link, update: bytes) -> None:
         before = self._records
         event = self.document.apply_update(update, f"agent:{link.agent}")
-        changed = self._todos_changed
-        if changed:
-            self._todos_changed = False
-            self._records = board.read_todos(self.document)
+        self._records = self.board.records
         self._follow_records(link, before, self._records, bool(event.changes))
         # Checked after every merge, not only when records change: a claim can be in the
         # map before the state vector covers it (its update waited for earlier ones).
-        self._voter.step(self._records)
+        self.board.step(self._records)
 
     def _follow_records(
         self,
@@ -229,9 +229,6 @@ class Hub:
         if text_changed and link.active_todo is not None:
             link.wrote.add((link.active_todo, after[link.active_todo].epoch))
 
-    def _on_todos(self, _events: object) -> None:
-        self._todos_changed = True
-
     # -- TODO markers ---------------------------------------------------------------
 
     def _on_change(self, event: ChangeEvent) -> None:
@@ -255,7 +252,7 @@ class Hub:
         for marker in scan_markers(text):
             if marker.name not in known:
                 self._todo_order += 1
-                board.create_todo(self.document, marker, self._todo_order, HUB_ORIGIN)
+                self.board.create(marker, self._todo_order)
                 self.timeline.appeared_s[marker.name] = self.now()
                 self._emit("todo", {"todo": marker.name, "description": marker.description})
 
@@ -273,16 +270,43 @@ class Hub:
         for link in self.links.values():
             if link.fenced or link.to_replica.closed:
                 continue
-            update = self.document.update_since(link.peer_state)
-            if update != sync.EMPTY_UPDATE:
-                link.to_replica.send(sync.encode(sync.STEP2, update))
+            message = sync.diff_message(self.document.doc, link.peer_state)
+            if message is not None:
+                link.to_replica.send(message)
+
+    def _on_awareness(self, topic: str, _change: object) -> None:
+        if topic == "change":
+            self._relay_soon()
+
+    def _relay_soon(self) -> None:
+        if self._relay_pending or self._closed:
+            return
+        self._relay_pending = True
+        self.loop.call_soon(self._relay)
+
+    def _awareness_message(self) -> bytes:
+        """The hub's presence and every admitted agent's, as far as the hub has them."""
+        awareness = self.document.awareness
+        clients = [awareness.client_id] + [
+            link.client for link in self.links.values() if link.client in awareness.meta
+        ]
+        return sync.awareness_message(awareness, clients)
+
+    def _relay(self) -> None:
+        """Send every live replica the presence states (once per loop iteration)."""
+        self._relay_pending = False
+        message = self._awareness_message()
+        for link in self.links.values():
+            if not (link.fenced or link.to_replica.closed):
+                link.to_replica.send(message)
 
     def _tick(self) -> None:
-        """Anti-entropy and lease checks."""
+        """Anti-entropy (of the document and of presence) and lease checks."""
         if self._closed:
             return
         now = self.clock.now()
-        state = sync.encode(sync.STEP1, self.document.state())
+        state = sync.state_message(self.document.doc)
+        presence = self._awareness_message()
         for link in list(self.links.values()):
             if link.fenced or link.to_replica.closed:
                 continue
@@ -290,9 +314,10 @@ class Hub:
                 self.fence(link.agent, "lease expired")
                 continue
             link.to_replica.send(state)
-            update = self.document.update_since(link.peer_state)
-            if update != sync.EMPTY_UPDATE:
-                link.to_replica.send(sync.encode(sync.STEP2, update))
+            message = sync.diff_message(self.document.doc, link.peer_state)
+            if message is not None:
+                link.to_replica.send(message)
+            link.to_replica.send(presence)
         self._tick_handle = self.loop.call_later(self.options.resync_s, self._tick)
 
     # -- fencing --------------------------------------------------------------------
@@ -307,9 +332,7 @@ class Hub:
         link.to_replica.send(FENCED_NOTICE)
         document = self.document
         owned = [
-            r
-            for r in board.read_todos(document).values()
-            if r.owner == agent and r.status == "claimed"
+            r for r in self.board.records.values() if r.owner == agent and r.status == "claimed"
         ]
         if owned and link.undo is not None and link.undo.can_undo():
             document.undo(link.undo, HUB_ORIGIN)
@@ -317,16 +340,10 @@ class Hub:
             link.undo.clear()
         for record in owned:
             link.wrote.discard((record.name, record.epoch))
-        with document.doc.transaction(origin=HUB_ORIGIN):
-            entry = document.presence.get(agent)
-            if isinstance(entry, Map):
-                entry["state"] = "fenced"
-            for record in owned:
-                live = document.todos[record.name]
-                live["status"] = "pending"
-                live["owner"] = ""
-                live["epoch"] = record.epoch + 1
-                live["attempts"] = record.attempts + 1
+        self.board.reopen(owned)
+        # After the reopening: the roster change carries the hub's state vector, so no
+        # replica reads the owner as fenced before it holds the TODO's new epoch.
+        self.board.set_member_state(agent, "fenced")
         for record in owned:
             document.record(
                 "release",
@@ -365,9 +382,9 @@ class Hub:
         self._closed = True
         self._tick_handle.cancel()
         self._unobserve()
-        self._voter.close()
+        self.board.close()
         with contextlib.suppress(Exception):  # the document may be gone already
-            self.document.todos.unobserve(self._todos_subscription)
+            self.document.awareness.unobserve(self._awareness_subscription)
             self.document.doc.unobserve(self._doc_subscription)
         for link in self.links.values():
             link.replica.close()

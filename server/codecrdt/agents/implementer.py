@@ -1,19 +1,17 @@
 """An Implementer: claims TODOs, writes each one in its place, checks what it wrote.
 
-It learns everything from its replica: which TODOs exist, who claimed what, whether its
-claim was decided (see :mod:`codecrdt.agents.board`). Owning a TODO, it streams the code
-line by line just above the marker line and removes the marker, marking the TODO done, in
-one transaction at the end; if the stream starts over it removes its partial text first.
-When someone else (the user, the Evaluator) edits inside its region it backs off for a
-moment and goes on after their edit.
+It learns everything from its replica, through its board: which TODOs exist, who claimed
+what, whether its claim was decided (see :mod:`codecrdt.agents.board`). Owning a TODO, it
+streams the code line by line just above the marker line and removes the marker, marking
+the TODO done, in one transaction at the end; if the stream starts over it removes its
+partial text first. When someone else (the user, the Evaluator) edits inside its region it
+backs off for a moment and goes on after their edit.
 """
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-
-from pycrdt import Map
 
 from codecrdt.agents import board
 from codecrdt.agents.agent import Agent
@@ -58,12 +56,11 @@ class Implementer(Agent):
         super().__init__(agent_id, replica, ctx)
         self.options = options
         self.completed: list[str] = []
-        self.voter = board.Voter(self.document, agent_id, self.origin)
         replica.on_remote_change(self._acknowledge)
 
     def _acknowledge(self) -> None:
         if not self.replica.fenced:
-            self.voter.step()
+            self.board.step()
 
     async def run(self) -> list[str]:
         self._acknowledge()
@@ -71,8 +68,8 @@ class Implementer(Agent):
         while True:
             await self.pause_if_stalled()
             self.replica.check()
-            records = self.voter.records
-            if self._outline_complete() and all(
+            records = self.board.records
+            if self.board.outline_complete() and all(
                 r.status in ("done", "failed") for r in records.values()
             ):
                 self.set_state("done")
@@ -84,22 +81,13 @@ class Implementer(Agent):
             if not await self._still_free_after_spread(record):
                 continue
             self.set_state("claiming", record.name)
-            claim = board.write_claim(self.document, record, self.agent_id, self.origin)
+            claim = self.board.claim(record)
             outcome = await self._decide(claim)
             if outcome is board.Outcome.WON:
                 await self._implement(claim)
             else:
-                board.withdraw(self.document, claim, self.origin)
+                self.board.withdraw(claim)
             self.set_state("waiting")
-
-    def _outline_complete(self) -> bool:
-        """Whether the Outliner said, through the document, that its outline is complete.
-
-        Its own write, so it comes after its last line in its clock order: a replica that
-        sees it also holds every marker (and the hub made their records before relaying).
-        """
-        entry = self.document.presence.get("outliner")
-        return isinstance(entry, Map) and entry.get("activity") == "done"
 
     async def _still_free_after_spread(self, record: board.TodoRecord) -> bool:
         """Wait this agent's share of the claim spread; whether nobody claimed meanwhile."""
@@ -110,22 +98,22 @@ class Implementer(Agent):
         await asyncio.sleep(delay)
         await self.pause_if_stalled()
         self.replica.check()
-        current = self.voter.records.get(record.name)
+        current = self.board.records.get(record.name)
         return (
             current is not None
             and current.status == "pending"
             and current.epoch == record.epoch
-            and not board.live_claims(self.document, current)
+            and not self.board.live_claims(current)
         )
 
     def _pick(self, records: dict[str, board.TodoRecord]) -> board.TodoRecord | None:
-        roster: dict[str, tuple[str, str]] | None = None
+        roster: dict[str, board.Member] | None = None
         for record in sorted(records.values(), key=lambda r: r.order):
             if record.status != "pending" or record.attempts >= self.options.max_attempts:
                 continue
             if roster is None:
-                roster = board.members(self.document)
-            if board.live_claims(self.document, record, roster):
+                roster = self.board.roster()
+            if self.board.live_claims(record, roster):
                 continue
             return record
         return None
@@ -134,7 +122,7 @@ class Implementer(Agent):
         while True:
             await self.pause_if_stalled()
             self.replica.check()
-            outcome = board.claim_outcome(self.document, claim)
+            outcome = self.board.outcome(claim)
             if outcome is not board.Outcome.WAITING:
                 return outcome
             await self.replica.changed(self.replica.resync_s * 4)
@@ -144,10 +132,7 @@ class Implementer(Agent):
     async def _implement(self, claim: board.Claim) -> None:
         document = self.document
         todo = claim.todo
-        entry = document.todos[todo]
-        with document.doc.transaction(origin=self.origin):
-            entry["owner"] = self.agent_id
-            entry["status"] = "claimed"
+        self.board.take(claim)
         self.record("claim", todo=todo, epoch=claim.epoch)
         marker = find_marker(document.text, todo)
         if marker is None:
@@ -212,40 +197,23 @@ class Implementer(Agent):
             self.replica.check()
             self.set_state("writing", todo)
             written = document.text[start.offset : cursor.offset]
-        with document.doc.transaction(origin=self.origin):
-            document.insert(cursor.offset, line, self.origin)
-            entry = document.presence.get(self.agent_id)
-            if entry is not None:
-                entry["lines"] = written.count("\n") + 1
+        document.insert(cursor.offset, line, self.origin)
+        self.board.publish(lines=written.count("\n") + 1)
         return written + line
 
     def _finish(self, todo: str, chars: int) -> None:
         document = self.document
         marker = find_marker(document.text, todo)
-        with document.doc.transaction(origin=self.origin):
-            if marker is not None:
-                document.replace(marker.start, marker.end, "", self.origin)
-            entry = document.todos[todo]
-            entry["status"] = "done"
-            entry["done_by"] = self.agent_id
-            entry["chars"] = chars
+        self.board.mark_done(todo, chars, None if marker is None else (marker.start, marker.end))
         self.record("done", todo=todo)
         self.completed.append(todo)
         self.set_state("done", todo)
 
     def _give_back(self, claim: board.Claim, reason: str, final: bool = False) -> None:
         """Hand the TODO back (a new epoch), or give it up after too many attempts."""
-        document = self.document
-        entry = document.todos[claim.todo]
-        attempts = board.read_todos(document)[claim.todo].attempts + 1
-        failed = final or attempts >= self.options.max_attempts
-        with document.doc.transaction(origin=self.origin):
-            entry["owner"] = ""
-            entry["attempts"] = attempts
-            entry["epoch"] = claim.epoch + 1
-            entry["status"] = "failed" if failed else "pending"
-            if failed:
-                entry["error"] = reason
+        failed = self.board.release(
+            claim, reason, final=final, max_attempts=self.options.max_attempts
+        )
         self.record("release", todo=claim.todo, reason=reason)
         self.ctx.emit("release", self.agent_id, todo=claim.todo, reason=reason, failed=failed)
 

@@ -1,6 +1,7 @@
 """An in-process network with a seeded model of delay, reordering, duplication and loss.
 
-Each direction of a link is a :class:`Channel`. A message is delivered after a delay drawn
+Each direction of a link is a :class:`SimulatedChannel`, one implementation of the
+:class:`~codecrdt.agents.channel.Channel` protocol. A message is delivered after a delay drawn
 from the model (so messages overtake each other: reordering), may be delivered twice, or
 may be lost. Nothing is retransmitted here: the sync protocol above repairs losses by
 periodic state-vector exchange (see :mod:`codecrdt.agents.replica`). A closed channel
@@ -14,7 +15,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["Channel", "NetworkModel"]
+__all__ = ["NetworkModel", "SimulatedChannel"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +32,7 @@ class NetworkModel:
         return self.max_delay_s == 0 and self.drop == 0 and self.duplicate == 0
 
 
-class Channel:
+class SimulatedChannel:
     """One direction of a link: ``send`` here, ``deliver`` called there."""
 
     def __init__(

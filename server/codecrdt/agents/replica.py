@@ -9,7 +9,10 @@ The replica speaks the Yjs sync protocol with the hub over a :class:`Channel` pa
   holds the complete delete set;
 - the hub does the same in the other direction, and every message the hub sends is such a
   complete answer, so a replica's state is always one of the hub's past states plus the
-  replica's own writes (see docs/claims.md for why the claim protocol needs this).
+  replica's own writes (see docs/claims.md for why the claim protocol needs this);
+- the agent's presence (the document's ``Awareness`` local state) goes to the hub as an
+  awareness message whenever it changes and again every ``resync_s`` (a lost one is
+  repaired like a lost update); the hub relays everyone's presence back.
 
 Agents read the replica's text and maps and wait on :meth:`changed`. A replica the hub has
 fenced (its lease expired) is told so and refuses further local writes.
@@ -24,7 +27,7 @@ from collections.abc import Callable
 from pycrdt import TransactionEvent
 
 from codecrdt.agents import sync
-from codecrdt.agents.network import Channel
+from codecrdt.agents.channel import Channel
 from codecrdt.clock import Clock
 from codecrdt.document import Origin, SharedDocument
 
@@ -63,9 +66,12 @@ class Replica:
         self._timer: asyncio.TimerHandle | None = None
         self._step1_pending = False
         self._push_pending = False
+        self._presence_pending = False
+        self._last_presence = b""
         self._hub_state = sync.decode_state_vector(document.state())
         self._listeners: list[Callable[[], None]] = []
         self._subscription = document.doc.observe(self._on_transaction)
+        self._awareness_subscription = document.awareness.observe(self._on_awareness)
 
     # -- wiring ---------------------------------------------------------------------
 
@@ -96,9 +102,26 @@ class Replica:
         self._push_pending = False
         if self.fenced or self.crashed:
             return
-        update = self.document.update_since(sync.state_vector_bytes(self._hub_state))
-        if update != sync.EMPTY_UPDATE:
-            self._send(sync.encode(sync.UPDATE, update))
+        message = sync.diff_message(self.document.doc, sync.state_vector_bytes(self._hub_state))
+        if message is not None:
+            self._send(message)
+
+    def _on_awareness(self, topic: str, change: tuple[object, object]) -> None:
+        if topic != "change":
+            return
+        if change[1] != "local":
+            self._changed.set()  # e.g. an acknowledgement an agent is waiting for
+            return
+        if self._to_hub is None or self.fenced or self._presence_pending:
+            return
+        self._presence_pending = True
+        asyncio.get_running_loop().call_soon(self._send_presence)
+
+    def _send_presence(self) -> None:
+        self._presence_pending = False
+        if not (self.fenced or self.crashed):
+            awareness = self.document.awareness
+            self._send(sync.awareness_message(awareness, [awareness.client_id]))
 
     def _send(self, message: bytes) -> None:
         if self._to_hub is None or self.crashed:
@@ -114,7 +137,8 @@ class Replica:
     def _resync(self) -> None:
         if self.crashed or self.fenced:
             return
-        self._send(sync.encode(sync.STEP1, self.document.state()))
+        self._send(sync.state_message(self.document.doc))
+        self._send_presence()
         self._schedule_resync()
 
     def _ack_soon(self) -> None:
@@ -126,7 +150,7 @@ class Replica:
         def send() -> None:
             self._step1_pending = False
             if not (self.crashed or self.fenced):
-                self._send(sync.encode(sync.STEP1, self.document.state()))
+                self._send(sync.state_message(self.document.doc))
 
         asyncio.get_running_loop().call_soon(send)
 
@@ -147,13 +171,18 @@ class Replica:
             decoded = sync.decode(message)
         except ValueError:
             return
-        if decoded.step == sync.STEP1:
+        if decoded.kind == sync.AWARENESS:
+            if decoded.payload != self._last_presence:  # the hub resends it every tick
+                self._last_presence = decoded.payload
+                self.document.awareness.apply_awareness_update(decoded.payload, "hub")
+            return
+        if decoded.kind == sync.STEP1:
             self._hub_state = sync.merge_state_vectors(
                 self._hub_state, sync.decode_state_vector(decoded.payload)
             )
-            update = self.document.update_since(decoded.payload)
-            if update != sync.EMPTY_UPDATE:
-                self._send(sync.encode(sync.STEP2, update))
+            reply = sync.answer(message, self.document.doc)
+            if reply is not None:
+                self._send(reply)
             return
         if decoded.payload == sync.EMPTY_UPDATE:
             return
@@ -200,4 +229,5 @@ class Replica:
         if self._to_hub is not None:
             self._to_hub.close()
         with contextlib.suppress(Exception):  # already gone with the document
+            self.document.awareness.unobserve(self._awareness_subscription)
             self.document.doc.unobserve(self._subscription)

@@ -116,6 +116,7 @@ class _Run:
             rng=random.Random(options.seed),
             clock=ctx.clock,
         )
+        self.board = board.Board(document)
         self.hub.on_event = lambda kind, details: ctx.emit(
             kind, str(details.pop("agent", "hub")), **details
         )
@@ -214,7 +215,7 @@ class _Run:
                     self._start_implementer(f"{base}.{self.restarts}")
 
     def _work_left(self) -> bool:
-        records = board.read_todos(self.document)
+        records = self.board.records
         return not self.outline_done.is_set() or any(
             r.status not in ("done", "failed") for r in records.values()
         )
@@ -290,7 +291,7 @@ class _Run:
             if hub.links[agent].fenced or replica.crashed:
                 continue
             hashes[agent] = _hash(replica.document.text)
-        records = board.read_todos(self.document)
+        records = self.board.records
         writers = hub.writers()
         todos = []
         lost = 0

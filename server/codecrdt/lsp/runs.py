@@ -29,6 +29,7 @@ from lsprotocol import types
 from pygls import uris
 from pygls.exceptions import JsonRpcInvalidParams
 
+from codecrdt.agents.board import Board
 from codecrdt.agents.context import RunEvent
 from codecrdt.document import SharedDocument
 from codecrdt.lsp.arguments import (
@@ -193,9 +194,7 @@ class ServerRuns(RunListener):
         )
         token = self._tokens.get(run.id)
         if token is not None:
-            records = run.document.todos.to_py() or {}
-            total = len(records)
-            done = sum(1 for r in records.values() if r.get("status") == "done")
+            done, total = Board(run.document).progress()
             lines = [
                 f"{a['id']} {a['state']}" + (f" {a['todo']}" if a.get("todo") else "")
                 for a in agents

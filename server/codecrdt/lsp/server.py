@@ -31,6 +31,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, default_converter, lsp_method
 
 from codecrdt import __version__
+from codecrdt.agents.board import Board
 from codecrdt.analysis.detect import Finding
 from codecrdt.analysis.languages import LanguageSpec, language_for_path, language_named
 from codecrdt.analysis.tree import DocumentAnalysis, analyze_text
@@ -78,11 +79,7 @@ class OpenDocument:
 
 def _done_todos(document: SharedDocument) -> set[str]:
     """Names of the TODOs whose records in the shared document say they are done."""
-    done = set()
-    for key, record in document.todos.items():
-        if hasattr(record, "get") and record.get("status") == "done":
-            done.add(str(record.get("name", key)))
-    return done
+    return Board(document).done_names()
 
 
 @dataclass(frozen=True)
