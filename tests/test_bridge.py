@@ -498,3 +498,27 @@ def test_a_wide_change_keeps_line_breaks_whole():
     assert document.text == editor.text == "a\r\nB\r\nc"
     bridge.did_change(editor.next_version(), editor.type(0, 1, 1, 1, "\rx\n"))
     assert document.text == editor.text
+
+
+def test_version_zero_misplaced_line_moves_whole_and_stays_deleted():
+    """Neovim applies a version-0 edit at its old coordinates over the user's unreported
+    line: the agent's line lands above the user's instead of below. The bridge moves the
+    agent's line whole (no characters of the two lines mixed), and when the agent deleted
+    it before the echo came, it stays deleted."""
+    document, bridge, editor = setup("a\nz\n", version=0)
+    foreign(document, lambda other: other.insert(2, "[w1]\n", AGENT))  # before "z"
+    edit, _ = bridge.poll(0.0)
+    assert edit is not None and edit_tuples(edit) == [((1, 0, 1, 0), "[w1]\n")]
+    user = editor.type(1, 0, 1, 0, "[u1]\n")  # the user's line, also before "z"
+    echo = editor.apply(edit)  # literally at (1, 0): above the user's line
+    assert editor.text == "a\n[w1]\n[u1]\nz\n"
+    foreign(document, lambda other: other.replace(2, 7, "", AGENT))  # the agent deletes it
+    bridge.answered(edit.edit_id, True, 0.1)
+    bridge.did_change(editor.next_version(), user + echo)
+    assert document.text == "a\n[u1]\nz\n"  # deleted, and the user's line whole
+    for now in (1.0, 2.0, 3.0):
+        edit, _ = bridge.poll(now)
+        if edit is not None:
+            deliver(bridge, editor, edit, now + 0.1)
+    assert editor.text == document.text == "a\n[u1]\nz\n"
+    assert bridge.in_sync

@@ -214,11 +214,11 @@ class EditorBridge:
         for change in changes[:start]:
             self._apply_user_change(change)
         replica = self._require_replica()
-        replica.apply_update(pending.update, origin=Origin.REMOTE)
+        event = replica.apply_update(pending.update, origin=Origin.REMOTE)
         if replica.text != texts[end]:
-            # Applied late at its old coordinates by a client that skipped the version
-            # check: the editor's text is the truth, so take the difference as the user's.
-            self._commit_user(lambda r: r.set_text(texts[end], self.origin))
+            # Applied at its old coordinates by a client that skipped the version check
+            # (Neovim, version 0): the editor's text is the truth.
+            self._move_to_where_applied(pending, event.changes, texts[start], texts[end])
         self.echoes += 1
         self._pending = None
         if self._foreign_seq == pending.foreign_seq:
@@ -228,6 +228,70 @@ class EditorBridge:
             self._dirty = True
         for change in changes[end:]:
             self._apply_user_change(change)
+
+    def _move_to_where_applied(
+        self, pending: _Pending, pieces: Sequence[TextChange], before: str, after: str
+    ) -> None:
+        """Move the edit's text to where the editor put it, keeping later deletions of it.
+
+        Edits for version 0 are insertions only (deletions wait for a real version), so
+        the editor's text is ``before`` with the edit's new texts inserted at their
+        literal coordinates, and the replica's is ``before`` with the same texts inserted
+        where the CRDT put them (``pieces``, left to right). The edit's text is moved as
+        the user's change: deleted where the CRDT put it, inserted where the editor did.
+        A writer may have deleted some of that text meanwhile (an agent removing a marker
+        line it has just written): the moved copy is deleted as well, or the deleted line
+        would come back.
+        """
+        replica = self._require_replica()
+        lines = replica.lines
+        # (offset in the replica, text) of each piece, and the parts of them the shared
+        # document has deleted since.
+        placed = [(lines.byte_to_offset(c.start_byte), c.text) for c in pieces if c.text]
+        scratch = replica.fork()
+        gone: list[tuple[int, int]] = []
+        shift = 0
+        for change in scratch.apply_update(self.document.update_since(replica.state())).changes:
+            start = change.start_byte - shift
+            end = start + change.old_end_byte - change.start_byte
+            shift += change.new_end_byte - change.old_end_byte
+            if end > start:
+                gone.append((lines.byte_to_offset(start), lines.byte_to_offset(end)))
+        try:
+            literal = text_edit_spans(before, pending.edits, self.encoding)
+        except PositionError:
+            literal = []
+        inserted = "".join(text for _, text in placed)
+        if not literal or inserted != "".join(text for _, _, text in literal):
+            self._commit_user(lambda r: r.set_text(after, self.origin))
+            return
+
+        def move(r: SharedDocument) -> None:
+            for offset, text in reversed(placed):
+                r.replace(offset, offset + len(text), "", self.origin)
+            for offset, _, text in reversed(literal):
+                r.insert(offset, text, self.origin)
+
+        self._commit_user(move)
+        if replica.text != after:  # not the literal application after all
+            self._commit_user(lambda r: r.set_text(after, self.origin))
+            return
+        # Index k of the inserted text: where it was placed and where the editor has it.
+        was: list[int] = []
+        for offset, text in placed:
+            was += range(offset, offset + len(text))
+        now: list[int] = []
+        shift = 0
+        for offset, _, text in literal:
+            now += range(offset + shift, offset + shift + len(text))
+            shift += len(text)
+        deleted = [now[k] for k, at in enumerate(was) if any(a <= at < b for a, b in gone)]
+        if not deleted:
+            return
+        fix = replica.fork()
+        for at in reversed(deleted):
+            fix.replace(at, at + 1, "", Origin.REMOTE)
+        self.document.apply_update(fix.update_since(replica.state()), origin=Origin.REMOTE)
 
     def _texts_after(self, changes: Sequence[ContentChange]) -> list[str]:
         """The editor's text before and after each change (applied to a scratch copy)."""
@@ -509,7 +573,7 @@ def _unchanged_left_out(
     text that a change puts back unchanged at its start and end is therefore left out.
     """
     if start == end or not text:
-        return start, end, text
+        return start, end, text  # typing, or a deletion: nothing to leave out
     (l0, c0), (l1, c1) = start, end
     if l0 == l1:
         old = lines.line(l0)[c0:c1]
