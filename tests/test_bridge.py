@@ -400,3 +400,125 @@ def test_a_change_that_is_not_part_of_the_pending_edit_is_still_typing():
     bridge.did_change(editor.next_version(), editor.type(1, 0, 1, 0, "x"))  # the user
     assert "xtwo" in document.text
     assert not bridge.has_pending or bridge.poll(9.0)[0] is not None
+
+
+def test_an_insertion_at_the_end_reported_in_two_did_changes_is_one_echo():
+    """Issue 11: Neovim 0.7 applies a TextEdit that inserts at the end of the text as an
+    insertion at the end of the last line (with a line break before the new text) and then
+    removes the empty last line this leaves; when its last didChange is older than its
+    150 ms debounce it sends the first change at once, before its answer, and the second
+    150 ms later. The first is not the user's typing: taken as typing, it made a copy of
+    the agents' TODO marker that outlived the marker's deletion."""
+    document, bridge, editor = setup("x = 1\n", version=7)
+    foreign(document, lambda other: other.insert(len(other), "\n# TODO(codecrdt:a): a\n", AGENT))
+    expected = document.text
+    edit, _ = bridge.poll(1.0)
+    assert isinstance(edit, OutgoingEdit)
+    assert edit_tuples(edit) == [((1, 0, 1, 0), "\n# TODO(codecrdt:a): a\n")]
+    # nvim_buf_set_text at the end of line 0 with ["", "", "# TODO…", ""], sent at once…
+    first = editor.type(0, 5, 0, 5, "\n\n# TODO(codecrdt:a): a\n")
+    bridge.did_change(editor.next_version(), first)
+    assert document.text == expected  # held, not merged as typing
+    bridge.answered(edit.edit_id, True, 1.01)
+    assert bridge.poll(1.05)[0] is None  # waiting for the rest, not resending
+    # …then the empty last line goes (nvim_buf_set_lines(-2, -1)), 150 ms later.
+    second = editor.type(3, 0, 4, 0, "")
+    bridge.did_change(editor.next_version(), second)
+    assert editor.text == document.text == expected
+    assert bridge.in_sync and bridge.echoes == 1
+    # The agent deletes its marker: it is gone everywhere, no copy is left.
+    foreign(document, lambda other: other.replace(6, len(other), "", AGENT))
+    edit, _ = bridge.poll(2.0)
+    assert edit is not None
+    deliver(bridge, editor, edit, 2.1)
+    assert editor.text == document.text == "x = 1\n"
+    assert bridge.in_sync
+
+
+def test_held_changes_are_the_users_when_no_rest_follows_the_answer():
+    """A change held as possibly the edit part-way applied is the user's typing once the
+    client has answered and nothing completes the edit: nothing typed is lost."""
+    document, bridge, editor = setup("abc\n", version=3, resend_after=1.0)
+    foreign(document, lambda other: other.insert(4, "Z\n", AGENT))
+    edit, _ = bridge.poll(0.0)
+    assert edit is not None
+    # The user types at the end, where the edit goes; the client then skips the edit
+    # (its version is past) and answers applied: true anyway.
+    bridge.did_change(editor.next_version(), editor.type(1, 0, 1, 0, "u"))
+    assert document.text == "abc\nZ\n"  # held for now
+    bridge.answered(edit.edit_id, True, 0.1)
+    assert bridge.poll(0.5) == (None, 1.1)
+    second, _ = bridge.poll(1.1)  # released as typing, the edit recomputed
+    assert document.text.count("u") == 1 and "Z\n" in document.text
+    assert second is not None and second.version == 4
+    deliver(bridge, editor, second, 1.2)
+    assert editor.text == document.text
+    assert bridge.in_sync
+
+
+def test_held_changes_then_typing_after_the_answer_are_all_kept():
+    document, bridge, editor = setup("abc\n", version=3)
+    foreign(document, lambda other: other.insert(4, "Z\n", AGENT))
+    edit, _ = bridge.poll(0.0)
+    assert edit is not None
+    bridge.did_change(editor.next_version(), editor.type(1, 0, 1, 0, "u"))
+    bridge.answered(edit.edit_id, False, 0.1)
+    bridge.did_change(editor.next_version(), editor.type(0, 0, 0, 0, "v"))
+    assert document.text.count("u") == 1 and document.text.count("v") == 1
+    resent, _ = bridge.poll(0.2)
+    assert resent is not None
+    deliver(bridge, editor, resent, 0.3)
+    assert editor.text == document.text
+    assert document.text.count("Z") == 1 and bridge.in_sync
+
+
+def test_a_change_reported_wider_than_it_is_does_not_revive_a_deleted_line():
+    """Neovim 0.7 reports a change that adds or removes lines as replacing the rest of the
+    last line too: inserting a line at the start of line 1 is reported as replacing line 1
+    by the new line and line 1 again. If an agent deleted line 1 meanwhile (a TODO marker
+    it has done), the user's change must not bring it back."""
+    document, bridge, editor = setup("a\n# TODO(codecrdt:x): x\nb\n", version=5)
+    # The agent deletes its marker line; the user, who has not seen that yet, inserts a
+    # line above it, which Neovim reports as "1:0-1:21 u\n# TODO(codecrdt:x): x".
+    foreign(document, lambda other: other.replace(2, 24, "", AGENT))
+    assert document.text == "a\nb\n"
+    bridge.did_change(editor.next_version(), editor.type(1, 0, 1, 21, "u\n# TODO(codecrdt:x): x"))
+    assert document.text == "a\nu\nb\n"
+    edit, _ = bridge.poll(1.0)
+    assert edit is not None
+    deliver(bridge, editor, edit, 1.1)
+    assert editor.text == document.text == "a\nu\nb\n"
+    assert bridge.in_sync
+
+
+def test_a_wide_change_keeps_line_breaks_whole():
+    document, bridge, editor = setup("a\r\nb\r\nc", version=1)
+    # Replace "\r\nb\r\n" by "\r\nB\r\n": only "b" changes.
+    bridge.did_change(editor.next_version(), editor.type(0, 1, 2, 0, "\r\nB\r\n"))
+    assert document.text == editor.text == "a\r\nB\r\nc"
+    bridge.did_change(editor.next_version(), editor.type(0, 1, 1, 1, "\rx\n"))
+    assert document.text == editor.text
+
+
+def test_version_zero_misplaced_line_moves_whole_and_stays_deleted():
+    """Neovim applies a version-0 edit at its old coordinates over the user's unreported
+    line: the agent's line lands above the user's instead of below. The bridge moves the
+    agent's line whole (no characters of the two lines mixed), and when the agent deleted
+    it before the echo came, it stays deleted."""
+    document, bridge, editor = setup("a\nz\n", version=0)
+    foreign(document, lambda other: other.insert(2, "[w1]\n", AGENT))  # before "z"
+    edit, _ = bridge.poll(0.0)
+    assert edit is not None and edit_tuples(edit) == [((1, 0, 1, 0), "[w1]\n")]
+    user = editor.type(1, 0, 1, 0, "[u1]\n")  # the user's line, also before "z"
+    echo = editor.apply(edit)  # literally at (1, 0): above the user's line
+    assert editor.text == "a\n[w1]\n[u1]\nz\n"
+    foreign(document, lambda other: other.replace(2, 7, "", AGENT))  # the agent deletes it
+    bridge.answered(edit.edit_id, True, 0.1)
+    bridge.did_change(editor.next_version(), user + echo)
+    assert document.text == "a\n[u1]\nz\n"  # deleted, and the user's line whole
+    for now in (1.0, 2.0, 3.0):
+        edit, _ = bridge.poll(now)
+        if edit is not None:
+            deliver(bridge, editor, edit, now + 0.1)
+    assert editor.text == document.text == "a\n[u1]\nz\n"
+    assert bridge.in_sync

@@ -13,6 +13,15 @@ recognises it — the editor's text after some of the reported changes equals wh
 edit would produce, starting from the version it was sent for — and then the replica
 takes the *same* CRDT operations that produced the edit, rather than new ones.
 
+An editor may report an applied edit over several ``didChange``s (Neovim 0.7's debounce
+sends the first buffer change of an edit at once and the rest 150 ms later): what arrives
+before the client's answer and changes nothing but the places the edit replaces is held
+until the next ``didChange`` completes it, and is the user's typing if nothing does
+(``_may_be_applying``). A user change is merged as the smallest replacement with its
+effect, so that text a client reports as replaced but puts back unchanged (Neovim reports
+whole rest-of-line spans) keeps its CRDT identity: a concurrent deletion of it, such as an
+agent removing its TODO marker line, is not undone by a copy.
+
 Nothing the client says about an edit is trusted: ``applied: true`` proves nothing
 (Neovim 0.7 answers it for edits it skipped), some clients never answer, and some
 apply late. Only ``didChange`` tells what the buffer holds; whatever it does not yet
@@ -30,12 +39,13 @@ import logging
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from lsprotocol import types
 
 from codecrdt.document import Origin, SharedDocument, TextChange
-from codecrdt.positions import Encoding, PositionError, TextLines
-from codecrdt.textedit import apply_text_edits
+from codecrdt.positions import Encoding, PositionError, TextLines, split_lines
+from codecrdt.textedit import apply_text_edits, text_edit_spans
 
 __all__ = ["BridgeError", "EditorBridge", "OutgoingEdit"]
 
@@ -71,10 +81,11 @@ class _Pending:
     sent_at: float
     answer: str | None = None  # None until answered: APPLIED, REFUSED or SILENT
     answered_at: float = 0.0
-    #: Changes of a ``didChange`` that showed only part of this edit applied, held until
-    #: the rest arrives (Neovim reports one applied edit in two notifications when its
-    #: last one is older than its debounce).
-    partial: list[ContentChange] = field(default_factory=list)
+    #: Changes reported before the answer that may be the editor part-way through
+    #: applying this edit, held (not merged) until they can be told apart: see
+    #: ``EditorBridge._may_be_applying``.
+    held: list[ContentChange] = field(default_factory=list)
+    held_version: int = 0  # the editor's version before the held changes
 
 
 class EditorBridge:
@@ -181,13 +192,14 @@ class EditorBridge:
                 self.version = version
 
     def _did_change_with_pending(self, pending: _Pending, changes: Sequence[ContentChange]) -> None:
-        changes = [*pending.partial, *changes]
+        base_version = pending.held_version if pending.held else self.version
+        changes = [*pending.held, *changes]
         texts = self._texts_after(changes)
-        echo = self._find_echo(pending, changes, texts)
-        if echo is None and self._is_partial_echo(pending, changes, texts):
-            pending.partial = changes  # part of the edit: wait for the rest
+        echo = self._find_echo(pending, changes, texts, base_version)
+        if echo is None and self._may_be_applying(pending, changes, texts, base_version):
+            pending.held, pending.held_version = changes, base_version  # wait for the rest
             return
-        pending.partial = []
+        pending.held = []
         if echo is None:
             for change in changes:
                 self._apply_user_change(change)
@@ -202,11 +214,11 @@ class EditorBridge:
         for change in changes[:start]:
             self._apply_user_change(change)
         replica = self._require_replica()
-        replica.apply_update(pending.update, origin=Origin.REMOTE)
+        event = replica.apply_update(pending.update, origin=Origin.REMOTE)
         if replica.text != texts[end]:
-            # Applied late at its old coordinates by a client that skipped the version
-            # check: the editor's text is the truth, so take the difference as the user's.
-            self._commit_user(lambda r: r.set_text(texts[end], self.origin))
+            # Applied at its old coordinates by a client that skipped the version check
+            # (Neovim, version 0): the editor's text is the truth.
+            self._move_to_where_applied(pending, event.changes, texts[start], texts[end])
         self.echoes += 1
         self._pending = None
         if self._foreign_seq == pending.foreign_seq:
@@ -216,6 +228,70 @@ class EditorBridge:
             self._dirty = True
         for change in changes[end:]:
             self._apply_user_change(change)
+
+    def _move_to_where_applied(
+        self, pending: _Pending, pieces: Sequence[TextChange], before: str, after: str
+    ) -> None:
+        """Move the edit's text to where the editor put it, keeping later deletions of it.
+
+        Edits for version 0 are insertions only (deletions wait for a real version), so
+        the editor's text is ``before`` with the edit's new texts inserted at their
+        literal coordinates, and the replica's is ``before`` with the same texts inserted
+        where the CRDT put them (``pieces``, left to right). The edit's text is moved as
+        the user's change: deleted where the CRDT put it, inserted where the editor did.
+        A writer may have deleted some of that text meanwhile (an agent removing a marker
+        line it has just written): the moved copy is deleted as well, or the deleted line
+        would come back.
+        """
+        replica = self._require_replica()
+        lines = replica.lines
+        # (offset in the replica, text) of each piece, and the parts of them the shared
+        # document has deleted since.
+        placed = [(lines.byte_to_offset(c.start_byte), c.text) for c in pieces if c.text]
+        scratch = replica.fork()
+        gone: list[tuple[int, int]] = []
+        shift = 0
+        for change in scratch.apply_update(self.document.update_since(replica.state())).changes:
+            start = change.start_byte - shift
+            end = start + change.old_end_byte - change.start_byte
+            shift += change.new_end_byte - change.old_end_byte
+            if end > start:
+                gone.append((lines.byte_to_offset(start), lines.byte_to_offset(end)))
+        try:
+            literal = text_edit_spans(before, pending.edits, self.encoding)
+        except PositionError:
+            literal = []
+        inserted = "".join(text for _, text in placed)
+        if not literal or inserted != "".join(text for _, _, text in literal):
+            self._commit_user(lambda r: r.set_text(after, self.origin))
+            return
+
+        def move(r: SharedDocument) -> None:
+            for offset, text in reversed(placed):
+                r.replace(offset, offset + len(text), "", self.origin)
+            for offset, _, text in reversed(literal):
+                r.insert(offset, text, self.origin)
+
+        self._commit_user(move)
+        if replica.text != after:  # not the literal application after all
+            self._commit_user(lambda r: r.set_text(after, self.origin))
+            return
+        # Index k of the inserted text: where it was placed and where the editor has it.
+        was: list[int] = []
+        for offset, text in placed:
+            was += range(offset, offset + len(text))
+        now: list[int] = []
+        shift = 0
+        for offset, _, text in literal:
+            now += range(offset + shift, offset + shift + len(text))
+            shift += len(text)
+        deleted = [now[k] for k, at in enumerate(was) if any(a <= at < b for a, b in gone)]
+        if not deleted:
+            return
+        fix = replica.fork()
+        for at in reversed(deleted):
+            fix.replace(at, at + 1, "", Origin.REMOTE)
+        self.document.apply_update(fix.update_since(replica.state()), origin=Origin.REMOTE)
 
     def _texts_after(self, changes: Sequence[ContentChange]) -> list[str]:
         """The editor's text before and after each change (applied to a scratch copy)."""
@@ -230,31 +306,67 @@ class EditorBridge:
             texts.append(scratch.text)
         return texts
 
-    def _is_partial_echo(
-        self, pending: _Pending, changes: Sequence[ContentChange], texts: list[str]
+    def _may_be_applying(
+        self,
+        pending: _Pending,
+        changes: Sequence[ContentChange],
+        texts: list[str],
+        base_version: int,
     ) -> bool:
-        """Whether ``changes`` are the editor applying some of ``pending``'s edits so far.
+        """Whether ``changes`` may be the editor part-way through applying ``pending``.
 
-        Only before the editor answered, at the version the edit was made for, and only
-        for the edits applied from the last one back (editors apply a list of edits from
-        the bottom of the text up) or from the first one on.
+        An editor applies a workspace edit as several buffer changes, and may report the
+        first of them before the rest: Neovim 0.7 applies the TextEdits one by one from
+        the bottom up, turns an insertion at the end of the text into an insertion at the
+        end of the last line plus the removal of the empty line that leaves, and sends the
+        first buffer change at once when its last ``didChange`` is older than its 150 ms
+        debounce, the rest 150 ms later. Such changes are held rather than merged as
+        typing when all of these hold:
+
+        - the client has not answered the edit yet (it applies an edit before answering,
+          so what it reports after its answer is no longer part-way);
+        - they start from the text the edit was made for (an editor that had moved on
+          skips a versioned edit), or the edit is for version 0 (applied literally);
+        - they changed nothing but the places the edit replaces: the text before its first
+          TextEdit, between its TextEdits and after its last one is all still there, in
+          order (each TextEdit's range may hold anything, done, not yet or half done).
+
+        Held changes are taken with the next ``didChange``; if the edit still has not come
+        whole once the client has answered, they are the user's (``poll`` releases them
+        ``resend_after`` after the answer if no ``didChange`` follows).
         """
-        edits = pending.edits
-        if pending.answer is not None or len(edits) < 2 or not changes:
+        if pending.answer is not None or not changes:
             return False
-        if pending.version != self.version and not pending.partial:
+        if pending.version not in (base_version, 0):
             return False
         if any(isinstance(c, types.TextDocumentContentChangeWholeDocument) for c in changes):
             return False
-        after = texts[-1]
-        for count in range(1, len(edits)):
-            for subset in (edits[len(edits) - count :], edits[:count]):
-                if self._apply_literally(texts[0], subset) == after:
-                    return True
-        return False
+        before, after = texts[0], texts[-1]
+        try:
+            spans = text_edit_spans(before, pending.edits, self.encoding)
+        except PositionError:
+            return False
+        if not spans:
+            return False
+        head, tail = before[: spans[0][0]], before[spans[-1][1] :]
+        if not (after.startswith(head) and after.endswith(tail)):
+            return False
+        # The text between the TextEdits, in order (the earliest match of each leaves the
+        # most room for the rest).
+        at, limit = len(head), len(after) - len(tail)
+        for (_, end, _), (start, _, _) in pairwise(spans):
+            found = after.find(before[end:start], at, limit)
+            if found < 0:
+                return False
+            at = found + start - end
+        return at <= limit
 
     def _find_echo(
-        self, pending: _Pending, changes: Sequence[ContentChange], texts: list[str]
+        self,
+        pending: _Pending,
+        changes: Sequence[ContentChange],
+        texts: list[str],
+        base_version: int,
     ) -> tuple[int, int] | None:
         """(first, end) indices of the changes that are the editor applying ``pending``."""
         # A whole text (a resync) is compared as it is, whatever its version.
@@ -262,8 +374,7 @@ class EditorBridge:
             changes[0], types.TextDocumentContentChangeWholeDocument
         )
         for start in range(len(changes)):
-            held = bool(pending.partial)  # the edit's first part came in an earlier didChange
-            if start == 0 and (pending.version == self.version or whole or held):
+            if start == 0 and (pending.version == base_version or whole):
                 expected = pending.expected
             elif pending.version == 0:
                 # Neovim applies edits for version 0 without checking the version, at
@@ -288,11 +399,13 @@ class EditorBridge:
         if isinstance(change, types.TextDocumentContentChangeWholeDocument):
             self._commit_user(lambda r: r.set_text(change.text, self.origin))
             return
-        start, end = self._resolve_range(self._editor_copy.lines, change.range)
+        lines = self._editor_copy.lines
+        start, end = self._resolve_range(lines, change.range)
+        start, end, text = _unchanged_left_out(lines, start, end, change.text)
         if self._replica is None:
-            self.document.replace_at(start, end, change.text, self.origin)
+            self.document.replace_at(start, end, text, self.origin)
         else:
-            self._commit_user(lambda r: r.replace_at(start, end, change.text, self.origin))
+            self._commit_user(lambda r: r.replace_at(start, end, text, self.origin))
 
     def _resolve_range(
         self, lines: TextLines, rng: types.Range
@@ -333,6 +446,14 @@ class EditorBridge:
                 if now < pending.sent_at + self.answer_timeout:
                     return None, pending.sent_at + self.answer_timeout
                 pending.answer, pending.answered_at = _SILENT, now
+            if pending.held:
+                # Changes held as the edit part-way applied, and the client has answered:
+                # the rest comes in its next didChange. None came: they are the user's.
+                due = pending.answered_at + self.resend_after
+                if pending.answer != _REFUSED and now < due:
+                    return None, due
+                self._did_change_with_pending(pending, [])
+                return self.poll(now)
             if not self._moot(pending):
                 due = pending.answered_at + self.resend_after
                 if now < due:
@@ -433,6 +554,72 @@ class EditorBridge:
         edit_id = self._next_id
         self._next_id += 1
         return edit_id
+
+
+Point = tuple[int, int]  # (line, code-point column)
+
+
+def _unchanged_left_out(
+    lines: TextLines, start: Point, end: Point, text: str
+) -> tuple[Point, Point, str]:
+    """The smallest replacement with the effect of replacing ``start``..``end`` by ``text``.
+
+    Clients report changes wider than what changed: Neovim 0.7 reports a change that adds
+    or removes lines as replacing the rest of its last line too, with that rest sent
+    again as new text (an insertion at the start of a line "replaces" the line). Merged
+    as it comes, the CRDT would delete that text and insert a copy as the user's, and a
+    deletion of the original by a concurrent writer (an agent removing a TODO marker
+    line) would then leave the copy standing: the deleted line would come back. The
+    text that a change puts back unchanged at its start and end is therefore left out.
+    """
+    if start == end or not text:
+        return start, end, text  # typing, or a deletion: nothing to leave out
+    (l0, c0), (l1, c1) = start, end
+    if l0 == l1:
+        old = lines.line(l0)[c0:c1]
+    else:
+        middle = "".join(lines.line(i) for i in range(l0 + 1, l1))
+        old = lines.line(l0)[c0:] + middle + lines.line(l1)[:c1]
+    prefix = _common_length(old, text, min(len(old), len(text)), from_end=False)
+    suffix = _common_length(old, text, min(len(old), len(text)) - prefix, from_end=True)
+    # Never cut between the "\r" and the "\n" of one line break.
+    if (
+        prefix
+        and old[prefix - 1] == "\r"
+        and "\n" in (old[prefix : prefix + 1], text[prefix : prefix + 1])
+    ):
+        prefix -= 1
+    cut = len(old) - suffix
+    if suffix and old[cut] == "\n" and "\r" in (old[cut - 1 : cut], text[-suffix - 1 : -suffix]):
+        suffix -= 1
+    if not prefix and not suffix:
+        return start, end, text
+    return (
+        _advance(start, old[:prefix]),
+        _advance(start, old[: len(old) - suffix]),
+        text[prefix : len(text) - suffix],
+    )
+
+
+def _common_length(a: str, b: str, limit: int, *, from_end: bool) -> int:
+    """How many code points ``a`` and ``b`` share at their start (or end), at most ``limit``."""
+    lo, hi = 0, limit
+    while lo < hi:  # binary search on slice equality: comparisons at C speed
+        mid = (lo + hi + 1) // 2
+        same = a[len(a) - mid :] == b[len(b) - mid :] if from_end else a[:mid] == b[:mid]
+        if same:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _advance(point: Point, text: str) -> Point:
+    """The point just after ``text`` written from ``point``."""
+    pieces = split_lines(text)
+    if len(pieces) == 1:
+        return point[0], point[1] + len(text)
+    return point[0] + len(pieces) - 1, len(pieces[-1])
 
 
 def _show(rng: types.Range) -> str:

@@ -4,15 +4,22 @@
 -- by CODECRDT_EDITOR_PARAMS; the result goes as JSON to params.result. Plain Lua, no
 -- plugins, for Neovim 0.7 (no vim.lsp.start: vim.lsp.start_client + buf_attach_client).
 --
--- Flow: attach the server, wait for the duplicate-import diagnostic, run the scripted
--- generation (the default workspace/applyEdit handler applies the agents' edits while it
--- runs), wait until the server's document equals the buffer, then wait for the
--- diagnostics published for the final buffer version.
+-- Flow: attach the server, wait for the duplicate-import diagnostic (params.expect_code,
+-- when given), run the scripted generation (the default workspace/applyEdit handler applies
+-- the agents' edits while it runs), wait until the server's document equals the buffer,
+-- then wait for the diagnostics published for the final buffer version.
+--
+-- With params.typing = { start_ms, interval_ms, pieces }, the user types while the run
+-- goes on: start_ms after the request, each piece at the end of the text typed so far
+-- (the first at the top of the buffer), interval_ms apart, with nvim_buf_set_text.
+-- result.trace records every didChange sent and every applyEdit received, in order.
 
 local params = vim.fn.json_decode(
   table.concat(vim.fn.readfile(os.getenv('CODECRDT_EDITOR_PARAMS')), '\n'))
 local started = vim.loop.now()
-local result = { timings_ms = {}, publications = {}, apply_edits = 0, split_echoes = {} }
+local result = {
+  timings_ms = {}, publications = {}, apply_edits = 0, split_echoes = {}, trace = {}, typed = {},
+}
 local applying = nil -- the workspace edit being applied: { edits = n }
 
 local function elapsed() return vim.loop.now() - started end
@@ -56,6 +63,37 @@ local function diagnostics(bufnr)
   return out
 end
 
+-- A change or an edit as the trace shows it: 'l:c-l:c text'.
+local function show_range(r)
+  return string.format('%d:%d-%d:%d', r.start.line, r.start.character, r['end'].line, r['end'].character)
+end
+
+local function show_changes(list)
+  local out = {}
+  for _, c in ipairs(list) do
+    local text = c.newText or c.text
+    table.insert(out, c.range and (show_range(c.range) .. ' ' .. text) or ('(whole) ' .. #text))
+  end
+  return out
+end
+
+-- The user types ``piece`` at the end of what was typed so far (the top of the buffer
+-- for the first piece): the line that starts with the typed text, after it.
+local function type_piece(bufnr, typed, piece)
+  local row = nil
+  if typed == '' then
+    row = 0
+  else
+    local first = vim.split(typed, '\n', { plain = true })
+    for r, line in ipairs(vim.api.nvim_buf_get_lines(bufnr, 0, -1, true)) do
+      if #first == 1 and line:sub(1, #typed) == typed then row = r - 1 break end
+    end
+    if not row then error('typed text ' .. vim.inspect(typed) .. ' not found at a line start') end
+  end
+  local col = #typed
+  vim.api.nvim_buf_set_text(bufnr, row, col, row, col, vim.split(piece, '\n', { plain = true }))
+end
+
 local function has_code(list, code)
   for _, d in ipairs(list) do
     if d.code == code and d.source == 'codecrdt' then return true end
@@ -84,9 +122,18 @@ local function main()
     for _, change in ipairs(res.edit.documentChanges or {}) do edits = edits + #(change.edits or {}) end
     for _, list in pairs(res.edit.changes or {}) do edits = edits + #list end
     applying = { edits = edits }
+    local entry = { t_ms = elapsed(), kind = 'applyEdit', id = ctx.id,
+                    buffer_version = vim.lsp.util.buf_versions[bufnr] }
+    for _, change in ipairs(res.edit.documentChanges or {}) do
+      entry.version = change.textDocument.version
+      entry.edits = show_changes(change.edits or {})
+    end
+    table.insert(result.trace, entry)
     local ok, answer = pcall(vim.lsp.handlers['workspace/applyEdit'], err, res, ctx, config)
     applying = nil
     if not ok then error(answer) end
+    entry.applied = answer.applied
+    entry.buffer_version_after = vim.lsp.util.buf_versions[bufnr]
     return answer
   end
 
@@ -106,6 +153,12 @@ local function main()
   -- that edit, and the rest follows in a later didChange. Record when that happens.
   local notify = client.notify
   client.notify = function(method, params)
+    if method == 'textDocument/didChange' then
+      table.insert(result.trace, {
+        t_ms = elapsed(), kind = 'didChange', version = params.textDocument.version,
+        changes = show_changes(params.contentChanges), during_apply = applying ~= nil,
+      })
+    end
     if method == 'textDocument/didChange' and applying then
       table.insert(result.split_echoes, {
         t_ms = elapsed(), edits = applying.edits, changes = #params.contentChanges,
@@ -122,10 +175,11 @@ local function main()
   end
   mark('initialized')
 
-  -- 1. The duplicate import is reported before anything runs.
-  if not vim.wait(15000, function() return has_code(diagnostics(bufnr), 'duplicate-import') end, 20) then
+  -- 1. The file's conflict (params.expect_code) is reported before anything runs.
+  local function reported() return has_code(diagnostics(bufnr), params.expect_code) end
+  if params.expect_code and not vim.wait(15000, reported, 20) then
     result.diagnostics_before = diagnostics(bufnr)
-    return finish(false, 'no duplicate-import diagnostic within 15 s')
+    return finish(false, 'no ' .. params.expect_code .. ' diagnostic within 15 s')
   end
   result.diagnostics_before = diagnostics(bufnr)
   mark('diagnostics_before')
@@ -136,12 +190,26 @@ local function main()
   client.request('workspace/executeCommand', {
     command = 'codecrdt.generate',
     arguments = { {
-      uri = uri, script = params.script, provider = 'scripted',
+      uri = uri, script = params.script, provider = 'scripted', agents = params.agents,
       timeScale = params.time_scale, wait = true,
     } },
   }, function(err, res)
     run.done, run.err, run.result = true, err, res
   end, bufnr)
+  local typing = params.typing
+  if typing then
+    local typed = ''
+    for i, piece in ipairs(typing.pieces) do
+      vim.defer_fn(function()
+        local ok, err = pcall(type_piece, bufnr, typed, piece)
+        table.insert(result.typed, { t_ms = elapsed(), piece = piece, ok = ok, err = err,
+                                     buffer_version = vim.lsp.util.buf_versions[bufnr] })
+        table.insert(result.trace, { t_ms = elapsed(), kind = 'typed', piece = piece,
+                                     buffer_version = vim.lsp.util.buf_versions[bufnr] })
+        if ok then typed = typed .. piece end
+      end, typing.start_ms + (i - 1) * typing.interval_ms)
+    end
+  end
   if not vim.wait(120000, function() return run.done end, 10) then
     return finish(false, 'codecrdt.generate did not answer within 120 s')
   end
