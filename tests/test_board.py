@@ -248,6 +248,45 @@ def test_a_claim_is_stale_once_its_claimer_is_fenced_or_the_todo_moved_on() -> N
     assert other.records["t"].epoch == 1 and other.live_claims(other.records["t"]) == []
 
 
+def test_a_claim_by_an_agent_missing_from_the_roster_still_holds_the_todo() -> None:
+    """Presence can lag the document: a replica may see the claim of an agent admitted
+    after its last roster. That claim counts as live, or the replica would claim the TODO
+    after seeing it and its acknowledgement would no longer cover its own claim (the
+    simulation's seed 1428 wrote a TODO twice that way)."""
+    hub_doc = SharedDocument(TEXT, client_id=1)
+    hub = Board(hub_doc)
+    hub.open_roster()
+    hub.admit("a", "implementer", 101)
+    hub.create(_marker(), 1)
+    a_doc = hub_doc.fork(client_id=101)
+    agent = Board(a_doc, "a", "a1")
+    _tell(hub_doc, a_doc)
+    hub.admit("late", "implementer", 102)  # this roster does not reach a (yet)
+    late_doc = hub_doc.fork(client_id=102)
+    late = Board(late_doc, "late", "l")
+    late_claim = late.claim(late.records["t"])
+    _sync(late_doc, a_doc)
+    assert "late" not in agent.roster()
+    assert agent.live_claims(agent.records["t"]) == [late_claim]
+    # Fenced, it no longer holds the TODO.
+    hub.set_member_state("late", "fenced")
+    _tell(hub_doc, a_doc)
+    assert agent.live_claims(agent.records["t"]) == []
+
+
+def test_a_new_hub_on_the_same_document_keeps_the_earlier_roster() -> None:
+    document = SharedDocument(TEXT)
+    first = Board(document)
+    first.open_roster()
+    first.admit("a", "implementer", 7)
+    first.set_member_state("a", "fenced")
+    second = Board(document)
+    second.open_roster()
+    assert second.roster() == {"a": Member("implementer", "fenced", 7)}
+    second.admit("a", "implementer", 8)  # the same name in a new run: a new member
+    assert second.roster() == {"a": Member("implementer", "live", 8)}
+
+
 def test_the_outline_is_complete_once_the_outliners_done_and_all_it_wrote_are_here() -> None:
     hub_doc = SharedDocument("", client_id=1)
     hub = Board(hub_doc)

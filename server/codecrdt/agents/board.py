@@ -100,9 +100,6 @@ class Member:
     client: int
 
 
-_GONE = Member("", "fenced", 0)
-
-
 def rank(todo: str, epoch: int, agent: str) -> bytes:
     return hashlib.sha256(f"{todo}\x00{epoch}\x00{agent}".encode()).digest()
 
@@ -213,14 +210,18 @@ class Board:
     ) -> list[Claim]:
         """Claims of the record's current epoch by agents the hub has not fenced.
 
-        ``roster`` is :meth:`roster` when the caller has it already.
+        A claimer this replica's roster does not know yet counts as live: presence can lag
+        the document, and a claim seen is never ignored on the strength of a missing
+        roster entry (the claim protocol's premise: nobody claims a TODO whose live claim
+        it has seen). ``roster`` is :meth:`roster` when the caller has it already.
         """
         if roster is None:
             roster = self.roster()
         return [
             c
             for c in record.claims
-            if c.epoch == record.epoch and roster.get(c.agent, _GONE).state != "fenced"
+            if c.epoch == record.epoch
+            and (c.agent not in roster or roster[c.agent].state != "fenced")
         ]
 
     def outcome(self, claim: Claim) -> Outcome:
@@ -299,8 +300,10 @@ class Board:
                 live["attempts"] = record.attempts + 1
 
     def open_roster(self) -> None:
-        """The hub starts a run with an empty roster."""
-        self._publish_roster({})
+        """The hub starts from the roster an earlier hub left on this document, if any:
+        the agents of an earlier run keep their last state, so their claims of TODOs still
+        pending count as live or fenced as they were."""
+        self._publish_roster(self._roster_json())
 
     def admit(self, agent: str, role: str, client: int) -> None:
         """Record ``agent`` (CRDT client ``client``) as live (the hub, before its fork)."""
