@@ -109,7 +109,10 @@ class Implementer(Agent):
     def _pick(self, records: dict[str, board.TodoRecord]) -> board.TodoRecord | None:
         roster: dict[str, board.Member] | None = None
         for record in sorted(records.values(), key=lambda r: r.order):
-            if record.status != "pending" or record.attempts >= self.options.max_attempts:
+            # A pending TODO is always taken, whatever its attempts: writing it failed
+            # fewer than ``max_attempts`` times (a failure at the limit marks it failed),
+            # or its owners died and the hub reopened it, which is no reason to give up.
+            if record.status != "pending":
                 continue
             if roster is None:
                 roster = self.board.roster()
