@@ -15,6 +15,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
+import secrets
 import socket
 import sys
 import time
@@ -31,6 +33,8 @@ from pytest_lsp.client import register_lsp_features
 #: The server as the tests start it: with the test-only commands (documentState…).
 SERVER = [sys.executable, "-m", "codecrdt", "serve", "--test-commands"]
 TIMEOUT = 15.0
+#: The token every TCP server the tests start requires (``$CODECRDT_TOKEN``).
+TOKEN = secrets.token_urlsafe(16)
 
 ApplyEditHook = Callable[["EditorClient", types.ApplyWorkspaceEditParams], bool | None]
 
@@ -107,6 +111,8 @@ class EditorClient(LanguageClient):
         #: Called before an applyEdit is handled; True/False forces the answer.
         self.apply_edit_hook: ApplyEditHook | None = None
         self.initialize_result: types.InitializeResult | None = None
+        #: Sent as ``initializationOptions.token`` (a TCP server requires it).
+        self.token: str | None = None
 
     @classmethod
     def make(cls) -> EditorClient:
@@ -133,6 +139,8 @@ class EditorClient(LanguageClient):
                 else None
             ),
         )
+        if self.token is not None and isinstance(initialization_options, dict | None):
+            initialization_options = {**(initialization_options or {}), "token": self.token}
         result = await self.initialize_session(
             types.InitializeParams(
                 capabilities=capabilities, initialization_options=initialization_options
@@ -293,11 +301,17 @@ async def open_tcp(port: int, timeout: float = TIMEOUT) -> tuple[Any, Any]:
 
 
 async def spawn_tcp_server(
-    server: list[str] = SERVER,
+    server: list[str] = SERVER, token: str = TOKEN, **kwargs: Any
 ) -> tuple[asyncio.subprocess.Process, int]:
+    """``server --tcp 127.0.0.1:PORT`` requiring ``token`` (given in ``$CODECRDT_TOKEN``)."""
     port = free_port()
     process = await asyncio.create_subprocess_exec(
-        *server, "--tcp", f"127.0.0.1:{port}", stdin=asyncio.subprocess.DEVNULL
+        *server,
+        "--tcp",
+        f"127.0.0.1:{port}",
+        stdin=asyncio.subprocess.DEVNULL,
+        env={**os.environ, "CODECRDT_TOKEN": token},
+        **kwargs,
     )
     return process, port
 
@@ -354,6 +368,7 @@ async def start_session(transport: str, server: list[str] = SERVER) -> Session:
     if transport == "tcp":
         process, port = await spawn_tcp_server(server)
         client = EditorClient.make()
+        client.token = TOKEN
         try:
             reader, writer = await open_tcp(port)
         except OSError:
@@ -399,6 +414,8 @@ class RawConnection:
         self.writer = writer
         self.notifications: list[dict[str, Any]] = []
         self._next_id = 1
+        #: Sent as ``initializationOptions.token`` by :meth:`initialize` (TCP).
+        self.token: str | None = None
 
     @classmethod
     async def start(cls, transport: str) -> RawConnection:
@@ -410,7 +427,9 @@ class RawConnection:
             return cls(process, process.stdout, process.stdin)
         process, port = await spawn_tcp_server()
         reader, writer = await open_tcp(port)
-        return cls(process, reader, writer)
+        connection = cls(process, reader, writer)
+        connection.token = TOKEN
+        return connection
 
     async def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -472,6 +491,7 @@ class RawConnection:
                 "capabilities": {
                     "workspace": {"applyEdit": True, "workspaceEdit": {"documentChanges": True}}
                 },
+                "initializationOptions": {"token": self.token} if self.token else None,
             },
         )
         await self.notify("initialized", {})
