@@ -26,6 +26,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
+import attrs
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 from pytest_lsp.client import register_lsp_features
@@ -139,8 +140,6 @@ class EditorClient(LanguageClient):
                 else None
             ),
         )
-        if self.token is not None and isinstance(initialization_options, dict | None):
-            initialization_options = {**(initialization_options or {}), "token": self.token}
         result = await self.initialize_session(
             types.InitializeParams(
                 capabilities=capabilities, initialization_options=initialization_options
@@ -149,6 +148,15 @@ class EditorClient(LanguageClient):
         self.initialize_result = result
         self.encoding = result.capabilities.position_encoding or types.PositionEncodingKind.Utf16
         return result
+
+    async def initialize_session(self, params: types.InitializeParams) -> types.InitializeResult:
+        """pytest-lsp's, with :attr:`token` added to ``initializationOptions`` (an object)."""
+        options = params.initialization_options
+        if self.token is not None and isinstance(options, dict | None):
+            params = attrs.evolve(
+                params, initialization_options={**(options or {}), "token": self.token}
+            )
+        return await super().initialize_session(params)
 
     # -- documents -------------------------------------------------------------------
 
