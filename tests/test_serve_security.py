@@ -348,6 +348,7 @@ async def _generate_against(
     *,
     server_args: tuple[str, ...] = (),
     request_base_url: bool = True,
+    options: dict[str, Any] | None = None,
     env: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     config_env = {
@@ -371,7 +372,7 @@ async def _generate_against(
     client = await config.start()
     assert isinstance(client, EditorClient)
     try:
-        await client.initialize()
+        await client.initialize(options)
         uri = "file:///work/keys.py"
         client.open(uri, "")
         arguments: dict[str, Any] = {"uri": uri, "spec": "a tiny module", "provider": provider}
@@ -391,10 +392,18 @@ async def _generate_against(
 @pytest.mark.parametrize(
     ("provider", "secret"), [("anthropic", ANTHROPIC_SECRET), ("openai", OPENAI_SECRET)]
 )
-async def test_a_base_url_from_the_client_never_gets_the_key(provider: str, secret: str):
+@pytest.mark.parametrize("where", ["codecrdt.generate", "initializationOptions"])
+async def test_a_base_url_from_the_client_never_gets_the_key(
+    provider: str, secret: str, where: str
+):
     with FakeModelServer(provider) as fake:  # type: ignore[arg-type]
         fake.script(unauthorized("whatever"))
-        answer = await _generate_against(fake, provider)
+        if where == "codecrdt.generate":
+            answer = await _generate_against(fake, provider)
+        else:
+            answer = await _generate_against(
+                fake, provider, request_base_url=False, options={"baseUrl": fake.url}
+            )
     assert not _key_seen(fake, secret)
     assert not _key_seen(fake, ANTHROPIC_SECRET) and not _key_seen(fake, OPENAI_SECRET)
     # The run says why the server refused it: the key was withheld, and how to allow it.
