@@ -15,6 +15,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
+import secrets
 import socket
 import sys
 import time
@@ -24,6 +26,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
+import attrs
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 from pytest_lsp.client import register_lsp_features
@@ -31,6 +34,8 @@ from pytest_lsp.client import register_lsp_features
 #: The server as the tests start it: with the test-only commands (documentState…).
 SERVER = [sys.executable, "-m", "codecrdt", "serve", "--test-commands"]
 TIMEOUT = 15.0
+#: The token every TCP server the tests start requires (``$CODECRDT_TOKEN``).
+TOKEN = secrets.token_urlsafe(16)
 
 ApplyEditHook = Callable[["EditorClient", types.ApplyWorkspaceEditParams], bool | None]
 
@@ -107,6 +112,8 @@ class EditorClient(LanguageClient):
         #: Called before an applyEdit is handled; True/False forces the answer.
         self.apply_edit_hook: ApplyEditHook | None = None
         self.initialize_result: types.InitializeResult | None = None
+        #: Sent as ``initializationOptions.token`` (a TCP server requires it).
+        self.token: str | None = None
 
     @classmethod
     def make(cls) -> EditorClient:
@@ -141,6 +148,15 @@ class EditorClient(LanguageClient):
         self.initialize_result = result
         self.encoding = result.capabilities.position_encoding or types.PositionEncodingKind.Utf16
         return result
+
+    async def initialize_session(self, params: types.InitializeParams) -> types.InitializeResult:
+        """pytest-lsp's, with :attr:`token` added to ``initializationOptions`` (an object)."""
+        options = params.initialization_options
+        if self.token is not None and isinstance(options, dict | None):
+            params = attrs.evolve(
+                params, initialization_options={**(options or {}), "token": self.token}
+            )
+        return await super().initialize_session(params)
 
     # -- documents -------------------------------------------------------------------
 
@@ -293,11 +309,17 @@ async def open_tcp(port: int, timeout: float = TIMEOUT) -> tuple[Any, Any]:
 
 
 async def spawn_tcp_server(
-    server: list[str] = SERVER,
+    server: list[str] = SERVER, token: str = TOKEN, **kwargs: Any
 ) -> tuple[asyncio.subprocess.Process, int]:
+    """``server --tcp 127.0.0.1:PORT`` requiring ``token`` (given in ``$CODECRDT_TOKEN``)."""
     port = free_port()
     process = await asyncio.create_subprocess_exec(
-        *server, "--tcp", f"127.0.0.1:{port}", stdin=asyncio.subprocess.DEVNULL
+        *server,
+        "--tcp",
+        f"127.0.0.1:{port}",
+        stdin=asyncio.subprocess.DEVNULL,
+        env={**os.environ, "CODECRDT_TOKEN": token},
+        **kwargs,
     )
     return process, port
 
@@ -354,6 +376,7 @@ async def start_session(transport: str, server: list[str] = SERVER) -> Session:
     if transport == "tcp":
         process, port = await spawn_tcp_server(server)
         client = EditorClient.make()
+        client.token = TOKEN
         try:
             reader, writer = await open_tcp(port)
         except OSError:
@@ -399,6 +422,8 @@ class RawConnection:
         self.writer = writer
         self.notifications: list[dict[str, Any]] = []
         self._next_id = 1
+        #: Sent as ``initializationOptions.token`` by :meth:`initialize` (TCP).
+        self.token: str | None = None
 
     @classmethod
     async def start(cls, transport: str) -> RawConnection:
@@ -410,7 +435,9 @@ class RawConnection:
             return cls(process, process.stdout, process.stdin)
         process, port = await spawn_tcp_server()
         reader, writer = await open_tcp(port)
-        return cls(process, reader, writer)
+        connection = cls(process, reader, writer)
+        connection.token = TOKEN
+        return connection
 
     async def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -472,6 +499,7 @@ class RawConnection:
                 "capabilities": {
                     "workspace": {"applyEdit": True, "workspaceEdit": {"documentChanges": True}}
                 },
+                "initializationOptions": {"token": self.token} if self.token else None,
             },
         )
         await self.notify("initialized", {})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -116,13 +117,17 @@ def test_serve_over_websocket() -> None:
         [sys.executable, "-m", "codecrdt", "serve", "--test-commands", "--ws", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        env={**os.environ, "CODECRDT_TOKEN": "ws-test-token"},
     )
 
     async def session() -> dict[str, object]:
         deadline = time.monotonic() + 20
         while True:
             try:
-                ws = await connect(f"ws://127.0.0.1:{port}")
+                ws = await connect(
+                    f"ws://127.0.0.1:{port}",
+                    additional_headers={"Authorization": "Bearer ws-test-token"},
+                )
                 break
             except OSError:
                 if time.monotonic() > deadline:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInvalidParams, JsonRpcMethodNotFound
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams, JsonRpcMethodNotFound
 
 from lsp_support import EditorClient, RawConnection
 
@@ -251,7 +251,14 @@ async def test_document_over_the_size_limit_is_not_mirrored(connect):
     ],
     ids=["string", "negative", "bool", "float", "not-an-object"],
 )
-async def test_invalid_initialization_options_warn(connect, options: object, key: str):
+async def test_invalid_initialization_options_warn(
+    connect, transport: str, options: object, key: str
+):
+    if transport == "tcp" and not isinstance(options, dict):
+        # Over TCP the token rides in initializationOptions: an array cannot carry it.
+        with pytest.raises(JsonRpcException, match="wrong or missing token"):
+            await connect(options)
+        return
     client: EditorClient = await connect(options)
     warning = await client.warning(key)
     assert warning.type == types.MessageType.Warning

@@ -10,7 +10,7 @@ import { findPython, onPythonInterpreterChanged, pythonExtensionInterpreter, run
 import { RunTracker } from './common/runs';
 import { hasAnthropicKey, keyEnvironment, serverEnvironment } from './common/secrets';
 import { sendSettings, startServer, stopServer, type ServerHooks } from './common/server';
-import { needsRestart, readSettings, serverLogLevel, serverSettings } from './common/settings';
+import { needsRestart, readSettings, serverArguments, serverLogLevel, serverSettings } from './common/settings';
 import { showRunFinished, showRunsLost, StatusItems } from './common/status';
 
 let client: LanguageClient | undefined;
@@ -119,6 +119,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
                 client = await startServer({
                     python: choice.python,
                     logLevel: serverLogLevel(current.logLevel),
+                    extraArgs: serverArguments(current),
                     env: serverEnv,
                     cwd: folder?.uri.fsPath,
                     settings: serverSettings(current),

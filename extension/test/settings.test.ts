@@ -7,6 +7,7 @@ import {
     generateArguments,
     needsRestart,
     readSettings,
+    serverArguments,
     serverLogLevel,
     serverSettings,
     type ConfigurationLike,
@@ -102,6 +103,26 @@ describe('settings', () => {
         assert.equal(needsRestart(event(['codecrdt', 'codecrdt.python'])), true);
         assert.equal(needsRestart(event(['codecrdt', 'codecrdt.logLevel'])), true);
         assert.equal(needsRestart(event(['codecrdt', 'codecrdt.model'])), false);
+        // The base URL is on the server's command line (the URLs it may send a key to).
+        assert.equal(needsRestart(event(['codecrdt', 'codecrdt.baseUrl'])), true);
+    });
+
+    it('passes the base URL on the command line: the one URL besides the providers\' that gets a key', () => {
+        assert.deepEqual(serverArguments(DEFAULTS), []);
+        assert.deepEqual(serverArguments({ baseUrl: 'http://127.0.0.1:11434/v1' }), [
+            '--allow-base-url',
+            'http://127.0.0.1:11434/v1',
+        ]);
+    });
+
+    it('keeps the provider and the base URL out of workspace settings (machine scope)', () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const manifest = require('../../package.json') as {
+            contributes: { configuration: { properties: Record<string, { scope?: string }> } };
+        };
+        const properties = manifest.contributes.configuration.properties;
+        assert.equal(properties['codecrdt.provider'].scope, 'machine');
+        assert.equal(properties['codecrdt.baseUrl'].scope, 'machine');
     });
 
     it('tells the provider as the server does: the setting, else anthropic with a key, else scripted', () => {

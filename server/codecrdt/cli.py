@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from codecrdt import __version__
 
@@ -17,7 +20,7 @@ def _host_port(value: str) -> tuple[str, int]:
     host, sep, port = value.rpartition(":")
     if not sep or not port.isdigit():
         raise argparse.ArgumentTypeError(f"expected HOST:PORT, got {value!r}")
-    return host or "127.0.0.1", int(port)
+    return host.strip("[]") or "127.0.0.1", int(port)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,6 +38,39 @@ def build_parser() -> argparse.ArgumentParser:
     transport.add_argument("--ws", type=_host_port, metavar="HOST:PORT", help="listen on WebSocket")
     serve.add_argument("--log-file", type=Path, help="write the server log to this file")
     serve.add_argument("--log-level", default="WARNING", help="DEBUG, INFO, WARNING (default)")
+    serve.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="with --tcp/--ws, allow an address that is not loopback (other machines could "
+        "connect; the token is still required)",
+    )
+    serve.add_argument(
+        "--token-file",
+        type=Path,
+        metavar="PATH",
+        help="with --tcp/--ws, write the connection token here (mode 0600; default: under "
+        "$XDG_RUNTIME_DIR/codecrdt or ~/.cache/codecrdt). $CODECRDT_TOKEN sets the token",
+    )
+    serve.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="with --ws, a browser origin that may connect besides loopback ones (repeatable)",
+    )
+    serve.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="the runs' default base URL; keys from the environment may be sent there",
+    )
+    serve.add_argument(
+        "--allow-base-url",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="a base URL that a client may name and that still gets the key from the "
+        "environment (repeatable; also $CODECRDT_ALLOWED_BASE_URLS)",
+    )
     serve.add_argument(
         "--test-commands",
         action="store_true",
@@ -176,15 +212,82 @@ def _serve(args: argparse.Namespace) -> int:
         level=getattr(logging, str(args.log_level).upper(), logging.WARNING),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    from codecrdt.lsp import create_server
+    from codecrdt.lsp import CodeCrdtServer, create_server
 
-    server = create_server(test_commands=args.test_commands)
-    if args.tcp:
-        server.start_tcp(*args.tcp)
-    elif args.ws:
-        server.start_ws(*args.ws)
-    else:
-        server.start_io()
+    def make_server() -> CodeCrdtServer:
+        return create_server(
+            test_commands=args.test_commands,
+            base_url=args.base_url,
+            user_urls=args.allow_base_url,
+        )
+
+    if args.tcp or args.ws:
+        return _serve_socket(args, make_server)
+    make_server().start_io()
+    return 0
+
+
+def _serve_socket(args: argparse.Namespace, make_server: Callable[[], Any]) -> int:
+    """``serve --tcp``/``--ws``: loopback unless allowed, a token, one client at a time."""
+    from codecrdt.lsp import transports
+
+    transport = "tcp" if args.tcp else "ws"
+    host, port = args.tcp or args.ws
+    loopback = transports.is_loopback(host)
+    if not loopback and not args.allow_remote:
+        print(
+            f"codecrdt serve: refusing to listen on {host}:{port}, which other machines can "
+            "reach; use 127.0.0.1, or pass --allow-remote to do it anyway (clients still "
+            "need the token)",
+            file=sys.stderr,
+        )
+        return 2
+    token, new = transports.server_token()
+    written: list[Path] = []
+
+    def listening(bound: int) -> None:
+        path = args.token_file or (transports.default_token_file(transport, bound) if new else None)
+        if path is not None:
+            transports.write_token_file(path, token)
+            written.append(path)
+        where = f"the token is in {path}" if path is not None else "the token is $CODECRDT_TOKEN"
+        how = (
+            "initializationOptions.token"
+            if transport == "tcp"
+            else "'Authorization: Bearer TOKEN' or ?token=TOKEN"
+        )
+        print(
+            f"codecrdt serve: listening on {transport} {host}:{bound}; {where} "
+            f"(clients pass it as {how})",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    # A terminated server still removes its token file.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        if transport == "tcp":
+            asyncio.run(transports.serve_tcp(make_server, host, port, token, listening))
+        else:
+            asyncio.run(
+                transports.serve_ws(
+                    make_server,
+                    host,
+                    port,
+                    token,
+                    allowed_origins=args.allow_origin,
+                    check_host=loopback,
+                    on_listening=listening,
+                )
+            )
+    except OSError as error:
+        print(f"codecrdt serve: cannot listen on {host}:{port}: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for path in written:
+            path.unlink(missing_ok=True)
     return 0
 
 

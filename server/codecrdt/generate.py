@@ -143,6 +143,8 @@ def request_from_args(args: argparse.Namespace, output: Output) -> RunRequest:
         mode=args.mode,
         model=getattr(args, "model", None),
         base_url=getattr(args, "base_url", None),
+        # --base-url is the user's own: a key from the environment may go there.
+        user_urls=[u for u in [getattr(args, "base_url", None)] if u],
         script=getattr(args, "script", None),
         seed=args.seed,
         max_tokens=args.max_tokens,

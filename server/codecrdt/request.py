@@ -14,6 +14,7 @@ provider names come from the provider registry.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -89,6 +90,10 @@ class RunRequest:
     mode: Mode = "parallel"
     model: str | None = None
     base_url: str | None = None
+    #: The base URLs the user configured (command line, environment, machine settings):
+    #: a key from the environment may go to ``base_url`` only when it is one of these
+    #: (or the provider's official endpoint); see :mod:`codecrdt.agents.providers.keys`.
+    user_urls: frozenset[str] = frozenset()
     #: The scripted provider's prepared output (any provider: the spec and language when
     #: those were not given).
     script: Script | None = None
@@ -120,6 +125,7 @@ class RunRequest:
         mode: Any = "parallel",
         model: Any = None,
         base_url: Any = None,
+        user_urls: Iterable[str] = (),
         script: Any = None,
         seed: Any = 0,
         max_tokens: Any = None,
@@ -137,7 +143,8 @@ class RunRequest:
         without ``language`` the script's language. ``provider`` None: the default
         provider; the scripted provider without a script gets the language's bundled
         task. ``target`` names the file written, for the message when its language is
-        unknown.
+        unknown. ``user_urls``: the base URLs the user configured (not a client), to
+        which a key from the environment may be sent.
         """
         loaded = _script(script, names)
         if spec is None and loaded is not None:
@@ -202,6 +209,7 @@ class RunRequest:
             mode=mode,
             model=model,
             base_url=base_url,
+            user_urls=frozenset(user_urls),
             script=loaded,
             seed=seed,
             max_tokens=max_tokens,

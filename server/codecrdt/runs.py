@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,12 +53,18 @@ class GenerateCommand:
 
     @classmethod
     def parse(
-        cls, args: dict[str, Any], defaults: dict[str, Any], language: str | None = None
+        cls,
+        args: dict[str, Any],
+        defaults: dict[str, Any],
+        language: str | None = None,
+        user_urls: Iterable[str] = (),
     ) -> GenerateCommand:
         """Read the argument object; ``defaults`` from the settings (camelCase keys).
 
         ``language``: the document's, when the server knows it; else the URI's suffix
-        tells it. The run request's fields are checked by :meth:`RunRequest.build`.
+        tells it. ``user_urls``: the base URLs the server's user configured (a client's
+        ``baseUrl`` gets a key only when it is one of them). The run request's fields are
+        checked by :meth:`RunRequest.build`.
         """
         uri = args.get("uri")
         if not isinstance(uri, str) or not uri:
@@ -83,6 +90,7 @@ class GenerateCommand:
             mode=pick("mode") or "parallel",
             model=pick("model"),
             base_url=pick("baseUrl"),
+            user_urls=user_urls,
             script=pick("script"),
             # The budgets come from the settings only.
             max_tokens=defaults.get("maxTokens"),

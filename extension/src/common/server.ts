@@ -34,6 +34,8 @@ export interface ServerHooks {
 export interface ServerStart {
     python: string;
     logLevel: string;
+    /** Arguments from the user's settings (`serverArguments`: `--allow-base-url`). */
+    extraArgs?: string[];
     /** The editor's environment with the API keys added: never logged. */
     env: NodeJS.ProcessEnv;
     cwd?: string;
@@ -43,12 +45,16 @@ export interface ServerStart {
 }
 
 /** The server's command line; the environment (with keys) is deliberately not part of it. */
-export function serverCommand(python: string, logLevel: string): { command: string; args: string[] } {
-    return { command: python, args: ['-m', SERVER_MODULE, 'serve', '--log-level', logLevel] };
+export function serverCommand(
+    python: string,
+    logLevel: string,
+    extraArgs: readonly string[] = [],
+): { command: string; args: string[] } {
+    return { command: python, args: ['-m', SERVER_MODULE, 'serve', '--log-level', logLevel, ...extraArgs] };
 }
 
 export async function startServer(start: ServerStart): Promise<LanguageClient> {
-    const { command, args } = serverCommand(start.python, start.logLevel);
+    const { command, args } = serverCommand(start.python, start.logLevel, start.extraArgs);
     const serverOptions: ServerOptions = { command, args, options: { env: start.env, cwd: start.cwd } };
 
     let defaultHandler: ErrorHandler | undefined;

@@ -95,13 +95,23 @@ export function serverSettings(settings: ExtensionSettings): ServerSettings {
     };
 }
 
+/**
+ * The server's command-line arguments that come from settings: `codecrdt.baseUrl` (a
+ * machine-scoped setting, so the user's own) as `--allow-base-url`, the one base URL
+ * besides the providers' own that the server sends an API key to. A base URL that reaches
+ * the server only in its settings or a request gets no key.
+ */
+export function serverArguments(settings: Pick<ExtensionSettings, 'baseUrl'>): string[] {
+    return settings.baseUrl ? ['--allow-base-url', settings.baseUrl] : [];
+}
+
 /** The server's `--log-level` (Python's logging names) for the `codecrdt.logLevel` setting. */
 export function serverLogLevel(level: LogLevel): string {
     return { error: 'ERROR', warn: 'WARNING', info: 'INFO', debug: 'DEBUG' }[level];
 }
 
 /** Settings that change how the server process is started, not what it is told. */
-const RESTART_SETTINGS = ['codecrdt.python', 'codecrdt.logLevel'];
+const RESTART_SETTINGS = ['codecrdt.python', 'codecrdt.logLevel', 'codecrdt.baseUrl'];
 
 export function needsRestart(event: Pick<ConfigurationChangeEvent, 'affectsConfiguration'>): boolean {
     return RESTART_SETTINGS.some((section) => event.affectsConfiguration(section));

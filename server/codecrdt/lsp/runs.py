@@ -65,7 +65,8 @@ class ServerRuns(RunListener):
     # -- commands -------------------------------------------------------------------
 
     def _workspace_check(self, uri: str) -> Path | None:
-        """The file's path; RunError when the URI is outside every workspace folder."""
+        """The file's path; RunError when the URI is outside every workspace folder, or,
+        with no folder, when it is not a document open in the editor."""
         path = Path(uris.to_fs_path(uri)) if uri.startswith("file:") else None
         folders = [
             Path(p)
@@ -79,10 +80,19 @@ class ServerRuns(RunListener):
             resolved = path.resolve()
             if not any(resolved.is_relative_to(folder.resolve()) for folder in folders):
                 raise RunError(f"{uri} is outside the workspace")
+        if path is not None and not folders and uri not in self.server.documents:
+            # No folder to keep writes in: a run may write only a document the editor has
+            # open (into its buffer), never a file on disk the client merely names.
+            raise RunError(
+                f"{uri} is not open, and the client gave no workspace folder: without one, "
+                "a run writes only a document open in the editor; open it first"
+            )
         return path
 
     async def generate(self, args: dict[str, Any]) -> dict[str, Any]:
-        request = GenerateCommand.parse(args, self.server.options.generation_defaults())
+        request = GenerateCommand.parse(
+            args, self.server.options.generation_defaults(), user_urls=self.server.user_urls
+        )
         path = self._workspace_check(request.uri)
         opened = self.server.documents.get(request.uri)
         language = language_of(request.uri, None)
@@ -298,6 +308,7 @@ async def evaluate_document(ls: CodeCrdtServer, arguments: EvaluateArguments) ->
             {"uri": uri, "spec": arguments.spec or "Fix the conflicts in this file."},
             defaults,
             language=opened.analysis.spec.name,
+            user_urls=ls.user_urls,
         )
         return await ls.runs.evaluate(opened.document, opened.analysis.spec, request)
     except RequestError as error:

@@ -93,7 +93,13 @@ class _Unreadable:
 
 
 class CodeCrdtProtocol(LanguageServerProtocol):
-    """pygls' protocol, with text sync left to the shared documents and bad input answered."""
+    """pygls' protocol, with text sync left to the shared documents and bad input answered.
+
+    ``gate``, when set (a TCP connection: :mod:`codecrdt.lsp.transports`), sees every
+    message first and lets through only those it returns True for.
+    """
+
+    gate: Callable[[Any], bool] | None = None
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> Iterator[Any]:
@@ -124,6 +130,8 @@ class CodeCrdtProtocol(LanguageServerProtocol):
             raise
 
     def handle_message(self, message: Any) -> None:
+        if self.gate is not None and not self.gate(message):
+            return
         if isinstance(message, _Unreadable):
             logger.warning("invalid params for %s: %s", message.method, message.reason)
             error = JsonRpcInvalidParams(f"invalid params for {message.method}: {message.reason}")
@@ -148,6 +156,9 @@ class CodeCrdtServer(LanguageServer):
         )
         self.options = ServerOptions()
         self.documents: dict[str, OpenDocument] = {}
+        #: Base URLs the user configured (``codecrdt serve --base-url``/``--allow-base-url``):
+        #: a client's ``baseUrl`` gets the key from the environment only when it is one.
+        self.user_urls: frozenset[str] = frozenset()
         #: Generation runs; :mod:`codecrdt.lsp.runs` reports them to the client.
         self.runs = RunManager()
 

@@ -15,7 +15,9 @@ __all__ = ["did_change_configuration", "initialize", "register", "use_options"]
 
 
 def initialize(ls: CodeCrdtServer, params: types.InitializeParams) -> None:
-    use_options(ls, *ServerOptions.from_json(params.initialization_options))
+    # From the server's own options: those of its command line (``--base-url``) stay
+    # unless the client sets them.
+    use_options(ls, *ls.options.updated(params.initialization_options, "initializationOptions"))
 
 
 def did_change_configuration(

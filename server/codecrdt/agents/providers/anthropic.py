@@ -14,7 +14,7 @@ carry the request, and with it the key).
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 import anthropic
@@ -39,13 +39,16 @@ from codecrdt.agents.providers.http_errors import (
     error_for_type,
     retry_after_seconds,
 )
+from codecrdt.agents.providers.keys import PLACEHOLDER_KEY, choose_key
 from codecrdt.agents.providers.registry import ProviderRequest
 from codecrdt.clock import Clock
 
-__all__ = ["API_KEY_ENV", "DEFAULT_MODEL", "AnthropicProvider", "from_request"]
+__all__ = ["API_KEY_ENV", "DEFAULT_MODEL", "OFFICIAL_URL", "AnthropicProvider", "from_request"]
 
 DEFAULT_MODEL = "claude-sonnet-4-6"
 API_KEY_ENV = "ANTHROPIC_API_KEY"
+BASE_URL_ENV = "ANTHROPIC_BASE_URL"
+OFFICIAL_URL = "https://api.anthropic.com"
 
 
 class AnthropicProvider(BaseProvider):
@@ -53,12 +56,17 @@ class AnthropicProvider(BaseProvider):
 
     ``api_key`` defaults to ``$ANTHROPIC_API_KEY``; without either the constructor raises
     :class:`AuthError`. ``base_url`` points the client at another server (a proxy, a test
-    server). ``timeout_s`` bounds connecting and each read: a stream that stalls longer
-    fails with :class:`ProviderTimeout`.
+    server). ``user_urls``: the base URLs the user configured, when ``base_url`` may have
+    come from elsewhere (an editor's request); the key from the environment goes only to
+    one of those or to the official endpoint (:func:`~codecrdt.agents.providers.keys.
+    choose_key`), else a placeholder goes instead. None (the default): ``base_url`` is
+    the caller's own. ``timeout_s`` bounds connecting and each read: a stream that stalls
+    longer fails with :class:`ProviderTimeout`.
     """
 
     name = "anthropic"
     _client: anthropic.AsyncAnthropic
+    _withheld: str | None = None
 
     def __init__(
         self,
@@ -66,15 +74,28 @@ class AnthropicProvider(BaseProvider):
         *,
         api_key: str | None = None,
         base_url: str | None = None,
+        user_urls: Iterable[str] | None = None,
         timeout_s: float = 60.0,
     ) -> None:
-        key = api_key or os.environ.get(API_KEY_ENV)
+        key = api_key
+        if not key:
+            choice = choose_key(
+                self.name,
+                API_KEY_ENV,
+                base_url,
+                official=OFFICIAL_URL,
+                configured=(os.environ.get(BASE_URL_ENV),),
+                user_urls=user_urls,
+            )
+            key, self._withheld = choice.key, choice.withheld
+            if key is None and self._withheld is not None:
+                key = PLACEHOLDER_KEY
         if not key:
             raise AuthError(
                 f"anthropic: no API key: set the {API_KEY_ENV} environment variable or pass api_key"
             )
         self.model = model
-        self._secrets = (key,)
+        self._secrets = tuple(k for k in (key, os.environ.get(API_KEY_ENV)) if k)
         self._client = anthropic.AsyncAnthropic(
             api_key=key, base_url=base_url, max_retries=0, timeout=timeout_s
         )
@@ -158,6 +179,8 @@ class AnthropicProvider(BaseProvider):
         status = error.status_code
         if status < 400:  # an ``error`` event mid-stream: the body names what went wrong
             return error_for_type(self.name, self.model, error_type, detail, secrets=self._secrets)
+        if status in (401, 403) and self._withheld:
+            detail = f"{detail}; {self._withheld}"
         return error_for_status(
             self.name,
             self.model,
@@ -171,7 +194,11 @@ class AnthropicProvider(BaseProvider):
 def from_request(request: ProviderRequest, clock: Clock) -> AnthropicProvider:
     """The registry's factory: the request's model (else the default) and base URL (a
     network request takes real time whatever the clock)."""
-    return AnthropicProvider(request.model or DEFAULT_MODEL, base_url=request.base_url)
+    return AnthropicProvider(
+        request.model or DEFAULT_MODEL,
+        base_url=request.base_url,
+        user_urls=getattr(request, "user_urls", ()),
+    )
 
 
 def _apply_delta_usage(usage: Usage, delta: MessageDeltaUsage) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 import openai
@@ -40,6 +40,7 @@ from codecrdt.agents.providers.http_errors import (
     error_for_type,
     retry_after_seconds,
 )
+from codecrdt.agents.providers.keys import PLACEHOLDER_KEY, choose_key
 from codecrdt.agents.providers.registry import ProviderRequest
 from codecrdt.clock import Clock
 
@@ -48,6 +49,7 @@ __all__ = [
     "BASE_URL_ENV",
     "DEFAULT_MODEL",
     "LOCAL_API_KEY",
+    "OFFICIAL_URL",
     "OpenAIProvider",
     "from_request",
 ]
@@ -55,8 +57,9 @@ __all__ = [
 DEFAULT_MODEL = "gpt-4.1"
 API_KEY_ENV = "OPENAI_API_KEY"
 BASE_URL_ENV = "OPENAI_BASE_URL"
+OFFICIAL_URL = "https://api.openai.com/v1"
 # What we send as the key to a server of our own that asks for none.
-LOCAL_API_KEY = "not-needed"
+LOCAL_API_KEY = PLACEHOLDER_KEY
 
 
 class OpenAIProvider(BaseProvider):
@@ -65,7 +68,12 @@ class OpenAIProvider(BaseProvider):
     The key is ``api_key``, else ``$OPENAI_API_KEY``. A server given by ``base_url`` (or
     ``$OPENAI_BASE_URL``) without a key gets the placeholder ``"not-needed"``: local
     servers ask for none. With neither a key nor a server the constructor raises
-    :class:`AuthError`. ``timeout_s`` bounds connecting and each read.
+    :class:`AuthError`. ``user_urls``: the base URLs the user configured, when
+    ``base_url`` may have come from elsewhere (an editor's request); the key from the
+    environment goes only to one of those, ``$OPENAI_BASE_URL`` or OpenAI itself
+    (:func:`~codecrdt.agents.providers.keys.choose_key`), else the placeholder goes
+    instead. None (the default): ``base_url`` is the caller's own. ``timeout_s`` bounds
+    connecting and each read.
 
     The token limit goes out as ``max_completion_tokens`` to OpenAI itself (the only form
     its reasoning models accept) and as ``max_tokens`` to other servers (the form they
@@ -74,6 +82,7 @@ class OpenAIProvider(BaseProvider):
 
     name = "openai"
     _client: openai.AsyncOpenAI
+    _withheld: str | None = None
 
     def __init__(
         self,
@@ -81,10 +90,21 @@ class OpenAIProvider(BaseProvider):
         *,
         api_key: str | None = None,
         base_url: str | None = None,
+        user_urls: Iterable[str] | None = None,
         timeout_s: float = 60.0,
     ) -> None:
         base_url = base_url or os.environ.get(BASE_URL_ENV) or None
-        key = api_key or os.environ.get(API_KEY_ENV)
+        key = api_key
+        if not key:
+            choice = choose_key(
+                self.name,
+                API_KEY_ENV,
+                base_url,
+                official=OFFICIAL_URL,
+                configured=(os.environ.get(BASE_URL_ENV),),
+                user_urls=user_urls,
+            )
+            key, self._withheld = choice.key, choice.withheld
         if not key:
             if base_url is None:
                 raise AuthError(
@@ -93,7 +113,7 @@ class OpenAIProvider(BaseProvider):
                 )
             key = LOCAL_API_KEY
         self.model = model
-        self._secrets = (key,)
+        self._secrets = tuple(k for k in (key, os.environ.get(API_KEY_ENV)) if k)
         self._official = base_url is None
         self._client = openai.AsyncOpenAI(
             api_key=key, base_url=base_url, max_retries=0, timeout=timeout_s
@@ -172,6 +192,8 @@ class OpenAIProvider(BaseProvider):
 
     def _status_failure(self, error: openai.APIStatusError) -> ProviderError:
         _, detail = _error_fields(error.body, error.message)
+        if error.status_code in (401, 403) and self._withheld:
+            detail = f"{detail}; {self._withheld}"
         return error_for_status(
             self.name,
             self.model,
@@ -197,7 +219,11 @@ class OpenAIProvider(BaseProvider):
 def from_request(request: ProviderRequest, clock: Clock) -> OpenAIProvider:
     """The registry's factory: the request's model (else the default) and base URL (a
     network request takes real time whatever the clock)."""
-    return OpenAIProvider(request.model or DEFAULT_MODEL, base_url=request.base_url)
+    return OpenAIProvider(
+        request.model or DEFAULT_MODEL,
+        base_url=request.base_url,
+        user_urls=getattr(request, "user_urls", ()),
+    )
 
 
 def _usage(reported: CompletionUsage) -> Usage:

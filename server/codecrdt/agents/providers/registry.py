@@ -46,6 +46,11 @@ class ProviderRequest(Protocol):
     def base_url(self) -> str | None: ...
 
 
+# A request may also have ``user_urls`` (the base URLs the user configured, to which a key
+# from the environment may go: :mod:`codecrdt.agents.providers.keys`); one without it
+# sends no key to a base URL other than the provider's official one.
+
+
 Factory = Callable[[ProviderRequest, Clock], Provider]
 
 
