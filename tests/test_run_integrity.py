@@ -25,7 +25,9 @@ import pytest
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
+from codecrdt.cli import main
 from codecrdt.fileuri import file_key, file_path
+from fake_model_servers import FakeModelServer, Garbage
 from lsp_support import SERVER, TIMEOUT, EditorClient, Session, start_session
 from test_lsp_generate import Recorder
 
@@ -275,3 +277,24 @@ def test_cli_the_output_folder_removed_mid_run_keeps_the_work_beside_it(tmp_path
     assert "Traceback" not in err
     text = recovered.read_text(encoding="utf-8")
     assert "def " in text and "TODO(codecrdt:" not in text
+
+
+def test_cli_a_stream_of_garbage_stops_the_run_with_exit_1_not_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    (tmp_path / "h.py").write_text(HEADER, encoding="utf-8")
+    with FakeModelServer("openai") as server:
+        server.script(*[Garbage("x = 1\n", after=1)] * 40)
+        status = main(
+            [
+                *("generate", "--provider", "openai", "--base-url", server.url, "--model", "m"),
+                *("--spec", "a tiny module", "--out", "h.py", "--agents", "1", "--quiet"),
+            ]
+        )
+    err = " ".join(capsys.readouterr().err.split())
+    assert status == 1, err
+    assert "the run stopped early (error: openai: m: the stream could not be read" in err
+    assert (tmp_path / "h.py").read_text(encoding="utf-8") == HEADER  # taken back
