@@ -15,7 +15,11 @@ the client may cancel. See docs/lsp.md.
 
 The runs themselves belong to the server's :class:`~codecrdt.runs.RunManager`;
 :class:`ServerRuns` is its listener, turning what happens in a run into notifications,
-progress and (for a document no editor has open) the file written at the end.
+progress and (for a document no editor has open) the file written at the end, with what
+was saved to it meanwhile merged in (:mod:`codecrdt.diskedits`), or a recovered copy
+beside it when it cannot be written. URIs are compared as the files they name
+(:mod:`codecrdt.fileuri`). Closing a document cancels its run and writes what the run
+finished to the file; a run that fails ends like any other, with ``stopped_by: "error"``.
 """
 
 from __future__ import annotations
