@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -26,7 +27,9 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
 from codecrdt.cli import main
+from codecrdt.diskedits import replacements
 from codecrdt.fileuri import file_key, file_path
+from codecrdt.sourcefile import save_work
 from fake_model_servers import FakeModelServer, Garbage
 from lsp_support import SERVER, TIMEOUT, EditorClient, Session, start_session
 from test_lsp_generate import Recorder
@@ -298,3 +301,27 @@ def test_cli_a_stream_of_garbage_stops_the_run_with_exit_1_not_2(
     assert status == 1, err
     assert "the run stopped early (error: openai: m: the stream could not be read" in err
     assert (tmp_path / "h.py").read_text(encoding="utf-8") == HEADER  # taken back
+
+
+def test_replacements_turn_the_old_text_into_the_new() -> None:
+    rng = random.Random(11)
+    alphabet = ["a", "b", "\n", "é", "😀", "x = 1\n", "\r\n"]
+    for _ in range(300):
+        old = "".join(rng.choice(alphabet) for _ in range(rng.randrange(12)))
+        new = "".join(rng.choice(alphabet) for _ in range(rng.randrange(12)))
+        text = old
+        for start, end, inserted in reversed(replacements(old, new)):
+            text = text[:start] + inserted + text[end:]
+        assert text == new, (old, new)
+
+
+def test_save_work_falls_back_to_a_recovered_copy(tmp_path: Path) -> None:
+    target = tmp_path / "gone" / "h.py"
+    saved = save_work(target, "x = 1\n", fallbacks=[tmp_path])
+    assert saved.recovered and saved.path == tmp_path / "h.codecrdt-recovered.py"
+    assert saved.error == "No such file or directory"
+    again = save_work(target, "x = 2\n", fallbacks=[tmp_path])
+    assert again.path == tmp_path / "h.codecrdt-recovered-2.py"  # the first copy is kept
+    assert saved.path.read_text(encoding="utf-8") == "x = 1\n"
+    written = save_work(tmp_path / "h.py", "y\n")
+    assert not written.recovered and written.path.read_text(encoding="utf-8") == "y\n"

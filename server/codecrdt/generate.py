@@ -19,6 +19,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import logging
 import os
 import random
 from collections.abc import Callable
@@ -51,6 +52,8 @@ __all__ = [
     "run_demo",
     "run_generate",
 ]
+
+logger = logging.getLogger(__name__)
 
 
 def add_arguments(parser: argparse.ArgumentParser, *, demo: bool = False) -> None:
@@ -219,7 +222,10 @@ async def generate_and_save(
         watch.cancel()
         await asyncio.gather(watch, return_exceptions=True)
         await provider.aclose()
-    await disk_edits.check(final=True)
+    try:
+        await disk_edits.check(final=True)
+    except Exception as error:  # the run's text is written all the same
+        logger.warning("%s: changes saved during the run not merged: %s", output.path, error)
     text = document.text
     if not text and not output.path.exists():
         return report, None

@@ -423,6 +423,18 @@ async def generate(
         if stopped_by is not None:
             run.stop_writers()
         report = await asyncio.shield(run.report(stopped_by, error))
+    except Exception as failure:  # the report itself failed: a short one that says so
+        logger.exception("the run's report failed")
+        report = Report(
+            mode=options.mode,
+            agents=options.agents if options.mode == "parallel" else 1,
+            provider=ctx.provider.name,
+            model=ctx.provider.model,
+            stopped_by="error",
+            error=error or f"{type(failure).__name__}: {failure}",
+            outline_complete=run.outline_complete,
+            final_text_sha256=_hash(document.text),
+        )
     finally:
         run.hub.close()
     if cancelled:
