@@ -242,7 +242,6 @@ async def test_a_run_that_raises_is_reported_as_failed_with_its_reason(tmp_path:
         assert "injected failure" in (end.message or "")
         [status] = await client.command("codecrdt.status", runId=answer["runId"])
         assert status["state"] == "failed"
-        await client.warning("injected failure")
         state = await client.converged(uri)  # the finished work stays in the buffer
         assert "def " in state["text"] and "TODO(codecrdt:" not in state["text"]
     finally:
@@ -325,3 +324,23 @@ def test_save_work_falls_back_to_a_recovered_copy(tmp_path: Path) -> None:
     assert saved.path.read_text(encoding="utf-8") == "x = 1\n"
     written = save_work(tmp_path / "h.py", "y\n")
     assert not written.recovered and written.path.read_text(encoding="utf-8") == "y\n"
+
+
+async def test_lsp_the_folder_removed_mid_run_keeps_the_work_in_a_recovered_copy(
+    session,
+) -> None:
+    client, recorder, folder = session
+    (folder / "sub").mkdir()
+    path = folder / "sub" / "inventory.py"
+    answer = await client.command("codecrdt.generate", **_generate(path.as_uri(), timeScale=10))
+    await asyncio.sleep(1.0)
+    shutil.rmtree(folder / "sub")
+    finished = await recorder.finished(answer["runId"])
+    recovered = folder / "inventory.codecrdt-recovered.py"
+    assert finished["savedTo"] == str(recovered)
+    assert finished["saveError"] == "No such file or directory"
+    text = recovered.read_text(encoding="utf-8")
+    assert _sha(text) == finished["report"]["final_text_sha256"]
+    assert "def " in text and "TODO(codecrdt:" not in text
+    warning = await client.warning("could not write inventory.py")
+    assert str(recovered) in warning.message

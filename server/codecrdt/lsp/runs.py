@@ -307,10 +307,9 @@ class ServerRuns(RunListener):
             "codecrdt/runFinished",
             {"runId": run.id, "uri": run.uri, "report": report, **fields},
         )
+        # A failed run is told by runFinished and the progress' end (the extension shows
+        # its own message); a file that could not be written, with a warning too.
         name = run.uri.rsplit("/", 1)[-1]
-        if run.state == "failed":
-            reason = run.report.error if run.report is not None else None
-            self.server.warn(f"CodeCRDT: the run on {name} failed: {reason or 'unknown error'}")
         if fields.get("saveError"):
             where = fields.get("savedTo")
             self.server.warn(
