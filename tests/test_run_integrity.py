@@ -175,7 +175,7 @@ def test_cli_a_line_saved_mid_run_is_in_the_written_file(tmp_path: Path) -> None
     path = tmp_path / "inventory.py"
     path.write_text(HEADER, encoding="utf-8")
     process = _cli_run(tmp_path, "inventory.py")
-    time.sleep(1.5)
+    _wait_started(process)
     with path.open("a", encoding="utf-8") as file:
         file.write(SAVED)
     _out, err = process.communicate(timeout=120)
@@ -248,6 +248,13 @@ async def test_a_run_that_raises_is_reported_as_failed_with_its_reason(tmp_path:
         await started.close()
 
 
+def _wait_started(process: subprocess.Popen[str]) -> None:
+    """Until the run has read its file and begun (its first line), and a second more."""
+    assert process.stderr is not None
+    assert "scripted provider" in process.stderr.readline()
+    time.sleep(1.0)
+
+
 def _cli_run(folder: Path, out: str) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     for name in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL"):
@@ -268,7 +275,7 @@ def _cli_run(folder: Path, out: str) -> subprocess.Popen[str]:
 def test_cli_the_output_folder_removed_mid_run_keeps_the_work_beside_it(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     process = _cli_run(tmp_path, "sub/inventory.py")
-    time.sleep(1.5)
+    _wait_started(process)
     shutil.rmtree(tmp_path / "sub")
     _out, err = process.communicate(timeout=120)
     err = " ".join(err.split())
