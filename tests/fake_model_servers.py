@@ -29,6 +29,7 @@ from typing import Any, Literal
 __all__ = [
     "Cut",
     "FakeModelServer",
+    "Garbage",
     "MidStreamError",
     "Protocol",
     "RecordedRequest",
@@ -111,7 +112,18 @@ class MidStreamError:
     message: str = "fake failure in stream"
 
 
-Behaviour = Stream | Status | UnknownModel | Cut | Stall | MidStreamError
+@dataclass(frozen=True)
+class Garbage:
+    """``after`` deltas, then one event whose bytes are ``data`` (invalid UTF-8 by default,
+    or JSON that does not parse), then the end of the body."""
+
+    text: str
+    data: bytes = b'data: {"type": "content_block_delta", "x": "\xff\xfe"}\n\n'
+    chunks: int = 4
+    after: int = 1
+
+
+Behaviour = Stream | Status | UnknownModel | Cut | Stall | MidStreamError | Garbage
 
 
 def rate_limited(seconds: str = "1", header: str = "retry-after") -> Status:
@@ -284,6 +296,10 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 self.close_connection = True
                 self.connection.shutdown(socket.SHUT_RDWR)
+        elif isinstance(behaviour, Garbage):
+            self._stream(behaviour.text, behaviour.chunks, behaviour.after, model, None)
+            self._chunk(behaviour.data)
+            self._end_body()
         elif isinstance(behaviour, Stall):
             self._stream(behaviour.text, behaviour.chunks, behaviour.after, model, None)
             self._hold(behaviour.seconds)

@@ -42,6 +42,7 @@ from codecrdt.agents.providers.retry import Restart, RetryPolicy, stream_with_re
 from fake_model_servers import (
     Cut,
     FakeModelServer,
+    Garbage,
     MidStreamError,
     Stall,
     Status,
@@ -494,3 +495,33 @@ def test_retry_after_headers() -> None:
     assert retry_after_seconds({"retry-after": "soon"}) is None
     assert retry_after_seconds({}) is None
     assert retry_after_seconds(None) is None
+
+
+# A stream that turns into bytes the SDK cannot read (issue 11, item 10)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'data: {"type": "content_block_delta", "x": "\xff\xfe"}\n\n',
+        b"event: content_block_delta\ndata: {not json\n\n",
+    ],
+    ids=["invalid-utf8", "invalid-json"],
+)
+async def test_a_stream_that_turns_into_garbage_is_a_provider_error_and_retried(
+    server, provider, data
+) -> None:
+    server.script(Garbage(TEXT, data=data, after=1), Stream(TEXT))
+    outcome = await consume(provider)
+    assert len(outcome.restarts) == 1
+    assert isinstance(outcome.restarts[0].error, StreamCut)
+    assert "could not be read" in str(outcome.restarts[0].error)
+    assert_no_key(outcome.restarts[0].error)
+    assert outcome.text == TEXT
+
+
+async def test_a_stream_that_stays_garbage_ends_in_a_provider_error(server, provider) -> None:
+    server.script(*[Garbage(TEXT, after=1)] * 4)
+    with pytest.raises(ProviderError) as caught:
+        await consume(provider)
+    assert "could not be read" in str(caught.value)

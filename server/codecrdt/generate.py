@@ -4,8 +4,13 @@ Checks everything that can be checked before any model is called (spec, output p
 language, provider and key, script), runs the agents with a live terminal view, writes the
 file atomically and the JSON report. Ctrl-C stops the run cleanly: the file keeps the
 outline, every finished TODO and the markers of the others, and the report says so.
-Exit status: 0 finished, 1 the run stopped (budget, error), a TODO failed or conflicts are
-left, 2 bad input, 130 cancelled.
+Lines saved to the file during the run are merged into it as the user's edit
+(:mod:`codecrdt.diskedits`). When the file cannot be written at the end (its folder was
+removed), the text goes to a recovered copy beside it (or in the working folder, or the
+temporary folder) and the message says where.
+Exit status: 0 finished, 1 the run stopped (budget, error — a provider's or any other),
+a TODO failed, conflicts are left or the file could not be written, 2 bad input, 130
+cancelled.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import logging
 import os
 import random
 from collections.abc import Callable
@@ -25,25 +31,29 @@ from rich.console import Console
 from codecrdt.agents.context import RunContext, RunEvent
 from codecrdt.agents.live import LiveView
 from codecrdt.agents.providers import make_provider, provider_names
-from codecrdt.agents.providers.base import ProviderError
+from codecrdt.agents.providers.base import Provider, ProviderError
 from codecrdt.agents.providers.retry import RetryPolicy
 from codecrdt.agents.run import Report, RunOptions, generate
 from codecrdt.agents.script import ScriptError, bundled_scripts, load_script
 from codecrdt.analysis.languages import language_for_path
 from codecrdt.clock import Clock
+from codecrdt.diskedits import DiskEdits
 from codecrdt.document import SharedDocument
 from codecrdt.request import FLAGS, MAX_SPEC_CHARS, MODES, RequestError, RunRequest
-from codecrdt.sourcefile import NotSource, read_source, write_atomically
+from codecrdt.sourcefile import NotSource, Saved, read_source, save_work
 
 __all__ = [
     "Output",
     "add_arguments",
+    "generate_and_save",
     "generate_file",
     "prepare_output",
     "request_from_args",
     "run_demo",
     "run_generate",
 ]
+
+logger = logging.getLogger(__name__)
 
 
 def add_arguments(parser: argparse.ArgumentParser, *, demo: bool = False) -> None:
@@ -167,11 +177,31 @@ async def generate_file(
 
     ``clock`` is the run's (default: a real one at the request's time scale). The file is
     written (atomically) whatever the run's outcome, unless it did not exist and the run
-    wrote nothing.
+    wrote nothing; what was saved to it meanwhile is merged in. OSError when neither the
+    file nor a recovered copy could be written (:func:`generate_and_save` says where).
     """
+    report, _saved = await generate_and_save(request, output, on_event=on_event, clock=clock)
+    return report
+
+
+async def generate_and_save(
+    request: RunRequest,
+    output: Output,
+    *,
+    on_event: Callable[[RunEvent], None] | None = None,
+    clock: Clock | None = None,
+    fallbacks: tuple[Path, ...] = (),
+    provider: Provider | None = None,
+) -> tuple[Report, Saved | None]:
+    """:func:`generate_file`, also telling where the text went (None: nowhere, the run
+    wrote nothing into a file that did not exist): the file, or a recovered copy when the
+    file could not be written (beside it, else in ``fallbacks``, else the temporary
+    folder). OSError when none of them could be written. ``provider``: the request's,
+    made beforehand with ``clock`` (it is closed at the end)."""
     if clock is None:
         clock = Clock.real(time_scale=request.time_scale)
-    provider = make_provider(request, clock)
+    if provider is None:
+        provider = make_provider(request, clock)
     ctx = RunContext(
         provider,
         request.language_spec,
@@ -186,13 +216,30 @@ async def generate_file(
     )
     options = RunOptions(mode=request.mode, agents=request.agents, seed=request.seed)
     document = SharedDocument(output.initial)
+    disk_edits = DiskEdits(document, output.path, output.initial)
+    watch = asyncio.get_running_loop().create_task(disk_edits.follow())
     try:
         report = await generate(document, ctx, options)
     finally:
+        watch.cancel()
+        await asyncio.gather(watch, return_exceptions=True)
         await provider.aclose()
-    if output.path.exists() or document.text:
-        write_atomically(output.path, document.text)
-    return report
+    try:
+        await disk_edits.check(final=True)
+    except Exception as error:  # the run's text is written all the same
+        logger.warning("%s: changes saved during the run not merged: %s", output.path, error)
+    text = document.text
+    if not text and not output.path.exists():
+        return report, None
+    saved = await asyncio.to_thread(save_work, output.path, text, fallbacks=fallbacks)
+    return report, saved
+
+
+def _cwd() -> tuple[Path, ...]:
+    try:
+        return (Path.cwd(),)
+    except OSError:  # the working folder itself was removed
+        return ()
 
 
 def _summary(report: Report, out: Path, console: Console) -> None:
@@ -250,22 +297,58 @@ def run_generate(args: argparse.Namespace, cwd: Path | None = None) -> int:
     )
     view = None if args.quiet else LiveView(title, console)
     on_event = view.on_event if view is not None else None
+    clock = Clock.real(time_scale=request.time_scale)
+    try:
+        # Made here, so that what is wrong with it (a missing key, a bad URL) is bad input.
+        provider = make_provider(request, clock)
+    except (ProviderError, ValueError) as error:
+        console.print(f"codecrdt generate: {error}", style="red", highlight=False)
+        return 2
     try:
         with view if view is not None else contextlib.nullcontext():
-            report = asyncio.run(generate_file(request, output, on_event=on_event))
-    except ProviderError as error:  # e.g. a missing key, found when the provider is made
+            report, saved = asyncio.run(
+                generate_and_save(
+                    request,
+                    output,
+                    on_event=on_event,
+                    clock=clock,
+                    fallbacks=_cwd(),
+                    provider=provider,
+                )
+            )
+    except ProviderError as error:
         console.print(f"codecrdt generate: {error}", style="red", highlight=False)
-        return 2
-    except ValueError as error:
+        return 1
+    except OSError as error:  # neither the file nor a recovered copy could be written
         console.print(f"codecrdt generate: {error}", style="red", highlight=False)
-        return 2
+        return 1
+    problems = False
     if args.report is not None:
-        args.report.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
-    _summary(report, output.path, console)
+        try:
+            args.report.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
+        except OSError as error:
+            problems = True
+            console.print(
+                f"codecrdt generate: could not write the report {args.report}: "
+                f"{error.strerror or error}",
+                style="red",
+                highlight=False,
+            )
+    _summary(report, saved.path if saved is not None else output.path, console)
+    if saved is not None and saved.recovered:
+        problems = True
+        console.print(
+            f"codecrdt generate: could not write {output.path} ({saved.error}); "
+            f"the run's text is in {saved.path}",
+            style="red",
+            highlight=False,
+            soft_wrap=True,  # paths whole, not broken at a hyphen
+        )
     if report.stopped_by == "cancel":
         return 130
     unfinished = any(t["status"] != "done" for t in report.todos)
-    return 1 if report.stopped_by or report.conflicts.get("left") or unfinished else 0
+    stopped = report.stopped_by or report.conflicts.get("left") or unfinished
+    return 1 if stopped or problems else 0
 
 
 def run_demo(args: argparse.Namespace) -> int:

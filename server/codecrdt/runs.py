@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,12 +31,14 @@ from codecrdt.agents.run import Report, RunOptions, generate
 from codecrdt.analysis.languages import LanguageSpec, language_for_path
 from codecrdt.clock import Clock
 from codecrdt.document import Origin, SharedDocument
+from codecrdt.fileuri import file_key
 from codecrdt.request import KEYS, RequestError, RunRequest
 
 __all__ = ["GenerateCommand", "Run", "RunError", "RunManager"]
 
 #: The origin of an undone run's changes (not the editor's: they must reach every editor).
 UNDO_ORIGIN = "undo-run"
+logger = logging.getLogger(__name__)
 _ids = itertools.count(1)
 
 
@@ -109,11 +112,17 @@ class Run:
     mode: str
     agents: int
     document: SharedDocument
-    state: str = "running"  # running | finished | cancelled | failed
+    #: running | finished | cancelled | failed (stopped by an error: report.error says why)
+    state: str = "running"
     report: Report | None = None
     task: asyncio.Task[Report] | None = None
     undo: UndoManager | None = None
     activity: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: The file the run writes, however its URI was spelled (:func:`file_key`).
+    key: str = ""
+
+    def __post_init__(self) -> None:
+        self.key = self.key or file_key(self.uri)
 
     def status(self) -> dict[str, Any]:
         return {
@@ -129,7 +138,12 @@ class RunListener:
 
     def started(self, run: Run) -> None: ...
     def activity(self, run: Run, event: RunEvent) -> None: ...
+    async def ending(self, run: Run) -> None:
+        """The run has its report; still "running" (its file is not yet free): write it."""
+
     def finished(self, run: Run) -> None: ...
+    def document_closed(self, uri: str) -> None:
+        """The editor closed (or reopened) ``uri``: a run writing it must not be lost."""
 
 
 class RunManager:
@@ -138,7 +152,9 @@ class RunManager:
         self.runs: dict[str, Run] = {}
 
     def active_for(self, uri: str) -> Run | None:
-        return next((r for r in self.runs.values() if r.uri == uri and r.state == "running"), None)
+        """The run writing the file ``uri`` names, whichever way either URI spells it."""
+        key = file_key(uri)
+        return next((r for r in self.runs.values() if r.key == key and r.state == "running"), None)
 
     def get(self, run_id: Any) -> Run:
         if not isinstance(run_id, str) or run_id not in self.runs:
@@ -182,20 +198,46 @@ class RunManager:
         async def main() -> Report:
             try:
                 report = await generate(document, ctx, options, on_connect=connected)
+            except Exception as error:  # past the run's own handling (e.g. in its report)
+                logger.exception("%s failed", run.id)
+                report = Report(
+                    mode=request.mode,
+                    agents=request.agents,
+                    provider=provider.name,
+                    model=provider.model,
+                    stopped_by="error",
+                    error=f"{type(error).__name__}: {error}",
+                )
             except BaseException:
                 run.state = "failed"
+                self._finish(run)
                 raise
             finally:
-                await provider.aclose()
+                try:
+                    await provider.aclose()
+                except Exception:
+                    logger.exception("%s: closing the provider failed", run.id)
             run.report = report
-            run.state = "cancelled" if report.stopped_by == "cancel" else "finished"
-            self.listener.finished(run)
+            try:
+                await self.listener.ending(run)
+            except Exception:
+                logger.exception("%s: ending failed", run.id)
+            run.state = {"cancel": "cancelled", "error": "failed"}.get(
+                report.stopped_by or "", "finished"
+            )
+            self._finish(run)
             return report
 
         self.runs[run.id] = run
         run.task = asyncio.get_running_loop().create_task(main(), name=run.id)
         self.listener.started(run)
         return run
+
+    def _finish(self, run: Run) -> None:
+        try:
+            self.listener.finished(run)
+        except Exception:
+            logger.exception("%s: reporting its end failed", run.id)
 
     def _on_event(self, run: Run, event: RunEvent) -> None:
         if event.kind == "agent":

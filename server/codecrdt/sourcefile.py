@@ -15,6 +15,11 @@ byte-order mark and its line endings (a file whose first line ends in CRLF gets 
 every line, so lines that writers added with LF match), creates a new file with the
 permissions the umask gives, and syncs the data to disk before the rename and the folder
 after it.
+
+:func:`save_work` writes a run's result: to the file, or when that fails (its folder was
+removed, the disk is read-only) to a recovered copy beside it,
+``<name>.codecrdt-recovered.<ext>``, else in the fallback folders given, else in the
+temporary folder; it says where the text went and why the file itself was not written.
 """
 
 from __future__ import annotations
@@ -25,9 +30,21 @@ import os
 import re
 import secrets
 import stat
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["MAX_FILE_BYTES", "NotSource", "read_source", "text_problem", "write_atomically"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "NotSource",
+    "Saved",
+    "read_source",
+    "recovered_name",
+    "save_work",
+    "text_problem",
+    "write_atomically",
+]
 
 #: Larger files are not read or mirrored (UTF-8 bytes): 8 MiB.
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -231,3 +248,55 @@ def write_atomically(
             os.unlink(temporary)
         raise
     _fsync_folder(target.parent)  # and the rename itself
+
+
+@dataclass(frozen=True)
+class Saved:
+    """Where :func:`save_work` put a text: ``path``, and ``error`` (why the file it was
+    meant for could not be written) when ``path`` is a recovered copy."""
+
+    path: Path
+    error: str | None = None
+
+    @property
+    def recovered(self) -> bool:
+        return self.error is not None
+
+
+def recovered_name(path: Path, attempt: int = 0) -> str:
+    """``h.py`` → ``h.codecrdt-recovered.py`` (``h.codecrdt-recovered-2.py`` and on after)."""
+    tag = "codecrdt-recovered" + (f"-{attempt + 1}" if attempt else "")
+    return f"{path.stem}.{tag}{path.suffix}"
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return str(error) or type(error).__name__
+
+
+def save_work(path: Path, text: str, *, fallbacks: Iterable[Path] = ()) -> Saved:
+    """Write ``text`` to ``path``; if that fails, to a new recovered copy beside it, else in
+    each of ``fallbacks``, else in the temporary folder. OSError only when all of them fail.
+    """
+    try:
+        write_atomically(path, text)
+        return Saved(path)
+    except (OSError, ValueError) as error:  # ValueError: a lone surrogate
+        reason = _describe(error)
+    folders = [path.parent, *fallbacks, Path(tempfile.gettempdir())]
+    tried: list[str] = []
+    for folder in folders:
+        for attempt in range(100):
+            candidate = folder / recovered_name(path, attempt)
+            if os.path.lexists(candidate):
+                continue
+            try:
+                write_atomically(candidate, text)
+            except (OSError, ValueError) as error:
+                tried.append(f"{candidate}: {_describe(error)}")
+                break
+            return Saved(candidate, reason)
+    raise OSError(
+        errno.EIO, f"could not write {path} ({reason}) nor a recovered copy ({'; '.join(tried)})"
+    )

@@ -5,15 +5,18 @@ the open file's for the language server — and returns a :class:`Report`. Paral
 an Outliner, ``agents`` Implementers and an Evaluator, each on its own replica joined
 through the hub. Sequential mode: one writer, then the Evaluator.
 
-Stopping (cancel, budget, error) never leaves half a TODO in the file: the hub reverts
-what unfinished implementers wrote, so the file holds the outline, every finished TODO and
-the markers of the others, and the report says why the run stopped.
+Stopping (cancel, budget, error — a provider's, or any unexpected exception, reported
+as ``stopped_by: "error"`` with its type and message) never leaves half a TODO in the
+file: the hub reverts what unfinished implementers wrote, so the file holds the outline,
+every finished TODO and the markers of the others, and the report says why the run
+stopped.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import random
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -35,6 +38,8 @@ from codecrdt.document import Origin, SharedDocument
 from codecrdt.markers import find_marker
 
 __all__ = ["AgentFault", "Report", "RunOptions", "generate"]
+
+logger = logging.getLogger(__name__)
 
 Mode = Literal["parallel", "sequential"]
 
@@ -411,10 +416,25 @@ async def generate(
         stopped_by, error = "budget", str(exceeded)
     except (ProviderError, Fenced) as failure:
         stopped_by, error = "error", str(failure)
+    except Exception as failure:  # a bug or an unexpected failure: stop as for an error
+        logger.exception("the run failed")
+        stopped_by, error = "error", f"{type(failure).__name__}: {failure}"
     try:
         if stopped_by is not None:
             run.stop_writers()
         report = await asyncio.shield(run.report(stopped_by, error))
+    except Exception as failure:  # the report itself failed: a short one that says so
+        logger.exception("the run's report failed")
+        report = Report(
+            mode=options.mode,
+            agents=options.agents if options.mode == "parallel" else 1,
+            provider=ctx.provider.name,
+            model=ctx.provider.model,
+            stopped_by="error",
+            error=error or f"{type(failure).__name__}: {failure}",
+            outline_complete=run.outline_complete,
+            final_text_sha256=_hash(document.text),
+        )
     finally:
         run.hub.close()
     if cancelled:

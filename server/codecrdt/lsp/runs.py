@@ -15,12 +15,17 @@ the client may cancel. See docs/lsp.md.
 
 The runs themselves belong to the server's :class:`~codecrdt.runs.RunManager`;
 :class:`ServerRuns` is its listener, turning what happens in a run into notifications,
-progress and (for a document no editor has open) the file written at the end.
+progress and (for a document no editor has open) the file written at the end, with what
+was saved to it meanwhile merged in (:mod:`codecrdt.diskedits`), or a recovered copy
+beside it when it cannot be written. URIs are compared as the files they name
+(:mod:`codecrdt.fileuri`). Closing a document cancels its run and writes what the run
+finished to the file; a run that fails ends like any other, with ``stopped_by: "error"``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from pathlib import Path
 from typing import Any
@@ -31,17 +36,19 @@ from pygls.exceptions import JsonRpcInvalidParams
 
 from codecrdt.agents.board import Board
 from codecrdt.agents.context import RunEvent
+from codecrdt.diskedits import DiskEdits
 from codecrdt.document import SharedDocument
+from codecrdt.fileuri import file_key, file_path
 from codecrdt.lsp.arguments import (
     EvaluateArguments,
     GenerateArguments,
     RunIdArguments,
     StatusArguments,
 )
-from codecrdt.lsp.server import CodeCrdtServer, language_of
+from codecrdt.lsp.server import CodeCrdtServer, OpenDocument, language_of
 from codecrdt.request import RequestError
 from codecrdt.runs import GenerateCommand, Run, RunError, RunListener
-from codecrdt.sourcefile import NotSource, read_source, write_atomically
+from codecrdt.sourcefile import NotSource, Saved, read_source, save_work
 
 __all__ = ["ServerRuns", "evaluate_document", "register", "server_runs"]
 
@@ -58,6 +65,8 @@ class ServerRuns(RunListener):
         self.manager = server.runs
         self.manager.listener = self
         self.headless: dict[str, Path] = {}  # run id → file written at the end
+        self._disk_edits: dict[str, tuple[DiskEdits, asyncio.Task[None]]] = {}
+        self._saved: dict[str, Saved | str] = {}  # run id → where its text went, or why not
         self._last_activity: dict[str, float] = {}
         self._pending_activity: dict[str, asyncio.TimerHandle] = {}
         self._tokens: dict[str, str] = {}
@@ -67,7 +76,7 @@ class ServerRuns(RunListener):
     def _workspace_check(self, uri: str) -> Path | None:
         """The file's path; RunError when the URI is outside every workspace folder, or,
         with no folder, when it is not a document open in the editor."""
-        path = Path(uris.to_fs_path(uri)) if uri.startswith("file:") else None
+        path = file_path(uri)
         folders = [
             Path(p)
             for f in (self.server.workspace.folders or {}).values()
@@ -80,7 +89,7 @@ class ServerRuns(RunListener):
             resolved = path.resolve()
             if not any(resolved.is_relative_to(folder.resolve()) for folder in folders):
                 raise RunError(f"{uri} is outside the workspace")
-        if path is not None and not folders and uri not in self.server.documents:
+        if path is not None and not folders and self.opened(uri)[1] is None:
             # No folder to keep writes in: a run may write only a document the editor has
             # open (into its buffer), never a file on disk the client merely names.
             raise RunError(
@@ -94,10 +103,16 @@ class ServerRuns(RunListener):
             args, self.server.options.generation_defaults(), user_urls=self.server.user_urls
         )
         path = self._workspace_check(request.uri)
-        opened = self.server.documents.get(request.uri)
+        opened_uri, opened = self.opened(request.uri)
+        if opened is not None and opened_uri != request.uri:
+            # The file is open under another spelling of its URI: write that document.
+            request = dataclasses.replace(request, uri=opened_uri)
+        if self.manager.active_for(request.uri) is not None:
+            raise RunError(f"a run is already writing {request.uri}; cancel it first")
         language = language_of(request.uri, None)
         if language is None:
             raise RunError(f"cannot tell the language of {request.uri} from its name")
+        disk_edits: DiskEdits | None = None
         if opened is not None:
             document = opened.document
         else:
@@ -110,14 +125,40 @@ class ServerRuns(RunListener):
                 except NotSource as error:
                     raise RunError(f"{path}: {error.reason}") from None
             document = SharedDocument(text)
+            disk_edits = DiskEdits(document, path, text)
         run = self.manager.start(request, document, language)
-        if opened is None and path is not None:
+        if disk_edits is not None and path is not None:
             self.headless[run.id] = path
+            watch = asyncio.get_running_loop().create_task(disk_edits.follow())
+            self._disk_edits[run.id] = (disk_edits, watch)
         if request.wait:
             assert run.task is not None
             report = await asyncio.shield(run.task)
-            return {"runId": run.id, "report": report.to_json()}
+            return {"runId": run.id, "report": report.to_json(), **self._file_fields(run)}
         return {"runId": run.id}
+
+    def opened(self, uri: str) -> tuple[str, OpenDocument | None]:
+        """The open document of the file ``uri`` names, under the URI it was opened with."""
+        opened = self.server.documents.get(uri)
+        if opened is not None:
+            return uri, opened
+        key = file_key(uri)
+        for other, document in self.server.documents.items():
+            if file_key(other) == key:
+                return other, document
+        return uri, None
+
+    def document_closed(self, uri: str) -> None:
+        """The editor closed ``uri``: its run is cancelled (its unfinished TODOs reverted)
+        and what it finished is written to the file, since no editor will save it."""
+        opened = self.server.documents.get(uri)
+        run = self.manager.active_for(uri)
+        if opened is None or run is None or run.document is not opened.document:
+            return
+        path = file_path(uri)
+        if path is not None:
+            self.headless[run.id] = path
+        self.manager.cancel(run.id)
 
     # -- listener -------------------------------------------------------------------
 
@@ -218,22 +259,73 @@ class ServerRuns(RunListener):
                 ),
             )
 
+    async def ending(self, run: Run) -> None:
+        """A headless run's file: what was saved to it meanwhile merged, then written (or a
+        recovered copy beside it when it cannot be)."""
+        watching = self._disk_edits.pop(run.id, None)
+        if watching is not None:
+            disk_edits, watch = watching
+            watch.cancel()
+            await asyncio.gather(watch, return_exceptions=True)
+            try:
+                await disk_edits.check(final=True)
+            except Exception:
+                logger.exception("%s: merging the saved changes failed", run.id)
+        path = self.headless.pop(run.id, None)
+        if path is None:
+            return
+        text = run.document.text
+        if not text and not await asyncio.to_thread(path.exists):
+            return
+        root = self.server.workspace.root_path
+        fallbacks = [Path(root)] if root else []
+        try:
+            self._saved[run.id] = await asyncio.to_thread(
+                save_work, path, text, fallbacks=fallbacks
+            )
+        except OSError as error:
+            self._saved[run.id] = str(error)
+
+    def _file_fields(self, run: Run) -> dict[str, Any]:
+        """``savedTo`` (the file written, None if none) and ``saveError`` (why the run's
+        file could not be written, if it could not)."""
+        saved = self._saved.get(run.id)
+        if saved is None:
+            return {}
+        if isinstance(saved, str):
+            return {"savedTo": None, "saveError": saved}
+        return {"savedTo": str(saved.path), "saveError": saved.error}
+
     def finished(self, run: Run) -> None:
         handle = self._pending_activity.pop(run.id, None)
         if handle is not None:
             handle.cancel()
-        self._send_activity(run)
+        try:
+            self._send_activity(run)
+        except Exception:  # the end must be reported whatever the last activity did
+            logger.exception("%s: the last activity could not be sent", run.id)
         report = run.report.to_json() if run.report is not None else None
-        path = self.headless.pop(run.id, None)
-        if path is not None and (path.exists() or run.document.text):
-            write_atomically(path, run.document.text)
         token = self._tokens.pop(run.id, None)
         if token is not None:
             summary = "finished" if run.state == "finished" else run.state
+            if run.report is not None and run.report.error:
+                summary += f": {run.report.error}"
             self.server.work_done_progress.end(token, types.WorkDoneProgressEnd(message=summary))
+        fields = self._file_fields(run)
+        self._saved.pop(run.id, None)
         self.server.protocol.notify(
-            "codecrdt/runFinished", {"runId": run.id, "uri": run.uri, "report": report}
+            "codecrdt/runFinished",
+            {"runId": run.id, "uri": run.uri, "report": report, **fields},
         )
+        # A failed run is told by runFinished and the progress' end (the extension shows
+        # its own message); a file that could not be written, with a warning too.
+        name = run.uri.rsplit("/", 1)[-1]
+        if fields.get("saveError"):
+            where = fields.get("savedTo")
+            self.server.warn(
+                f"CodeCRDT: could not write {name} ({fields['saveError']}); "
+                + (f"the run's text is in {where}" if where else "the run's text was not saved")
+            )
 
 
 def server_runs(ls: CodeCrdtServer) -> ServerRuns:

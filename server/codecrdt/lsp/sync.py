@@ -21,6 +21,8 @@ logger = logging.getLogger(__name__)
 
 def did_open(ls: CodeCrdtServer, params: types.DidOpenTextDocumentParams) -> None:
     item = params.text_document
+    if item.uri in ls.documents:  # opened again without a close: the old one is dropped
+        ls.runs.listener.document_closed(item.uri)
     try:
         ls.open(item.uri, item.text, item.version, item.language_id)
     except ValueError as error:
@@ -33,6 +35,8 @@ def did_change(ls: CodeCrdtServer, params: types.DidChangeTextDocumentParams) ->
 
 
 def did_close(ls: CodeCrdtServer, params: types.DidCloseTextDocumentParams) -> None:
+    # A run writing the document is cancelled and its finished work written to the file.
+    ls.runs.listener.document_closed(params.text_document.uri)
     ls.close(params.text_document.uri)
 
 

@@ -38,6 +38,7 @@ from codecrdt.agents.providers.http_errors import (
     error_for_status,
     error_for_type,
     retry_after_seconds,
+    unreadable_stream,
 )
 from codecrdt.agents.providers.keys import PLACEHOLDER_KEY, choose_key
 from codecrdt.agents.providers.registry import ProviderRequest
@@ -166,6 +167,9 @@ class AnthropicProvider(BaseProvider):
             failure = error_for_type(
                 self.name, self.model, None, error.message, secrets=self._secrets
             )
+        except Exception as error:  # what the SDK cannot read: invalid UTF-8, broken
+            # JSON, an event of the wrong shape; a later attempt may read it
+            failure = unreadable_stream(self.name, self.model, error, self._secrets)
         # Raised here, outside the handlers, so that no SDK exception is chained to it.
         if failure is not None:
             raise failure

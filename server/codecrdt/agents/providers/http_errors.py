@@ -19,6 +19,7 @@ from codecrdt.agents.providers.base import (
     ProviderTimeout,
     RateLimited,
     ServerError,
+    StreamCut,
     redact,
 )
 
@@ -27,6 +28,7 @@ __all__ = [
     "error_for_status",
     "error_for_type",
     "retry_after_seconds",
+    "unreadable_stream",
 ]
 
 
@@ -142,3 +144,13 @@ def describe_transport_error(error: BaseException) -> str:
     if cause is not None and str(cause):
         return f"{text} ({type(cause).__name__}: {cause})"
     return text
+
+
+def unreadable_stream(
+    provider: str, model: str, error: BaseException, secrets: Iterable[str | None] = ()
+) -> ProviderError:
+    """A stream the SDK failed to read (invalid UTF-8, broken JSON, an unexpected event):
+    a :class:`StreamCut`, retried like a dropped connection, naming what went wrong."""
+    detail = str(error).splitlines()[0][:300] if str(error) else ""
+    what = f"{type(error).__name__}: {detail}" if detail else type(error).__name__
+    return StreamCut(redact(f"{provider}: {model}: the stream could not be read ({what})", secrets))

@@ -39,6 +39,7 @@ from codecrdt.agents.providers.http_errors import (
     error_for_status,
     error_for_type,
     retry_after_seconds,
+    unreadable_stream,
 )
 from codecrdt.agents.providers.keys import PLACEHOLDER_KEY, choose_key
 from codecrdt.agents.providers.registry import ProviderRequest
@@ -176,6 +177,9 @@ class OpenAIProvider(BaseProvider):
         except openai.APIError as error:
             # An error the server reported inside a 200 stream.
             failure = self._body_failure(error)
+        except Exception as error:  # what the SDK cannot read: invalid UTF-8, broken
+            # JSON, an event of the wrong shape; a later attempt may read it
+            failure = unreadable_stream(self.name, self.model, error, self._secrets)
         # Raised here, outside the handlers, so that no SDK exception is chained to it.
         if failure is not None:
             raise failure
