@@ -22,6 +22,7 @@ of a member); declarations inside an ERROR node (their scope is a guess).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -85,30 +86,34 @@ def analyze(
     *,
     done_todos: Iterable[str] | None = None,
     codes: Iterable[str] | None = None,
+    limit: int | None = None,
 ) -> list[Finding]:
-    """All findings in ``tree``, in document order.
+    """All findings in ``tree``, in document order (the first ``limit`` of them).
 
     ``done_todos``: names of TODOs marked done (a run); None reports every marker.
     ``codes``: the codes to report (default: all). ``codecrdt: ignore[code]`` comments
-    suppress findings that start on their line.
+    suppress findings that start on their line. With a ``limit``, the syntax errors
+    (found in document order) are collected only up to it.
     """
     root = tree.root_node
     captured = _capture(root, spec)
     comments = captured.comments
-    findings = [
-        *_duplicates(root, source, spec, captured),
-        *_syntax_errors(root),
-        *_leftover_todos(comments, None if done_todos is None else set(done_todos)),
-    ]
     wanted = set(CODES if codes is None else codes)
     ignored = _ignored_lines(comments)
+
+    def kept(found: Iterable[Finding]) -> Iterator[Finding]:
+        for f in found:
+            if f.code in wanted and not _suppressed(ignored.get(f.start_point[0]), f.code):
+                yield f
+
+    syntax = kept(_syntax_errors(root)) if "syntax-error" in wanted else iter(())
     findings = [
-        f
-        for f in findings
-        if f.code in wanted and not _suppressed(ignored.get(f.start_point[0]), f.code)
+        *kept(_duplicates(root, source, spec, captured)),
+        *(syntax if limit is None else itertools.islice(syntax, limit)),
+        *kept(_leftover_todos(comments, None if done_todos is None else set(done_todos))),
     ]
     findings.sort(key=lambda f: (f.start_byte, f.code))
-    return findings
+    return findings if limit is None else findings[:limit]
 
 
 # -- duplicates ---------------------------------------------------------------------
