@@ -9,7 +9,9 @@
   ``codecrdt.fixWithEvaluator``;
 - :mod:`.runs`: the generation commands, their notifications and progress;
 - :mod:`.testing`: ``codecrdt.documentState`` and ``codecrdt.simulateWriter``, registered
-  only for tests and benchmarks (``codecrdt serve --test-commands``).
+  only for tests and benchmarks (``codecrdt serve --test-commands``);
+- :mod:`.transport`: reading stdio and websockets with bounds (the server's ``start_io``
+  and ``start_ws``).
 
 Each feature module imports :mod:`.server` and has a ``register(server)``; only
 :func:`create_server` here imports them all.
