@@ -35,6 +35,7 @@ class EditorLink:
         self._tasks: set[asyncio.Task[None]] = set()
         #: Requests sent and not answered yet (also those the bridge gave up waiting for).
         self._unanswered: set[asyncio.Future[bool]] = set()
+        self._held = False  # a poll was skipped for them: an answer polls again
         self._unhook = bridge.document.before_change(self._on_document_change)
         self.closed = False
 
@@ -60,6 +61,7 @@ class EditorLink:
             # A client that does not answer: wait for an answer (which kicks) before
             # sending more, rather than queue requests it will never answer.
             logger.info("%s: %d applyEdit unanswered; waiting", self.bridge.uri, MAX_UNANSWERED)
+            self._held = True
             return
         edit, wake = self.bridge.poll(self._loop.time())
         if edit is not None:
@@ -87,7 +89,9 @@ class EditorLink:
 
     def _answered(self, request: asyncio.Future[bool]) -> None:
         self._unanswered.discard(request)
-        self.kick()
+        if self._held:
+            self._held = False
+            self.kick()
 
     def close(self) -> None:
         self.closed = True

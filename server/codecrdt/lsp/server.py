@@ -347,8 +347,8 @@ class CodeCrdtServer(LanguageServer):
     ) -> str | None:
         """Why a ``didChange`` cannot be taken (``didOpen``'s checks), or None.
 
-        NUL characters and lone surrogates in any change's text, or a text over
-        ``maxFileBytes`` after the changes. The size is bounded cheaply first (the
+        NUL characters and lone surrogates in any change's text, or a text that grows
+        past ``maxFileBytes`` with the changes. The size is bounded cheaply first (the
         document's size plus what the changes insert); only a change that might pass the
         limit is applied to a scratch copy to measure it.
         """
@@ -364,9 +364,12 @@ class CodeCrdtServer(LanguageServer):
         if size <= limit:
             return None
         try:
-            size = len(opened.bridge._texts_after(changes)[-1].encode("utf-8"))
+            texts = opened.bridge._texts_after(changes)
         except BridgeError:
             return None  # the bridge refuses it with its own message
+        size = len(texts[-1].encode("utf-8"))
+        if size <= len(texts[0].encode("utf-8")):
+            return None  # not growing: a text already over the limit may still shrink
         return (
             None
             if size <= limit
