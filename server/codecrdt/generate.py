@@ -246,14 +246,17 @@ def _summary(report: Report, out: Path, console: Console) -> None:
     done = sum(1 for t in report.todos if t["status"] == "done")
     conflicts = report.conflicts
     cost = "n/a" if report.cost_usd is None else f"${report.cost_usd:.4f}"
+    # generate_file writes an existing file always, a new one only when the run wrote text.
+    wrote = f"wrote {out}" if out.exists() else f"did not write {out} (no text)"
     console.print(
-        f"wrote {out} in {report.wall_s:.1f}s: {report.mode}, {report.agents} agent(s), "
+        f"{wrote} in {report.wall_s:.1f}s: {report.mode}, {report.agents} agent(s), "
         f"{done}/{len(report.todos)} TODOs done, {report.chars:,} chars, {report.tokens:,} "
         f"tokens, cost {cost}; conflicts found {conflicts.get('found', 0)}, fixed "
         f"{conflicts.get('fixed_deterministic', 0)} deterministically and "
         f"{conflicts.get('fixed_model', 0)} by the model, {conflicts.get('left', 0)} left; "
         f"replicas {'converged' if report.converged else 'DIVERGED'}",
         highlight=False,
+        markup=False,
     )
     failed = [t["name"] for t in report.todos if t["status"] == "failed"]
     if failed:
@@ -262,6 +265,7 @@ def _summary(report: Report, out: Path, console: Console) -> None:
             "their markers stay in the file",
             style="yellow",
             highlight=False,
+            markup=False,
         )
     if report.stopped_by:
         reason = f": {report.error}" if report.error else ""
@@ -274,6 +278,7 @@ def _summary(report: Report, out: Path, console: Console) -> None:
             f"the run stopped early ({report.stopped_by}{reason}); {kept}",
             style="yellow",
             highlight=False,
+            markup=False,
         )
 
 
@@ -283,13 +288,14 @@ def run_generate(args: argparse.Namespace, cwd: Path | None = None) -> int:
         output = prepare_output(args.out, cwd or Path.cwd())
         request = request_from_args(args, output)
     except RequestError as error:
-        console.print(f"codecrdt generate: {error}", style="red", highlight=False)
+        console.print(f"codecrdt generate: {error}", style="red", highlight=False, markup=False)
         return 2
     if request.provider == "scripted" and request.script is not None:
         console.print(
             f"scripted provider: streaming the prepared output of task {request.script.name!r} "
             "(not a model)",
             highlight=False,
+            markup=False,
         )
     title = (
         f"codecrdt {output.path.name}: {request.mode}, {request.agents} agent(s), "
@@ -302,7 +308,7 @@ def run_generate(args: argparse.Namespace, cwd: Path | None = None) -> int:
         # Made here, so that what is wrong with it (a missing key, a bad URL) is bad input.
         provider = make_provider(request, clock)
     except (ProviderError, ValueError) as error:
-        console.print(f"codecrdt generate: {error}", style="red", highlight=False)
+        console.print(f"codecrdt generate: {error}", style="red", highlight=False, markup=False)
         return 2
     try:
         with view if view is not None else contextlib.nullcontext():
@@ -317,10 +323,10 @@ def run_generate(args: argparse.Namespace, cwd: Path | None = None) -> int:
                 )
             )
     except ProviderError as error:
-        console.print(f"codecrdt generate: {error}", style="red", highlight=False)
+        console.print(f"codecrdt generate: {error}", style="red", highlight=False, markup=False)
         return 1
     except OSError as error:  # neither the file nor a recovered copy could be written
-        console.print(f"codecrdt generate: {error}", style="red", highlight=False)
+        console.print(f"codecrdt generate: {error}", style="red", highlight=False, markup=False)
         return 1
     problems = False
     if args.report is not None:
@@ -333,6 +339,7 @@ def run_generate(args: argparse.Namespace, cwd: Path | None = None) -> int:
                 f"{error.strerror or error}",
                 style="red",
                 highlight=False,
+                markup=False,
             )
     _summary(report, saved.path if saved is not None else output.path, console)
     if saved is not None and saved.recovered:
@@ -342,6 +349,7 @@ def run_generate(args: argparse.Namespace, cwd: Path | None = None) -> int:
             f"the run's text is in {saved.path}",
             style="red",
             highlight=False,
+            markup=False,
             soft_wrap=True,  # paths whole, not broken at a hyphen
         )
     if report.stopped_by == "cancel":
@@ -359,13 +367,14 @@ def run_demo(args: argparse.Namespace) -> int:
             out.print(
                 f"{script.name:<18} {script.language:<8} {script.file:<20} {script.title}",
                 highlight=False,
+                markup=False,
                 soft_wrap=True,  # one line per task, whatever the width
             )
         return 0
     try:
         script = load_script(args.task or "inventory-cli")
     except ScriptError as error:
-        console.print(f"codecrdt demo: {error}", style="red", highlight=False)
+        console.print(f"codecrdt demo: {error}", style="red", highlight=False, markup=False)
         return 2
     args.script = script.path
     args.provider = "scripted"

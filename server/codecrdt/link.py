@@ -19,6 +19,10 @@ logger = logging.getLogger(__name__)
 
 Sender = Callable[[OutgoingEdit], Awaitable[bool]]
 
+#: At most this many ``applyEdit`` requests unanswered per document: past it, nothing
+#: more is sent (the bridge is not even asked) until the client answers one.
+MAX_UNANSWERED = 4
+
 
 class EditorLink:
     def __init__(self, bridge: EditorBridge, send: Sender, *, batch_delay: float) -> None:
@@ -29,6 +33,9 @@ class EditorLink:
         self._timer: asyncio.TimerHandle | None = None
         self._timer_at = float("inf")
         self._tasks: set[asyncio.Task[None]] = set()
+        #: Requests sent and not answered yet (also those the bridge gave up waiting for).
+        self._unanswered: set[asyncio.Future[bool]] = set()
+        self._held = False  # a poll was skipped for them: an answer polls again
         self._unhook = bridge.document.before_change(self._on_document_change)
         self.closed = False
 
@@ -50,6 +57,12 @@ class EditorLink:
 
     def _poll(self) -> None:
         self._timer, self._timer_at = None, float("inf")
+        if len(self._unanswered) >= MAX_UNANSWERED:
+            # A client that does not answer: wait for an answer (which kicks) before
+            # sending more, rather than queue requests it will never answer.
+            logger.info("%s: %d applyEdit unanswered; waiting", self.bridge.uri, MAX_UNANSWERED)
+            self._held = True
+            return
         edit, wake = self.bridge.poll(self._loop.time())
         if edit is not None:
             task = self._loop.create_task(self._send(edit))
@@ -61,6 +74,8 @@ class EditorLink:
     async def _send(self, edit: OutgoingEdit) -> None:
         timeout = self.bridge.answer_timeout * 2
         request = asyncio.ensure_future(self._send_edit(edit))
+        self._unanswered.add(request)
+        request.add_done_callback(self._answered)
         try:
             # Shielded: a late answer must still find its request waiting, not cancelled.
             applied: bool | None = await asyncio.wait_for(asyncio.shield(request), timeout)
@@ -71,6 +86,12 @@ class EditorLink:
             applied = None
         self.bridge.answered(edit.edit_id, applied, self._loop.time())
         self.kick()
+
+    def _answered(self, request: asyncio.Future[bool]) -> None:
+        self._unanswered.discard(request)
+        if self._held:
+            self._held = False
+            self.kick()
 
     def close(self) -> None:
         self.closed = True

@@ -9,6 +9,7 @@ versions.
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,15 @@ from codecrdt.sourcefile import MAX_FILE_BYTES
 __all__ = ["MAX_FILE_BYTES", "ServerOptions"]
 
 
-_RANGES: dict[str, tuple[int, int]] = {"agents": (MIN_AGENTS, MAX_AGENTS)}
+#: Bounds of the integer options (others: any non-negative value). The bridge's timers
+#: have minimums: at 0 a client that never answers gets a new ``applyEdit`` on every tick.
+_RANGES: dict[str, tuple[int, int]] = {
+    "agents": (MIN_AGENTS, MAX_AGENTS),
+    "batch_delay_ms": (0, 10_000),
+    "answer_timeout_ms": (100, 600_000),
+    "resend_after_ms": (50, 600_000),
+    "max_diagnostics": (1, 100_000),
+}
 
 
 @dataclass(frozen=True)
@@ -33,6 +42,8 @@ class ServerOptions:
     resend_after_ms: int = 1000
     #: Larger documents are refused with a message (UTF-8 bytes).
     max_file_bytes: int = MAX_FILE_BYTES
+    #: At most this many diagnostics are published per document (the first ones).
+    max_diagnostics: int = 1000
     # -- generation defaults (each ``codecrdt.generate`` may override them) -------------
     #: ``anthropic``, ``openai`` or ``scripted``; None: anthropic with a key, else scripted.
     provider: str | None = None
@@ -102,7 +113,12 @@ def _problem(name: str, kind: str, value: Any) -> str | None:
             return f"must be from {low} to {high}"
         return None
     if kind.startswith("float"):
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or value < 0
+        ):
             return "must be a non-negative number"
         return None
     if not isinstance(value, str):

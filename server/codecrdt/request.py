@@ -13,6 +13,7 @@ provider names come from the provider registry.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -198,7 +199,9 @@ class RunRequest:
         for field, value in (("max_tokens", max_tokens), ("max_output_tokens", max_output_tokens)):
             if value is not None and (_not_int(value) or value < 0):
                 raise RequestError(f"{names(field)} must be a non-negative integer")
-        if max_cost is not None and (_not_number(max_cost) or max_cost < 0):
+        if max_cost is not None and (
+            _not_number(max_cost) or not math.isfinite(max_cost) or max_cost < 0
+        ):
             raise RequestError(f"{names('max_cost')} must be a non-negative number")
 
         return cls(

@@ -64,7 +64,7 @@ class LiveView:
             self._live = Live(self._render(), console=self.console, refresh_per_second=8)
             self._live.__enter__()
         else:
-            self.console.print(self.title, highlight=False)
+            self.console.print(self.title, highlight=False, markup=False)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -112,17 +112,18 @@ class LiveView:
 
     def _render(self) -> Group:
         board = self.board
-        agents = Table(title=self.title, title_justify="left", expand=False, box=None)
+        # Every text is a Text: names and paths are shown as they are, never as markup.
+        agents = Table(title=Text(self.title), title_justify="left", expand=False, box=None)
         for column in ("agent", "role", "state", "TODO", "lines"):
             agents.add_column(column)
         for name, entry in board.agents.items():
             state = str(entry.get("state") or "")
             agents.add_row(
-                name,
-                str(entry.get("role", "")),
+                Text(name),
+                Text(str(entry.get("role", ""))),
                 Text(state, style=_STATE_STYLE.get(state, "")),
-                str(entry.get("todo") or ""),
-                str(entry.get("lines", "")),
+                Text(str(entry.get("todo") or "")),
+                Text(str(entry.get("lines", ""))),
             )
         todos = Table(title="TODOs", title_justify="left", box=None)
         todos.add_column("TODO")
@@ -131,7 +132,7 @@ class LiveView:
         for name, entry in board.todos.items():
             status = str(entry.get("status", ""))
             style = {"done": "green", "writing": "yellow"}.get(status, "")
-            todos.add_row(name, Text(status, style=style), str(entry.get("owner", "")))
+            todos.add_row(Text(name), Text(status, style=style), Text(str(entry.get("owner", ""))))
         summary = Text(
             f"{board.elapsed:6.1f}s   conflicts found {board.found}, fixed {board.fixed}"
             f"   retries {board.retries}"

@@ -23,11 +23,12 @@ def analyze_text(
     *,
     done_todos: Iterable[str] | None = None,
     codes: Iterable[str] | None = None,
+    limit: int | None = None,
 ) -> list[Finding]:
     """Findings for a whole text, parsed from scratch (as ``codecrdt check`` does)."""
     source = text.encode("utf-8") if isinstance(text, str) else text
     tree = tree_sitter.Parser(spec.tree_sitter).parse(source)
-    return analyze(tree, source, spec, done_todos=done_todos, codes=codes)
+    return analyze(tree, source, spec, done_todos=done_todos, codes=codes, limit=limit)
 
 
 class DocumentAnalysis:
@@ -64,10 +65,14 @@ class DocumentAnalysis:
         return self.tree, self._source
 
     def findings(
-        self, *, done_todos: Iterable[str] = (), codes: Iterable[str] | None = None
+        self,
+        *,
+        done_todos: Iterable[str] = (),
+        codes: Iterable[str] | None = None,
+        limit: int | None = None,
     ) -> list[Finding]:
         tree, source = self.current_tree()
-        return analyze(tree, source, self.spec, done_todos=done_todos, codes=codes)
+        return analyze(tree, source, self.spec, done_todos=done_todos, codes=codes, limit=limit)
 
     def close(self) -> None:
         self._unsubscribe()

@@ -11,6 +11,8 @@
 - :mod:`.testing`: ``codecrdt.documentState`` and ``codecrdt.simulateWriter``, registered
   only for tests and benchmarks (``codecrdt serve --test-commands``);
 - :mod:`.transports`: ``codecrdt serve --tcp``/``--ws``: loopback, a token, one client.
+- :mod:`.reader`: reading stdio and TCP with bounds (the server's ``start_io``, and
+  :mod:`.transports`' TCP server).
 
 Each feature module imports :mod:`.server` and has a ``register(server)``; only
 :func:`create_server` here imports them all.

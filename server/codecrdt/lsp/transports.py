@@ -33,9 +33,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from pygls.io_ import run_async, run_websocket
+from pygls.io_ import run_websocket
 
+from codecrdt.lsp.reader import message_limit, read_messages
 from codecrdt.lsp.server import CodeCrdtServer
+from codecrdt.sourcefile import MAX_FILE_BYTES
 
 __all__ = [
     "TOKEN_ENV",
@@ -114,6 +116,10 @@ def _same(given: Any, token: str) -> bool:
     return isinstance(given, str) and secrets.compare_digest(
         given.encode("utf-8", "surrogatepass"), token.encode("utf-8")
     )
+
+
+#: The websocket close code for a message over ``max_size`` (RFC 6455).
+CLOSE_TOO_BIG = 1009
 
 
 class OneClient:
@@ -230,12 +236,8 @@ async def serve_tcp(
         loop = asyncio.get_running_loop()
         timer = loop.call_later(AUTH_TIMEOUT_S, lambda: None if gate.passed else close())
         try:
-            await run_async(
-                stop_event=stop,
-                reader=reader,
-                protocol=server.protocol,
-                logger=logger,
-                error_handler=server.report_server_error,
+            await read_messages(
+                stop, reader, server.protocol, server.message_limit, server.report_server_error
             )
         except (ConnectionError, asyncio.IncompleteReadError) as error:
             logger.info("TCP connection ended: %s", error)
@@ -357,9 +359,19 @@ async def serve_ws(
             )
         finally:
             server.shutdown()
-            client.done.set()
+            sent = websocket.protocol.close_sent  # the server's own close frame, if any
+            if sent is not None and sent.code == CLOSE_TOO_BIG:
+                # That message alone was refused: the client may connect again (to a new
+                # session: its documents went with this connection's server).
+                logger.warning("websocket closed: a message over %s bytes", f"{limit:,}")
+                client.taken = False
+            else:
+                client.done.set()
 
-    async with serve(connection, host, port, process_request=process_request) as listener:
+    limit = message_limit(MAX_FILE_BYTES)  # websockets takes its max_size once, here
+    async with serve(
+        connection, host, port, process_request=process_request, max_size=limit
+    ) as listener:
         bound["port"] = next(iter(listener.sockets)).getsockname()[1]
         on_listening(bound["port"])
         await client.done.wait()

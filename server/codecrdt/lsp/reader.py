@@ -1,0 +1,181 @@
+"""How the server reads its connection: pygls' read loops, with bounds on what one message
+may cost.
+
+pygls reads a stdio message with ``stdin.read(Content-Length)``: a header of
+``Content-Length: 99999999999`` makes it allocate that much (MemoryError, OverflowError)
+and the server dies. :func:`read_messages` is pygls' ``run_async`` loop with a limit: a
+message over :func:`message_limit` is answered ``-32600`` (its id is unknown: it is not
+read) and its body read and dropped in bounded chunks, so the next message is read normally.
+Header lines are read with a bounded ``readline`` too.
+
+:class:`~codecrdt.lsp.server.CodeCrdtServer`'s ``start_io`` and the TCP server of
+:mod:`codecrdt.lsp.transports` read with it. Over a websocket the library reads whole
+messages: :mod:`~codecrdt.lsp.transports` raises its ``max_size`` from 1 MiB to the same
+limit, and a message over it closes that connection only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
+
+from pygls.exceptions import JsonRpcException
+from pygls.io_ import StdoutWriter
+
+if TYPE_CHECKING:
+    from pygls.protocol import JsonRPCProtocol
+    from pygls.server import JsonRPCServer
+
+__all__ = [
+    "MessageTooLarge",
+    "StdinReader",
+    "message_limit",
+    "read_messages",
+    "serve_stdio",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Room in a message beyond its document text: the JSON-RPC envelope and other fields.
+MARGIN = 1024 * 1024
+#: JSON may spell one byte of text in six (``\u0001``).
+JSON_ESCAPE_FACTOR = 6
+#: The longest header line read (a longer one is read in pieces, each ignored).
+MAX_HEADER_LINE = 64 * 1024
+#: A dropped message's body is read and discarded this many bytes at a time.
+DISCARD_CHUNK = 1024 * 1024
+
+
+def message_limit(max_file_bytes: int) -> int:
+    """The largest message read: a document at the size limit, all of it escaped, plus a
+    margin (8 MiB documents: 49 MiB)."""
+    return JSON_ESCAPE_FACTOR * max_file_bytes + MARGIN
+
+
+class MessageTooLarge(Exception):
+    """A message whose Content-Length is over the limit: answered and dropped unread."""
+
+    def __init__(self, length: str, limit: int) -> None:
+        super().__init__(
+            f"a message of {length} bytes is over the limit of {limit:,} bytes; dropped"
+        )
+        self.length = length
+        self.limit = limit
+
+
+class AsyncReader(Protocol):
+    def readline(self) -> Any: ...
+
+    def readexactly(self, n: int) -> Any: ...
+
+
+class StdinReader:
+    """Reads stdin in a worker thread, like pygls' ``StdinAsyncReader``, with a bounded
+    ``readline``; ``readexactly`` returns fewer bytes at the end of the stream."""
+
+    def __init__(self, stdin: BinaryIO, executor: ThreadPoolExecutor | None = None) -> None:
+        self.stdin = stdin
+        self.executor = executor
+
+    async def readline(self) -> bytes:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, self.stdin.readline, MAX_HEADER_LINE)
+
+    async def readexactly(self, n: int) -> bytes:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, self.stdin.read, n)
+
+
+async def _read(reader: AsyncReader, n: int) -> bytes:
+    """``n`` bytes, or fewer at the end of the stream (whatever the reader's convention)."""
+    try:
+        return await reader.readexactly(n)
+    except asyncio.IncompleteReadError as error:
+        return error.partial
+
+
+async def _discard(reader: AsyncReader, n: int) -> bool:
+    """Read and drop ``n`` bytes in bounded chunks; False at the end of the stream."""
+    while n > 0:
+        chunk = await _read(reader, min(n, DISCARD_CHUNK))
+        if not chunk:
+            return False
+        n -= len(chunk)
+    return True
+
+
+def _content_length(header: bytes) -> str | None:
+    name, sep, value = header.partition(b":")
+    if not sep or name.strip().lower() != b"content-length":
+        return None
+    return value.strip().decode("ascii", "replace")
+
+
+async def read_messages(
+    stop_event: threading.Event,
+    reader: AsyncReader,
+    protocol: JsonRPCProtocol,
+    limit: Callable[[], int],
+    error_handler: Callable[[Exception, Any], Any],
+) -> None:
+    """pygls' ``run_async`` loop, with every read bounded by ``limit()`` (read per message,
+    so a ``maxFileBytes`` set by the client applies to the messages after it)."""
+    length: str | None = None
+    while not stop_event.is_set():
+        header = await reader.readline()
+        if not header:
+            break
+        if header.strip():
+            if length is None:
+                length = _content_length(header)
+            continue
+        if length is None:
+            continue  # a blank line without a header before it: skipped, as pygls does
+        shown, length = length, None
+        if not shown.isdigit():
+            error_handler(json.JSONDecodeError("bad Content-Length", shown, 0), JsonRpcException)
+            continue
+        maximum = limit()
+        size = int(shown) if len(shown) <= 18 else maximum + 1
+        if size > maximum:
+            error_handler(MessageTooLarge(shown, maximum), JsonRpcException)
+            if not await _discard(reader, size):
+                break
+            continue
+        body = await _read(reader, size)
+        if len(body) < size:
+            break
+        try:
+            message = json.loads(body, object_hook=protocol.structure_message)
+            protocol.handle_message(message)
+        except Exception as error:
+            logger.exception("Unable to handle message")
+            error_handler(error, JsonRpcException)
+
+
+def serve_stdio(
+    server: JsonRPCServer,
+    limit: Callable[[], int],
+    stdin: BinaryIO | None = None,
+    stdout: BinaryIO | None = None,
+) -> None:
+    """pygls' ``start_io`` (asynchronous), reading with :func:`read_messages`."""
+    server._stop_event = stop_event = threading.Event()
+    reader = StdinReader(stdin or sys.stdin.buffer, server.thread_pool)
+    server.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+    try:
+        asyncio.run(
+            read_messages(stop_event, reader, server.protocol, limit, server.report_server_error)
+        )
+    except BrokenPipeError:
+        logger.error("Connection to the client is lost! Shutting down the server.")
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        server.shutdown()
