@@ -15,18 +15,22 @@ Bad input (unreadable JSON, parameters of the wrong shape) is answered here, in
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import json
 import logging
+import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import cattrs
 from lsprotocol import types
 from pygls import uris
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
+from pygls.io_ import StdoutWriter, run_async
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, default_converter, lsp_method
 
@@ -41,6 +45,7 @@ from codecrdt.diagnostics import AdaptiveDebounce, to_diagnostic
 from codecrdt.document import SharedDocument
 from codecrdt.link import EditorLink
 from codecrdt.lsp.arguments import register_hooks
+from codecrdt.lsp.stdin import stdin_reader
 from codecrdt.options import ServerOptions
 from codecrdt.positions import Encoding, TextLines
 from codecrdt.runs import RunManager
@@ -154,6 +159,30 @@ class CodeCrdtServer(LanguageServer):
     @property
     def encoding(self) -> Encoding:
         return Encoding.parse(self.workspace.position_encoding)
+
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        """pygls' stdio server, reading stdin in bulk (:mod:`codecrdt.lsp.stdin`)."""
+        self._stop_event = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+
+        async def serve() -> None:
+            reader = stdin_reader(stdin or sys.stdin.buffer, asyncio.get_running_loop())
+            await run_async(
+                stop_event=self._stop_event,
+                reader=reader,
+                protocol=self.protocol,
+                logger=logger,
+                error_handler=self.report_server_error,
+            )
+
+        try:
+            asyncio.run(serve())
+        except BrokenPipeError:
+            logger.error("Connection to the client is lost! Shutting down the server.")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.shutdown()
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         if isinstance(error, json.JSONDecodeError | UnicodeDecodeError):
