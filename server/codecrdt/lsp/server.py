@@ -22,6 +22,7 @@ import logging
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -38,7 +39,7 @@ from codecrdt import __version__
 from codecrdt.agents.board import Board
 from codecrdt.analysis.detect import Finding
 from codecrdt.analysis.languages import LanguageSpec, language_for_path, language_named
-from codecrdt.analysis.tree import DocumentAnalysis, analyze_text
+from codecrdt.analysis.tree import DocumentAnalysis, analyze_text, parse_and_analyze
 from codecrdt.bridge import BridgeError, EditorBridge, OutgoingEdit
 from codecrdt.config import CheckConfig, ConfigError, load_config
 from codecrdt.diagnostics import AdaptiveDebounce, to_diagnostic
@@ -65,6 +66,9 @@ class OpenDocument:
     debounce: AdaptiveDebounce | None = None
     codes: tuple[str, ...] | None = None  # enabled codes ([tool.codecrdt] select)
     subscriptions: list[Callable[[], None]] = field(default_factory=list)
+    #: The analysis running in the worker thread for ``publish``, if one is.
+    analysing: asyncio.Future[list[types.Diagnostic]] | None = None
+    analyses: int = 0  # analyses started for ``publish`` (one per debounce interval)
 
     def findings(self) -> tuple[list[Finding], TextLines]:
         """Findings on the text the editor holds, and that text's lines.
@@ -155,6 +159,8 @@ class CodeCrdtServer(LanguageServer):
         self.documents: dict[str, OpenDocument] = {}
         #: Generation runs; :mod:`codecrdt.lsp.runs` reports them to the client.
         self.runs = RunManager()
+        self._analysis_pool: ThreadPoolExecutor | None = None
+        self._analysis_loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def encoding(self) -> Encoding:
@@ -290,14 +296,77 @@ class CodeCrdtServer(LanguageServer):
         return [to_diagnostic(f, lines, self.encoding, uri) for f in findings]
 
     def publish(self, uri: str) -> None:
+        """Analyse the document in the worker thread, then push its diagnostics.
+
+        The text is taken on the event loop (pycrdt is not thread-safe); the parse, the
+        detectors and the conversion to LSP diagnostics run in the analysis thread, so the
+        loop goes on merging edits and answering requests meanwhile. One analysis runs per
+        document at a time: changes made while it runs ask again through the debounce, and
+        a result for a text the editor no longer holds is dropped, not published.
+        """
         opened = self.documents.get(uri)
         if opened is None or opened.analysis is None or self.pulls_diagnostics:
             return
-        self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(
-                uri=uri, diagnostics=self.diagnostics(uri), version=opened.bridge.version
+        if opened.analysing is not None:
+            return  # the changes since trigger the debounce again, which comes back here
+        analysis, bridge, encoding = opened.analysis, opened.bridge, self.encoding
+        done, codes, spec = _done_todos(opened.document), opened.codes, analysis.spec
+        version, changes = bridge.version, analysis.changes
+        if bridge.in_sync:
+            changes, source, tree, reparse = analysis.snapshot()
+            text: str | None = None
+        else:  # the editor lags: its own text is analysed (from scratch), as findings() does
+            text, tree, reparse = bridge.editor_text, None, True
+            source = text.encode("utf-8")
+
+        def work() -> list[types.Diagnostic]:  # in the analysis thread
+            parsed, findings = parse_and_analyze(
+                spec, source, tree, reparse=reparse, done_todos=done, codes=codes
             )
-        )
+            if text is None:
+                self._adopt_soon(analysis, changes, parsed, source)
+            lines = TextLines(source.decode("utf-8") if text is None else text)
+            return [to_diagnostic(f, lines, encoding, uri) for f in findings]
+
+        opened.analyses += 1
+        future = asyncio.get_running_loop().run_in_executor(self.analysis_pool, work)
+        opened.analysing = future
+
+        def analysed(future: asyncio.Future[list[types.Diagnostic]]) -> None:
+            opened.analysing = None
+            if self.documents.get(uri) is not opened or future.cancelled():
+                return
+            if (error := future.exception()) is not None:
+                logger.error("analysing %s: %s", uri, error, exc_info=error)
+                return
+            if bridge.version != version or (text is None and analysis.changes != changes):
+                # Stale: the text changed meanwhile (and asked for an analysis of its own).
+                if opened.debounce is not None:
+                    opened.debounce.changed()
+                return
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(
+                    uri=uri, diagnostics=future.result(), version=version
+                )
+            )
+
+        future.add_done_callback(analysed)
+
+    def _adopt_soon(
+        self, analysis: DocumentAnalysis, changes: int, tree: Any, source: bytes
+    ) -> None:
+        """From the analysis thread: the incremental tree, for the loop to take if current."""
+        loop = self._analysis_loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(analysis.adopt, changes, tree, source)
+
+    @property
+    def analysis_pool(self) -> ThreadPoolExecutor:
+        """The thread that analyses documents for ``publish`` (one: analyses queue)."""
+        if self._analysis_pool is None:
+            self._analysis_loop = asyncio.get_running_loop()
+            self._analysis_pool = ThreadPoolExecutor(1, thread_name_prefix="codecrdt-analysis")
+        return self._analysis_pool
 
     def close(self, uri: str) -> None:
         opened = self.documents.pop(uri, None)
