@@ -44,7 +44,9 @@ def parse_and_analyze(
 
     Thread-safe: it uses a parser of its own and touches nothing but its arguments.
     """
-    if tree is None or reparse:
+    if tree is None:
+        tree = tree_sitter.Parser(spec.tree_sitter).parse(source)
+    elif reparse:
         tree = tree_sitter.Parser(spec.tree_sitter).parse(source, tree)
     return tree, analyze(tree, source, spec, done_todos=done_todos, codes=codes)
 
