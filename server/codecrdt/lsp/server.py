@@ -21,6 +21,7 @@ import json
 import logging
 import sys
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -69,6 +70,7 @@ class OpenDocument:
     #: The analysis running in the worker thread for ``publish``, if one is.
     analysing: asyncio.Future[list[types.Diagnostic]] | None = None
     analyses: int = 0  # analyses started for ``publish`` (one per debounce interval)
+    forget_analysis: Callable[[], object] | None = None  # drops the running one's result
 
     def findings(self) -> tuple[list[Finding], TextLines]:
         """Findings on the text the editor holds, and that text's lines.
@@ -319,12 +321,16 @@ class CodeCrdtServer(LanguageServer):
             text, tree, reparse = bridge.editor_text, None, True
             source = text.encode("utf-8")
 
+        # The thread holds no reference to the document: a document closed meanwhile
+        # is freed at once, whatever the thread is doing.
+        analysis_ref = weakref.ref(analysis)
+
         def work() -> list[types.Diagnostic]:  # in the analysis thread
             parsed, findings = parse_and_analyze(
                 spec, source, tree, reparse=reparse, done_todos=done, codes=codes
             )
             if text is None:
-                self._adopt_soon(analysis, changes, parsed, source)
+                self._adopt_soon(analysis_ref, changes, parsed, source)
             lines = TextLines(source.decode("utf-8") if text is None else text)
             return [to_diagnostic(f, lines, encoding, uri) for f in findings]
 
@@ -351,14 +357,24 @@ class CodeCrdtServer(LanguageServer):
             )
 
         future.add_done_callback(analysed)
+        opened.forget_analysis = lambda: future.remove_done_callback(analysed)
 
     def _adopt_soon(
-        self, analysis: DocumentAnalysis, changes: int, tree: Any, source: bytes
+        self,
+        analysis: weakref.ref[DocumentAnalysis],
+        changes: int,
+        tree: Any,
+        source: bytes,
     ) -> None:
         """From the analysis thread: the incremental tree, for the loop to take if current."""
+
+        def adopt() -> None:
+            if (current := analysis()) is not None:
+                current.adopt(changes, tree, source)
+
         loop = self._analysis_loop
         if loop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(analysis.adopt, changes, tree, source)
+            loop.call_soon_threadsafe(adopt)
 
     @property
     def analysis_pool(self) -> ThreadPoolExecutor:
@@ -375,6 +391,8 @@ class CodeCrdtServer(LanguageServer):
             opened.bridge.close()
             if opened.debounce is not None:
                 opened.debounce.cancel()
+            if opened.analysing is not None and opened.forget_analysis is not None:
+                opened.forget_analysis()  # its result is dropped, and this document freed
             for unsubscribe in opened.subscriptions:
                 unsubscribe()
             if opened.analysis is not None:
