@@ -68,7 +68,7 @@ class OpenDocument:
     codes: tuple[str, ...] | None = None  # enabled codes ([tool.codecrdt] select)
     subscriptions: list[Callable[[], None]] = field(default_factory=list)
     #: The analysis running in the worker thread for ``publish``, if one is.
-    analysing: asyncio.Future[list[types.Diagnostic]] | None = None
+    analysing: asyncio.Future[tuple[list[Finding], TextLines | None]] | None = None
     analyses: int = 0  # analyses started for ``publish`` (one per debounce interval)
     forget_analysis: Callable[[], object] | None = None  # drops the running one's result
 
@@ -325,20 +325,20 @@ class CodeCrdtServer(LanguageServer):
         # is freed at once, whatever the thread is doing.
         analysis_ref = weakref.ref(analysis)
 
-        def work() -> list[types.Diagnostic]:  # in the analysis thread
+        def work() -> tuple[list[Finding], TextLines | None]:  # in the analysis thread
             parsed, findings = parse_and_analyze(
                 spec, source, tree, reparse=reparse, done_todos=done, codes=codes
             )
             if text is None:
                 self._adopt_soon(analysis_ref, changes, parsed, source)
-            lines = TextLines(source.decode("utf-8") if text is None else text)
-            return [to_diagnostic(f, lines, encoding, uri) for f in findings]
+                return findings, None  # the document's own lines serve, on the loop
+            return findings, TextLines(text)
 
         opened.analyses += 1
         future = asyncio.get_running_loop().run_in_executor(self.analysis_pool, work)
         opened.analysing = future
 
-        def analysed(future: asyncio.Future[list[types.Diagnostic]]) -> None:
+        def analysed(future: asyncio.Future[tuple[list[Finding], TextLines | None]]) -> None:
             opened.analysing = None
             if self.documents.get(uri) is not opened or future.cancelled():
                 return
@@ -350,10 +350,12 @@ class CodeCrdtServer(LanguageServer):
                 if opened.debounce is not None:
                     opened.debounce.changed()
                 return
+            findings, lines = future.result()
+            # Not stale: the document's lines are still the text that was analysed.
+            lines = opened.document.lines if lines is None else lines
+            diagnostics = [to_diagnostic(f, lines, encoding, uri) for f in findings]
             self.text_document_publish_diagnostics(
-                types.PublishDiagnosticsParams(
-                    uri=uri, diagnostics=future.result(), version=version
-                )
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
             )
 
         future.add_done_callback(analysed)
