@@ -300,9 +300,11 @@ class CodeCrdtServer(LanguageServer):
     def publish(self, uri: str) -> None:
         """Analyse the document in the worker thread, then push its diagnostics.
 
-        The text is taken on the event loop (pycrdt is not thread-safe); the parse, the
-        detectors and the conversion to LSP diagnostics run in the analysis thread, so the
-        loop goes on merging edits and answering requests meanwhile. One analysis runs per
+        The text is taken on the event loop (pycrdt is not thread-safe); the parse and the
+        detectors run in the analysis thread, so the loop goes on merging edits and
+        answering requests meanwhile; the findings become diagnostics back on the loop
+        (tree-sitter holds the GIL while it parses: an incremental parse is short, a
+        lagging editor's text is parsed whole). One analysis runs per
         document at a time: changes made while it runs ask again through the debounce, and
         a result for a text the editor no longer holds is dropped, not published.
         """
