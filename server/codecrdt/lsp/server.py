@@ -55,6 +55,9 @@ from codecrdt.sourcefile import text_problem
 
 __all__ = ["CodeCrdtProtocol", "CodeCrdtServer", "OpenDocument", "language_of"]
 
+#: How long ``publish`` waits for the echo of an edit in flight before analysing anyway.
+MAX_DEFER_S = 1.0
+
 logger = logging.getLogger(__name__)
 
 
@@ -71,6 +74,7 @@ class OpenDocument:
     analysing: asyncio.Future[tuple[list[Finding], TextLines | None]] | None = None
     analyses: int = 0  # analyses started for ``publish`` (one per debounce interval)
     forget_analysis: Callable[[], object] | None = None  # drops the running one's result
+    deferred_since: float = float("inf")  # publish() waiting for an edit's echo since then
 
     def findings(self) -> tuple[list[Finding], TextLines]:
         """Findings on the text the editor holds, and that text's lines.
@@ -313,6 +317,14 @@ class CodeCrdtServer(LanguageServer):
             return
         if opened.analysing is not None:
             return  # the changes since trigger the debounce again, which comes back here
+        now = asyncio.get_running_loop().time()
+        if opened.bridge.has_pending and now - opened.deferred_since < MAX_DEFER_S:
+            # An edit is on its way to the editor: its echo (a didChange) asks again, and
+            # an analysis of the editor's text now would be stale by then. Deferred for at
+            # most MAX_DEFER_S, for an editor that never answers.
+            opened.deferred_since = min(opened.deferred_since, now)
+            return
+        opened.deferred_since = float("inf")
         analysis, bridge, encoding = opened.analysis, opened.bridge, self.encoding
         done, codes, spec = _done_todos(opened.document), opened.codes, analysis.spec
         version, changes = bridge.version, analysis.changes
