@@ -20,7 +20,14 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
 from codecrdt.bench import micro
-from codecrdt.bench.load import Editor, LoadResult, percentile, process_cpu_seconds, run_load
+from codecrdt.bench.load import (
+    Editor,
+    LoadResult,
+    StatusResult,
+    percentile,
+    process_cpu_seconds,
+    run_load,
+)
 from codecrdt.bench.lsp_latency import Result, comparison
 from codecrdt.cli import build_parser
 from codecrdt.selfcheck import EditorBuffer
@@ -239,7 +246,12 @@ def _fake_result(tsx_skipped: bool) -> dict[str, Any]:
         tsls = Result("typescript-language-server", [0.5, 0.6], [0.5, 0.6], 0)
         rows.append(comparison("tsx", 100_000, ours, tsls, 3))
         tsx = {"ran": True, "typescript_language_server": "found on PATH"}
-    load = {"writers_8": _fake_load(8), "writers_1": _fake_load(1)}
+    load = {f"writers_{n}": _fake_load(n) for n in (8, 16, 32, 1)}
+    load["status"] = StatusResult(
+        runs=20, script="inventory-cli", time_scale=50.0, runs_s=60.0, finished=20,
+        converged=20, status_requests=300, status_median_ms=8.0, status_p95_ms=30.0,
+        status_max_ms=60.0,
+    ).to_json()  # fmt: skip
     result: dict[str, Any] = {
         "benchmark": "codecrdt bench micro",
         "date": "2026-01-01",
@@ -272,6 +284,8 @@ def test_report_renders_every_part(tsx_skipped: bool) -> None:
         assert part in text
     assert "skipped: no editing traces" in text
     assert "ruff server" in text and "8 writers" in text and "8.00×" in text
+    assert "32 writers" in text and "ratio 32 ÷ 1" in text and "32.00×" in text
+    assert "codecrdt.status with 20 scripted runs" in text and "p95 30.0 ms" in text
     assert ("tsx skipped: typescript-language-server is not installed" in text) == tsx_skipped
     assert ("tsx (100,000 B)" in text) != tsx_skipped
     markdown = micro.render_markdown(result)

@@ -2,8 +2,10 @@
 
 The debounce adapts: an edit that comes after a pause is analysed at once (a person
 typing sees diagnostics within milliseconds); edits that follow each other closely (agents
-streaming) are coalesced, so a burst costs one reparse, yet the diagnostics never lag the
-burst by more than ``max_delay``.
+streaming) are coalesced, so a burst costs one reparse, yet an analysis starts no later
+than ``max_delay`` after the first change of a burst. (The server runs it in its analysis
+thread and drops a result the editor's text has moved past: see
+:meth:`codecrdt.lsp.server.CodeCrdtServer.publish`.)
 """
 
 from __future__ import annotations

@@ -126,6 +126,10 @@ def column_to_units(content: str, column: int, encoding: Encoding) -> int:
     return units_length(content[:column], encoding)
 
 
+#: Line starts are recomputed at least this many lines at a time (:meth:`TextLines._byte_row`).
+_BLOCK = 64
+
+
 class TextLines:
     """A document held as lines, with conversions between every kind of offset.
 
@@ -133,7 +137,17 @@ class TextLines:
     recomputed lazily from the first edited line, so typing in one place stays cheap.
     """
 
-    __slots__ = ("_bstart", "_bvalid", "_bytes", "_cstart", "_cvalid", "_lines", "_text")
+    __slots__ = (
+        "_bstart",
+        "_btotal",
+        "_bvalid",
+        "_bytes",
+        "_cstart",
+        "_ctotal",
+        "_cvalid",
+        "_lines",
+        "_text",
+    )
 
     def __init__(self, text: str = "") -> None:
         self._lines: list[str] = split_lines(text)
@@ -142,6 +156,10 @@ class TextLines:
         self._cstart: list[int] = [0] * len(self._lines)
         self._bvalid = 1
         self._cvalid = 1
+        # The lengths are kept as totals, so that asking for them does not recompute the
+        # line starts up to the end of the text after every edit.
+        self._btotal = sum(self._bytes)
+        self._ctotal = len(text)
         self._text: str | None = text
 
     # -- reading ---------------------------------------------------------------------
@@ -166,11 +184,11 @@ class TextLines:
 
     @property
     def byte_length(self) -> int:
-        return self.line_byte_start(len(self._lines) - 1) + self._bytes[-1]
+        return self._btotal
 
     @property
     def char_length(self) -> int:
-        return self.line_char_start(len(self._lines) - 1) + len(self._lines[-1])
+        return self._ctotal
 
     def line_byte_start(self, index: int) -> int:
         if index >= self._bvalid:
@@ -191,6 +209,34 @@ class TextLines:
         if isinstance(lengths, list):
             lengths = lengths[valid - 1 : index]
         starts[valid : index + 1] = list(accumulate(lengths, initial=starts[valid - 1]))[1:]
+
+    def _byte_row(self, offset: int) -> int:
+        """The line holding byte ``offset`` (0 ≤ offset ≤ byte_length).
+
+        Line starts are made valid only as far as the offset, a block at a time: the
+        edits of one CRDT update come left to right, each invalidating the starts after
+        its line, and recomputing them to the end of the text for each edit made a
+        32-writer update cost O(edits × lines).
+        """
+        starts, sizes, count = self._bstart, self._bytes, len(self._lines)
+        valid = self._bvalid
+        while valid < count and starts[valid - 1] + sizes[valid - 1] <= offset:
+            index = min(count - 1, valid - 1 + _BLOCK)
+            self._extend(starts, sizes, valid, index)
+            valid = index + 1
+        self._bvalid = valid
+        return bisect.bisect_right(starts, offset, 0, valid) - 1
+
+    def _char_row(self, offset: int) -> int:
+        """The line holding code-point ``offset``, as :meth:`_byte_row`."""
+        starts, lines, count = self._cstart, self._lines, len(self._lines)
+        valid = self._cvalid
+        while valid < count and starts[valid - 1] + len(lines[valid - 1]) <= offset:
+            index = min(count - 1, valid - 1 + _BLOCK)
+            self._extend(starts, map(len, lines[valid - 1 : index]), valid, index)
+            valid = index + 1
+        self._cvalid = valid
+        return bisect.bisect_right(starts, offset, 0, valid) - 1
 
     # -- LSP positions ---------------------------------------------------------------
 
@@ -229,8 +275,7 @@ class TextLines:
         """(line, code-point column) of a code-point offset."""
         if not 0 <= offset <= self.char_length:
             raise PositionError(f"offset {offset} is outside the text (0..{self.char_length})")
-        self.line_char_start(len(self._lines) - 1)
-        line = bisect.bisect_right(self._cstart, offset, 0, len(self._lines)) - 1
+        line = self._char_row(offset)
         return line, offset - self._cstart[line]
 
     def byte_to_column(self, offset: int) -> tuple[int, int]:
@@ -253,8 +298,7 @@ class TextLines:
         """
         if not 0 <= offset <= self.byte_length:
             raise PositionError(f"byte offset {offset} is outside the text (0..{self.byte_length})")
-        self.line_byte_start(len(self._lines) - 1)
-        line = bisect.bisect_right(self._bstart, offset, 0, len(self._lines)) - 1
+        line = self._byte_row(offset)
         return line, offset - self._bstart[line]
 
     def point_to_byte(self, row: int, byte_column: int) -> int:
@@ -319,7 +363,10 @@ class TextLines:
             ):
                 lines[l1] = new
                 # Only the edited part is measured, not the whole (possibly long) line.
-                self._bytes[l1] += _utf8_len(text) - _utf8_len(old[c1:c2])
+                grown = _utf8_len(text) - _utf8_len(old[c1:c2])
+                self._bytes[l1] += grown
+                self._btotal += grown
+                self._ctotal += len(text) - (c2 - c1)
                 self._touched(l1)
                 return
         first, last = l1, l2
@@ -336,8 +383,13 @@ class TextLines:
             # The region ends with a line break and the next line follows it, so the empty
             # piece after that break is not a line of its own.
             new_lines.pop()
+        self._btotal -= sum(self._bytes[first : last + 1])
+        self._ctotal -= sum(map(len, lines[first : last + 1]))
         lines[first : last + 1] = new_lines
-        self._bytes[first : last + 1] = [_utf8_len(x) for x in new_lines]
+        new_bytes = [_utf8_len(x) for x in new_lines]
+        self._bytes[first : last + 1] = new_bytes
+        self._btotal += sum(new_bytes)
+        self._ctotal += sum(map(len, new_lines))
         keep_b = self._bstart[first] if first < self._bvalid else 0
         keep_c = self._cstart[first] if first < self._cvalid else 0
         self._bstart[first : last + 1] = [keep_b] * len(new_lines)

@@ -14,7 +14,7 @@ from codecrdt.analysis.detect import Finding, analyze
 from codecrdt.analysis.languages import LanguageSpec
 from codecrdt.document import ChangeEvent, SharedDocument
 
-__all__ = ["DocumentAnalysis", "analyze_text"]
+__all__ = ["DocumentAnalysis", "analyze_text", "parse_and_analyze"]
 
 
 def analyze_text(
@@ -31,6 +31,29 @@ def analyze_text(
     return analyze(tree, source, spec, done_todos=done_todos, codes=codes, limit=limit)
 
 
+def parse_and_analyze(
+    spec: LanguageSpec,
+    source: bytes,
+    tree: tree_sitter.Tree | None,
+    *,
+    reparse: bool = True,
+    done_todos: Iterable[str] = (),
+    codes: Iterable[str] | None = None,
+    limit: int | None = None,
+) -> tuple[tree_sitter.Tree, list[Finding]]:
+    """Findings for ``source`` (the first ``limit``): ``tree`` is its tree (``reparse``
+    False), the edited old tree to parse it from incrementally, or None (parsed from
+    scratch).
+
+    Thread-safe: it uses a parser of its own and touches nothing but its arguments.
+    """
+    if tree is None:
+        tree = tree_sitter.Parser(spec.tree_sitter).parse(source)
+    elif reparse:
+        tree = tree_sitter.Parser(spec.tree_sitter).parse(source, tree)
+    return tree, analyze(tree, source, spec, done_todos=done_todos, codes=codes, limit=limit)
+
+
 class DocumentAnalysis:
     """Incremental analysis of one shared document."""
 
@@ -42,6 +65,8 @@ class DocumentAnalysis:
         self.tree = self.parser.parse(self._source)
         self._dirty = False
         self.reparses = 0
+        #: Change events seen: tells whether a snapshot is still the document's text.
+        self.changes = 0
         self._unsubscribe = document.observe(self._on_change)
 
     def _on_change(self, event: ChangeEvent) -> None:
@@ -55,6 +80,24 @@ class DocumentAnalysis:
                 new_end_point=change.new_end_point,
             )
         self._dirty = True
+        self.changes += 1
+
+    def snapshot(self) -> tuple[int, bytes, tree_sitter.Tree, bool]:
+        """What a worker thread needs to analyse the current text, parsing incrementally.
+
+        (changes seen, the text's bytes, a copy of the tree, whether that tree is an
+        edited old one to parse from). Taken on the event loop: the document is not
+        thread-safe, but the bytes and the tree copy are the thread's own.
+        """
+        if not self._dirty:
+            return self.changes, self._source, self.tree.copy(), False
+        return self.changes, self.document.text.encode("utf-8"), self.tree.copy(), True
+
+    def adopt(self, changes: int, tree: tree_sitter.Tree, source: bytes) -> None:
+        """Take a tree a worker parsed from :meth:`snapshot`, if nothing changed since."""
+        if changes == self.changes and self._dirty:
+            self.tree, self._source, self._dirty = tree, source, False
+            self.reparses += 1
 
     def current_tree(self) -> tuple[tree_sitter.Tree, bytes]:
         if self._dirty:

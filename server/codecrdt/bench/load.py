@@ -40,7 +40,14 @@ from codecrdt.positions import Encoding, PositionError, TextLines
 from codecrdt.selfcheck import EditorBuffer
 from codecrdt.writer import STAMP
 
-__all__ = ["LoadResult", "percentile", "process_cpu_seconds", "run_load"]
+__all__ = [
+    "LoadResult",
+    "StatusResult",
+    "percentile",
+    "process_cpu_seconds",
+    "run_load",
+    "run_status_load",
+]
 
 WRITER_TIMEOUT = 60.0  # beyond the planned duration, for the writers to answer
 DRAIN_TIMEOUT = 15.0  # for the last stamps to reach the editor and the texts to converge
@@ -366,3 +373,165 @@ async def _stop(client: LanguageClient) -> None:
             process.kill()
     with contextlib.suppress(Exception):
         await asyncio.wait_for(client.stop(), 5)
+
+
+@dataclass
+class StatusResult:
+    """``codecrdt.status`` answered while scripted runs write into open documents."""
+
+    runs: int
+    script: str
+    time_scale: float
+    runs_s: float  # from the first generate sent to the last run finished
+    finished: int
+    converged: int  # documents whose editor buffer == the server's, in sync, at the end
+    status_requests: int
+    status_median_ms: float | None
+    status_p95_ms: float | None
+    status_max_ms: float | None
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.finished == self.runs and self.converged == self.runs
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "ok": self.ok}
+
+
+async def run_status_load(
+    *,
+    runs: int = 20,
+    script: str = "inventory-cli",
+    time_scale: float = 50.0,
+    interval: float = 0.1,
+    timeout: float = 300.0,
+    server: list[str] | None = None,
+) -> StatusResult:
+    """``runs`` scripted runs at once, each into its own open document, an editor
+    applying every edit; meanwhile ``codecrdt.status`` is asked every ``interval``
+    seconds and timed, from request to answer, until every run has finished."""
+    buffers: dict[str, Editor] = {}
+    finished: set[str] = set()
+    latencies: list[float] = []
+    errors: list[str] = []
+    client = LanguageClient("codecrdt-bench-status", "1")
+
+    @client.feature(types.WORKSPACE_APPLY_EDIT)
+    def apply_edit(params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
+        changes = params.edit.document_changes or []
+        for change in changes:
+            if (
+                not isinstance(change, types.TextDocumentEdit)
+                or change.text_document.uri not in buffers
+                or change.text_document.version != buffers[change.text_document.uri].version
+            ):
+                return types.ApplyWorkspaceEditResult(applied=False, failure_reason="outdated")
+        for change in changes:
+            assert isinstance(change, types.TextDocumentEdit)
+            buffer = buffers[change.text_document.uri]
+            buffer.apply([e for e in change.edits if isinstance(e, types.TextEdit)])
+            buffer.report(client, change.text_document.uri)
+        return types.ApplyWorkspaceEditResult(applied=True)
+
+    @client.feature("codecrdt/runFinished")
+    def run_finished(params: Any) -> None:
+        finished.add(getattr(params, "runId", None) or params["runId"])
+
+    for method in (
+        "codecrdt/runStarted",
+        "codecrdt/agentActivity",
+        types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
+    ):
+        client.feature(method)(lambda params: None)
+
+    runs_s, converged = 0.0, 0
+    with tempfile.TemporaryDirectory(prefix="codecrdt-status-") as tmp:
+        command = server or [sys.executable, "-m", "codecrdt", "serve", "--test-commands"]
+        await client.start_io(*command, "--log-file", str(Path(tmp) / "server.log"))
+        try:
+            await asyncio.wait_for(
+                client.initialize_async(
+                    types.InitializeParams(
+                        capabilities=types.ClientCapabilities(
+                            workspace=types.WorkspaceClientCapabilities(
+                                apply_edit=True,
+                                workspace_edit=types.WorkspaceEditClientCapabilities(
+                                    document_changes=True
+                                ),
+                            )
+                        ),
+                        process_id=os.getpid(),
+                    )
+                ),
+                30,
+            )
+            client.initialized(types.InitializedParams())
+            for k in range(runs):
+                path = Path(tmp) / f"module_{k}.py"
+                path.write_text("", encoding="utf-8")
+                uri = path.as_uri()
+                buffers[uri] = Editor("")
+                client.text_document_did_open(
+                    types.DidOpenTextDocumentParams(
+                        text_document=types.TextDocumentItem(
+                            uri=uri, language_id="python", version=1, text=""
+                        )
+                    )
+                )
+            t0 = time.perf_counter()
+            await asyncio.wait_for(
+                asyncio.gather(
+                    *(
+                        _execute(
+                            client,
+                            "codecrdt.generate",
+                            {
+                                "uri": uri,
+                                "script": script,
+                                "provider": "scripted",
+                                "timeScale": time_scale,
+                            },
+                        )
+                        for uri in buffers
+                    )
+                ),
+                timeout,
+            )
+            while len(finished) < runs and time.perf_counter() - t0 < timeout:
+                start = time.perf_counter()
+                await asyncio.wait_for(_execute(client, "codecrdt.status", {}), timeout)
+                latencies.append(time.perf_counter() - start)
+                await asyncio.sleep(interval)
+            runs_s = time.perf_counter() - t0
+            deadline = time.monotonic() + DRAIN_TIMEOUT
+            while time.monotonic() < deadline:
+                states = [
+                    await _execute(client, "codecrdt.documentState", {"uri": uri})
+                    for uri in buffers
+                ]
+                converged = sum(
+                    bool(s["inSync"]) and s["text"] == buffers[uri].text
+                    for s, uri in zip(states, buffers, strict=True)
+                )
+                if converged == runs:
+                    break
+                await asyncio.sleep(0.1)
+        except Exception as error:  # reported in the result, not raised: a figure failed
+            errors.append(f"{type(error).__name__}: {error}".strip())
+        finally:
+            await _stop(client)
+    ns = [s * 1e9 for s in latencies]
+    return StatusResult(
+        runs=runs,
+        script=script,
+        time_scale=time_scale,
+        runs_s=round(runs_s, 2),
+        finished=len(finished),
+        converged=converged,
+        status_requests=len(latencies),
+        status_median_ms=_ms(statistics.median(ns)) if ns else None,
+        status_p95_ms=_ms(percentile(ns, 0.95)) if ns else None,
+        status_max_ms=_ms(max(ns)) if ns else None,
+        errors=errors,
+    )

@@ -9,8 +9,9 @@ Each figure comes with a baseline measured in the same run and their ratio:
 3. **diagnostics latency** on a ~100 KB file: ``codecrdt serve`` ÷ ``ruff server``
    (Python), and ÷ ``typescript-language-server`` (TSX) when it is installed
    (:mod:`codecrdt.bench.lsp_latency`);
-4. **the server under load**: edit-to-editor latency with 8 stamped writers ÷ with 1
-   (:mod:`codecrdt.bench.load`).
+4. **the server under load**: edit-to-editor latency with 8, 16 and 32 stamped writers ÷
+   with 1, and ``codecrdt.status`` timed while 20 scripted runs write into 20 open
+   documents (:mod:`codecrdt.bench.load`).
 
 ``--quick`` shortens everything (the replay keeps the traces of at most 50,000 edits and
 runs each once); ``--json`` prints one JSON object; ``--out DIR`` writes
@@ -40,7 +41,7 @@ from typing import Any
 from pycrdt import Doc, Text
 
 from codecrdt.bench import replay as replay_bench
-from codecrdt.bench.load import run_load
+from codecrdt.bench.load import run_load, run_status_load
 from codecrdt.bench.lsp_latency import installed_tsls, make_python, run_comparisons
 from codecrdt.positions import TextLines
 
@@ -242,19 +243,30 @@ async def run_diagnostics(options: MicroOptions, log: Log) -> dict[str, Any]:
     return {"edits": options.diagnostics_edits, "rows": rows, "tsx": tsx}
 
 
+#: Writer counts measured beside the 1-writer baseline.
+LOAD_WRITERS = (8, 16, 32)
+#: Concurrent scripted runs while ``codecrdt.status`` is timed, and their time scale.
+STATUS_RUNS = 20
+STATUS_TIME_SCALE = 50.0
+
+
 async def run_load_pair(options: MicroOptions, log: Log) -> dict[str, Any]:
     seconds = options.load_seconds
-    log(f"load: 8 writers for {seconds:g} s")
-    many = await run_load(writers=8, duration=seconds)
+    result: dict[str, Any] = {}
+    for writers in LOAD_WRITERS:
+        log(f"load: {writers} writers for {seconds:g} s")
+        result[f"writers_{writers}"] = (await run_load(writers=writers, duration=seconds)).to_json()
     log(f"load: 1 writer for {seconds:g} s (baseline)")
-    one = await run_load(writers=1, duration=seconds)
-    return {
-        "writers_8": many.to_json(),
-        "writers_1": one.to_json(),
-        "ratio_median": _ratio(many.latency_median_ms, one.latency_median_ms),
-        "ratio_p95": _ratio(many.latency_p95_ms, one.latency_p95_ms),
-        "ok": many.ok and one.ok,
-    }
+    one = (await run_load(writers=1, duration=seconds)).to_json()
+    result["writers_1"] = one
+    many = result["writers_8"]
+    result["ratio_median"] = _ratio(many["latency_median_ms"], one["latency_median_ms"])
+    result["ratio_p95"] = _ratio(many["latency_p95_ms"], one["latency_p95_ms"])
+    log(f"load: codecrdt.status with {STATUS_RUNS} scripted runs (timeScale {STATUS_TIME_SCALE:g})")
+    status = await run_status_load(runs=STATUS_RUNS, time_scale=STATUS_TIME_SCALE)
+    result["status"] = status.to_json()
+    result["ok"] = all(result[f"writers_{n}"]["ok"] for n in (1, *LOAD_WRITERS)) and status.ok
+    return result
 
 
 def _ratio(a: float | None, b: float | None) -> float | None:
@@ -426,7 +438,10 @@ def tables(result: dict[str, Any]) -> list[Table]:
     load = result["load"]
     many, one = load["writers_8"], load["writers_1"]
     rows = []
-    for label, r in (("8 writers", many), ("1 writer (baseline)", one)):
+    measured = [
+        (f"{n} writers", load[f"writers_{n}"]) for n in LOAD_WRITERS if f"writers_{n}" in load
+    ]
+    for label, r in (*measured, ("1 writer (baseline)", one)):
         rows.append(
             [
                 label,
@@ -439,9 +454,20 @@ def tables(result: dict[str, Any]) -> list[Table]:
                 "yes" if r["converged"] else "NO",
             ]
         )
-    rows.append(
-        ["ratio 8 ÷ 1", "", _x(load["ratio_median"]), _x(load["ratio_p95"]), "", "", "", ""]
-    )
+    for label, r in measured:
+        n = label.split()[0]
+        rows.append(
+            [
+                f"ratio {n} ÷ 1",
+                "",
+                _x(_ratio(r["latency_median_ms"], one["latency_median_ms"])),
+                _x(_ratio(r["latency_p95_ms"], one["latency_p95_ms"])),
+                "",
+                "",
+                "",
+                "",
+            ]
+        )
     notes = [
         f"each writer: one line of {many['chunk_chars']} characters every "
         f"{many['interval_ms']:g} ms (≈ 100 tokens/s of 4 characters), "
@@ -460,8 +486,20 @@ def tables(result: dict[str, Any]) -> list[Table]:
         f"around the writers' lines: {'yes' if many['text_intact'] else 'NO'} / "
         f"{'yes' if one['text_intact'] else 'NO'}",
     ]
-    for label, r in (("8 writers", many), ("1 writer", one)):
+    for label, r in (*measured, ("1 writer", one)):
         notes += [f"{label}: {error}" for error in r["errors"]]
+    status = load.get("status")
+    if status is not None:
+        notes.append(
+            f"codecrdt.status with {status['runs']} scripted runs ({status['script']}, "
+            f"timeScale {status['time_scale']:g}) writing into {status['runs']} open "
+            f"documents, an editor applying every edit: {status['status_requests']} requests, "
+            f"median {_f(status['status_median_ms'])} ms, p95 {_f(status['status_p95_ms'])} "
+            f"ms, max {_f(status['status_max_ms'])} ms; runs finished "
+            f"{status['finished']}/{status['runs']} in {status['runs_s']:g} s, converged "
+            f"{status['converged']}/{status['runs']}"
+        )
+        notes += [f"status: {error}" for error in status["errors"]]
     out.append(
         Table(
             "4. Server under load: edit-to-editor latency, stamped writers → one editor",

@@ -22,11 +22,12 @@ import logging
 import sys
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
 from pygls.exceptions import JsonRpcException
 from pygls.io_ import StdoutWriter
+
+from codecrdt.lsp.stdin import stdin_reader
 
 if TYPE_CHECKING:
     from pygls.protocol import JsonRPCProtocol
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MessageTooLarge",
-    "StdinReader",
     "message_limit",
     "read_messages",
     "serve_stdio",
@@ -46,8 +46,6 @@ logger = logging.getLogger(__name__)
 MARGIN = 1024 * 1024
 #: JSON may spell one byte of text in six (``\u0001``).
 JSON_ESCAPE_FACTOR = 6
-#: The longest header line read (a longer one is read in pieces, each ignored).
-MAX_HEADER_LINE = 64 * 1024
 #: A dropped message's body is read and discarded this many bytes at a time.
 DISCARD_CHUNK = 1024 * 1024
 
@@ -73,23 +71,6 @@ class AsyncReader(Protocol):
     def readline(self) -> Any: ...
 
     def readexactly(self, n: int) -> Any: ...
-
-
-class StdinReader:
-    """Reads stdin in a worker thread, like pygls' ``StdinAsyncReader``, with a bounded
-    ``readline``; ``readexactly`` returns fewer bytes at the end of the stream."""
-
-    def __init__(self, stdin: BinaryIO, executor: ThreadPoolExecutor | None = None) -> None:
-        self.stdin = stdin
-        self.executor = executor
-
-    async def readline(self) -> bytes:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, self.stdin.readline, MAX_HEADER_LINE)
-
-    async def readexactly(self, n: int) -> bytes:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, self.stdin.read, n)
 
 
 async def _read(reader: AsyncReader, n: int) -> bytes:
@@ -128,7 +109,12 @@ async def read_messages(
     so a ``maxFileBytes`` set by the client applies to the messages after it)."""
     length: str | None = None
     while not stop_event.is_set():
-        header = await reader.readline()
+        try:
+            header = await reader.readline()
+        except ValueError:  # a header line over the reader's limit: dropped, reading goes on
+            error_handler(json.JSONDecodeError("header line too long", "", 0), JsonRpcException)
+            length = None
+            continue
         if not header:
             break
         if header.strip():
@@ -165,14 +151,17 @@ def serve_stdio(
     stdin: BinaryIO | None = None,
     stdout: BinaryIO | None = None,
 ) -> None:
-    """pygls' ``start_io`` (asynchronous), reading with :func:`read_messages`."""
+    """pygls' ``start_io``: stdin read in bulk (:func:`~codecrdt.lsp.stdin.stdin_reader`),
+    each message with :func:`read_messages`."""
     server._stop_event = stop_event = threading.Event()
-    reader = StdinReader(stdin or sys.stdin.buffer, server.thread_pool)
     server.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+
+    async def serve() -> None:
+        reader = stdin_reader(stdin or sys.stdin.buffer, asyncio.get_running_loop())
+        await read_messages(stop_event, reader, server.protocol, limit, server.report_server_error)
+
     try:
-        asyncio.run(
-            read_messages(stop_event, reader, server.protocol, limit, server.report_server_error)
-        )
+        asyncio.run(serve())
     except BrokenPipeError:
         logger.error("Connection to the client is lost! Shutting down the server.")
     except (KeyboardInterrupt, SystemExit):

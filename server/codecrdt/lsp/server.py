@@ -21,10 +21,12 @@ import inspect
 import json
 import logging
 import time
+import weakref
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import cattrs
 from lsprotocol import types
@@ -43,7 +45,7 @@ from codecrdt import __version__
 from codecrdt.agents.board import Board
 from codecrdt.analysis.detect import Finding
 from codecrdt.analysis.languages import LanguageSpec, language_for_path, language_named
-from codecrdt.analysis.tree import DocumentAnalysis, analyze_text
+from codecrdt.analysis.tree import DocumentAnalysis, analyze_text, parse_and_analyze
 from codecrdt.bridge import BridgeError, EditorBridge, OutgoingEdit
 from codecrdt.config import CheckConfig, ConfigError, load_config
 from codecrdt.diagnostics import AdaptiveDebounce, to_diagnostic
@@ -57,6 +59,9 @@ from codecrdt.runs import RunManager
 from codecrdt.sourcefile import text_problem
 
 __all__ = ["CodeCrdtProtocol", "CodeCrdtServer", "OpenDocument", "language_of"]
+
+#: How long ``publish`` waits for the echo of an edit in flight before analysing anyway.
+MAX_DEFER_S = 1.0
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +78,11 @@ class OpenDocument:
     debounce: AdaptiveDebounce | None = None
     codes: tuple[str, ...] | None = None  # enabled codes ([tool.codecrdt] select)
     subscriptions: list[Callable[[], None]] = field(default_factory=list)
+    #: The analysis running in the worker thread for ``publish``, if one is.
+    analysing: asyncio.Future[tuple[list[Finding], TextLines | None]] | None = None
+    analyses: int = 0  # analyses started for ``publish`` (one per debounce interval)
+    forget_analysis: Callable[[], object] | None = None  # drops the running one's result
+    deferred_since: float = float("inf")  # publish() waiting for an edit's echo since then
 
     def findings(self, limit: int | None = None) -> tuple[list[Finding], TextLines]:
         """Findings on the text the editor holds (the first ``limit``), and its lines.
@@ -241,9 +251,12 @@ class CodeCrdtServer(LanguageServer):
         """The largest message read (:func:`codecrdt.lsp.reader.message_limit`)."""
         return message_limit(self.options.max_file_bytes)
 
-    def start_io(self, stdin: Any = None, stdout: Any = None) -> None:
-        """Serve stdio, with messages over :meth:`message_limit` answered and dropped."""
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        """Serve stdio: read in bulk (:mod:`codecrdt.lsp.stdin`), messages over
+        :meth:`message_limit` answered and dropped (:mod:`codecrdt.lsp.reader`)."""
         serve_stdio(self, self.message_limit, stdin, stdout)
+        self._analysis_pool: ThreadPoolExecutor | None = None
+        self._analysis_loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def encoding(self) -> Encoding:
@@ -407,14 +420,104 @@ class CodeCrdtServer(LanguageServer):
         return [to_diagnostic(f, lines, self.encoding, uri) for f in findings]
 
     def publish(self, uri: str) -> None:
+        """Analyse the document in the worker thread, then push its diagnostics.
+
+        The text is taken on the event loop (pycrdt is not thread-safe); the parse and the
+        detectors run in the analysis thread, so the loop goes on merging edits and
+        answering requests meanwhile; the findings become diagnostics back on the loop
+        (tree-sitter holds the GIL while it parses: an incremental parse is short, a
+        lagging editor's text is parsed whole). One analysis runs per
+        document at a time: changes made while it runs ask again through the debounce, and
+        a result for a text the editor no longer holds is dropped, not published.
+        """
         opened = self.documents.get(uri)
         if opened is None or opened.analysis is None or self.pulls_diagnostics:
             return
-        self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(
-                uri=uri, diagnostics=self.diagnostics(uri), version=opened.bridge.version
+        if opened.analysing is not None:
+            return  # the changes since trigger the debounce again, which comes back here
+        now = asyncio.get_running_loop().time()
+        if opened.bridge.has_pending and now - opened.deferred_since < MAX_DEFER_S:
+            # An edit is on its way to the editor: its echo (a didChange) asks again, and
+            # an analysis of the editor's text now would be stale by then. Deferred for at
+            # most MAX_DEFER_S, for an editor that never answers.
+            opened.deferred_since = min(opened.deferred_since, now)
+            return
+        opened.deferred_since = float("inf")
+        analysis, bridge, encoding = opened.analysis, opened.bridge, self.encoding
+        done, codes, spec = _done_todos(opened.document), opened.codes, analysis.spec
+        limit = self.options.max_diagnostics
+        version, changes = bridge.version, analysis.changes
+        if bridge.in_sync:
+            changes, source, tree, reparse = analysis.snapshot()
+            text: str | None = None
+        else:  # the editor lags: its own text is analysed (from scratch), as findings() does
+            text, tree, reparse = bridge.editor_text, None, True
+            source = text.encode("utf-8")
+
+        # The thread holds no reference to the document: a document closed meanwhile
+        # is freed at once, whatever the thread is doing.
+        analysis_ref = weakref.ref(analysis)
+
+        def work() -> tuple[list[Finding], TextLines | None]:  # in the analysis thread
+            parsed, findings = parse_and_analyze(
+                spec, source, tree, reparse=reparse, done_todos=done, codes=codes, limit=limit
             )
-        )
+            if text is None:
+                self._adopt_soon(analysis_ref, changes, parsed, source)
+                return findings, None  # the document's own lines serve, on the loop
+            return findings, TextLines(text)
+
+        opened.analyses += 1
+        future = asyncio.get_running_loop().run_in_executor(self.analysis_pool, work)
+        opened.analysing = future
+
+        def analysed(future: asyncio.Future[tuple[list[Finding], TextLines | None]]) -> None:
+            opened.analysing = None
+            if self.documents.get(uri) is not opened or future.cancelled():
+                return
+            if (error := future.exception()) is not None:
+                logger.error("analysing %s: %s", uri, error, exc_info=error)
+                return
+            if bridge.version != version or (text is None and analysis.changes != changes):
+                # Stale: the text changed meanwhile (and asked for an analysis of its own).
+                if opened.debounce is not None:
+                    opened.debounce.changed()
+                return
+            findings, lines = future.result()
+            # Not stale: the document's lines are still the text that was analysed.
+            lines = opened.document.lines if lines is None else lines
+            diagnostics = [to_diagnostic(f, lines, encoding, uri) for f in findings]
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
+            )
+
+        future.add_done_callback(analysed)
+        opened.forget_analysis = lambda: future.remove_done_callback(analysed)
+
+    def _adopt_soon(
+        self,
+        analysis: weakref.ref[DocumentAnalysis],
+        changes: int,
+        tree: Any,
+        source: bytes,
+    ) -> None:
+        """From the analysis thread: the incremental tree, for the loop to take if current."""
+
+        def adopt() -> None:
+            if (current := analysis()) is not None:
+                current.adopt(changes, tree, source)
+
+        loop = self._analysis_loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(adopt)
+
+    @property
+    def analysis_pool(self) -> ThreadPoolExecutor:
+        """The thread that analyses documents for ``publish`` (one: analyses queue)."""
+        if self._analysis_pool is None:
+            self._analysis_loop = asyncio.get_running_loop()
+            self._analysis_pool = ThreadPoolExecutor(1, thread_name_prefix="codecrdt-analysis")
+        return self._analysis_pool
 
     def close(self, uri: str) -> None:
         opened = self.documents.pop(uri, None)
@@ -423,6 +526,8 @@ class CodeCrdtServer(LanguageServer):
             opened.bridge.close()
             if opened.debounce is not None:
                 opened.debounce.cancel()
+            if opened.analysing is not None and opened.forget_analysis is not None:
+                opened.forget_analysis()  # its result is dropped, and this document freed
             for unsubscribe in opened.subscriptions:
                 unsubscribe()
             if opened.analysis is not None:
