@@ -246,6 +246,8 @@ class CodeCrdtServer(LanguageServer):
         self.runs = RunManager()
         self._collect_handle: asyncio.TimerHandle | None = None
         self._last_collect = float("-inf")
+        self._analysis_pool: ThreadPoolExecutor | None = None
+        self._analysis_loop: asyncio.AbstractEventLoop | None = None
 
     def message_limit(self) -> int:
         """The largest message read (:func:`codecrdt.lsp.reader.message_limit`)."""
