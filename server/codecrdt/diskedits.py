@@ -89,13 +89,17 @@ class DiskEdits:
         *,
         origin: str = Origin.EDITOR,
         interval_s: float = 0.5,
+        threads: bool = True,
     ) -> None:
+        """``threads`` False: the file is read on the loop, not in a worker thread (a
+        virtual-time loop cannot wait for a thread)."""
         self.document = document
         self.path = path
         self.text = text  # the file's text as last seen
         self.origin = origin
         self.interval_s = interval_s
         self.merged = 0  # changes merged
+        self.threads = threads
         self._replica = document.fork()
         self._signature = _signature(path)
 
@@ -125,7 +129,10 @@ class DiskEdits:
     async def check(self, *, final: bool = False) -> bool:
         """Merge the file's change since the last look, if any; ``final`` compares the
         content even when size and time look the same. True when something merged."""
-        text = await asyncio.to_thread(self._read_if_changed, final)
+        if self.threads:
+            text = await asyncio.to_thread(self._read_if_changed, final)
+        else:
+            text = self._read_if_changed(final)
         if text is None:
             return False
         self.merge(text)

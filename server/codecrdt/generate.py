@@ -216,7 +216,10 @@ async def generate_and_save(
     )
     options = RunOptions(mode=request.mode, agents=request.agents, seed=request.seed)
     document = SharedDocument(output.initial)
-    disk_edits = DiskEdits(document, output.path, output.initial)
+    # File I/O goes to a worker thread, except on the virtual clock of simulations, whose
+    # loop cannot wait for a thread (and whose files nobody edits meanwhile).
+    threads = clock.kind != "virtual"
+    disk_edits = DiskEdits(document, output.path, output.initial, threads=threads)
     watch = asyncio.get_running_loop().create_task(disk_edits.follow())
     try:
         report = await generate(document, ctx, options)
@@ -231,7 +234,10 @@ async def generate_and_save(
     text = document.text
     if not text and not output.path.exists():
         return report, None
-    saved = await asyncio.to_thread(save_work, output.path, text, fallbacks=fallbacks)
+    if threads:
+        saved = await asyncio.to_thread(save_work, output.path, text, fallbacks=fallbacks)
+    else:
+        saved = save_work(output.path, text, fallbacks=fallbacks)
     return report, saved
 
 
