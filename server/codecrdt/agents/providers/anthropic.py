@@ -40,7 +40,7 @@ from codecrdt.agents.providers.http_errors import (
     retry_after_seconds,
     unreadable_stream,
 )
-from codecrdt.agents.providers.keys import PLACEHOLDER_KEY, choose_key
+from codecrdt.agents.providers.keys import PLACEHOLDER_KEY
 from codecrdt.agents.providers.registry import ProviderRequest
 from codecrdt.clock import Clock
 
@@ -67,7 +67,6 @@ class AnthropicProvider(BaseProvider):
 
     name = "anthropic"
     _client: anthropic.AsyncAnthropic
-    _withheld: str | None = None
 
     def __init__(
         self,
@@ -80,15 +79,13 @@ class AnthropicProvider(BaseProvider):
     ) -> None:
         key = api_key
         if not key:
-            choice = choose_key(
-                self.name,
+            key = self._environment_key(
                 API_KEY_ENV,
                 base_url,
                 official=OFFICIAL_URL,
-                configured=(os.environ.get(BASE_URL_ENV),),
+                base_url_env=BASE_URL_ENV,
                 user_urls=user_urls,
             )
-            key, self._withheld = choice.key, choice.withheld
             if key is None and self._withheld is not None:
                 key = PLACEHOLDER_KEY
         if not key:
@@ -183,8 +180,7 @@ class AnthropicProvider(BaseProvider):
         status = error.status_code
         if status < 400:  # an ``error`` event mid-stream: the body names what went wrong
             return error_for_type(self.name, self.model, error_type, detail, secrets=self._secrets)
-        if status in (401, 403) and self._withheld:
-            detail = f"{detail}; {self._withheld}"
+        detail = self._refusal_detail(status, detail)
         return error_for_status(
             self.name,
             self.model,

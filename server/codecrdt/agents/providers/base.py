@@ -12,11 +12,13 @@ repeats: the price of a call, closing the client, redacting its keys.
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal, Protocol
 
 from codecrdt.agents.providers import pricing
+from codecrdt.agents.providers.keys import choose_key
 
 __all__ = [
     "AuthError",
@@ -181,12 +183,45 @@ class BaseProvider:
     ``_secrets`` are the keys the provider was given: :meth:`_redact` scrubs them from
     messages. ``_client`` is the SDK client, closed by :meth:`aclose` (None: nothing to
     close). The price comes from :mod:`~codecrdt.agents.providers.pricing` by model name.
+    A key from the environment is chosen by :meth:`_environment_key`, which remembers why
+    one was withheld so that a refusal can say so (:meth:`_refusal_detail`).
     """
 
     name: ClassVar[str] = ""
     model: str = ""
     _secrets: tuple[str, ...] = ()
     _client: _Client | None = None
+    _withheld: str | None = None
+
+    def _environment_key(
+        self,
+        env_var: str,
+        base_url: str | None,
+        *,
+        official: str,
+        base_url_env: str,
+        user_urls: Iterable[str] | None,
+    ) -> str | None:
+        """The key from ``$env_var`` if it may go to ``base_url``
+        (:func:`~codecrdt.agents.providers.keys.choose_key`); None otherwise, and then
+        ``_withheld`` says why when one was held back."""
+        choice = choose_key(
+            self.name,
+            env_var,
+            base_url,
+            official=official,
+            configured=(os.environ.get(base_url_env),),
+            user_urls=user_urls,
+        )
+        self._withheld = choice.withheld
+        return choice.key
+
+    def _refusal_detail(self, status: int, detail: str) -> str:
+        """``detail`` of an HTTP error, with why the key was withheld when the server
+        refused the request for want of one (401, 403)."""
+        if status in (401, 403) and self._withheld:
+            return f"{detail}; {self._withheld}"
+        return detail
 
     def cost(self, usage: Usage) -> float | None:
         """The price of ``usage`` on this model in USD, or None when it is not known."""

@@ -41,7 +41,7 @@ from codecrdt.agents.providers.http_errors import (
     retry_after_seconds,
     unreadable_stream,
 )
-from codecrdt.agents.providers.keys import PLACEHOLDER_KEY, choose_key
+from codecrdt.agents.providers.keys import PLACEHOLDER_KEY
 from codecrdt.agents.providers.registry import ProviderRequest
 from codecrdt.clock import Clock
 
@@ -83,7 +83,6 @@ class OpenAIProvider(BaseProvider):
 
     name = "openai"
     _client: openai.AsyncOpenAI
-    _withheld: str | None = None
 
     def __init__(
         self,
@@ -97,15 +96,13 @@ class OpenAIProvider(BaseProvider):
         base_url = base_url or os.environ.get(BASE_URL_ENV) or None
         key = api_key
         if not key:
-            choice = choose_key(
-                self.name,
+            key = self._environment_key(
                 API_KEY_ENV,
                 base_url,
                 official=OFFICIAL_URL,
-                configured=(os.environ.get(BASE_URL_ENV),),
+                base_url_env=BASE_URL_ENV,
                 user_urls=user_urls,
             )
-            key, self._withheld = choice.key, choice.withheld
         if not key:
             if base_url is None:
                 raise AuthError(
@@ -196,8 +193,7 @@ class OpenAIProvider(BaseProvider):
 
     def _status_failure(self, error: openai.APIStatusError) -> ProviderError:
         _, detail = _error_fields(error.body, error.message)
-        if error.status_code in (401, 403) and self._withheld:
-            detail = f"{detail}; {self._withheld}"
+        detail = self._refusal_detail(error.status_code, detail)
         return error_for_status(
             self.name,
             self.model,
