@@ -233,30 +233,13 @@ async def run_load(
             apply_ns.append(time.monotonic_ns() - now)
             return types.ApplyWorkspaceEditResult(applied=True)
 
-        command = server or [sys.executable, "-m", "codecrdt", "serve", "--test-commands"]
-        await client.start_io(*command, "--log-file", str(Path(tmp) / "server.log"))
+        await _start(client, server, Path(tmp))
         process = client._server
         pid = process.pid if process is not None else None
         load_s, cpu_percent, answers = 0.0, None, []
         state: dict[str, Any] = {}
         try:
-            await asyncio.wait_for(
-                client.initialize_async(
-                    types.InitializeParams(
-                        capabilities=types.ClientCapabilities(
-                            workspace=types.WorkspaceClientCapabilities(
-                                apply_edit=True,
-                                workspace_edit=types.WorkspaceEditClientCapabilities(
-                                    document_changes=True
-                                ),
-                            )
-                        ),
-                        process_id=os.getpid(),
-                    )
-                ),
-                30,
-            )
-            client.initialized(types.InitializedParams())
+            await _initialize(client)
             client.text_document_did_open(
                 types.DidOpenTextDocumentParams(
                     text_document=types.TextDocumentItem(
@@ -447,26 +430,9 @@ async def run_status_load(
 
     runs_s, converged = 0.0, 0
     with tempfile.TemporaryDirectory(prefix="codecrdt-status-") as tmp:
-        command = server or [sys.executable, "-m", "codecrdt", "serve", "--test-commands"]
-        await client.start_io(*command, "--log-file", str(Path(tmp) / "server.log"))
+        await _start(client, server, Path(tmp))
         try:
-            await asyncio.wait_for(
-                client.initialize_async(
-                    types.InitializeParams(
-                        capabilities=types.ClientCapabilities(
-                            workspace=types.WorkspaceClientCapabilities(
-                                apply_edit=True,
-                                workspace_edit=types.WorkspaceEditClientCapabilities(
-                                    document_changes=True
-                                ),
-                            )
-                        ),
-                        process_id=os.getpid(),
-                    )
-                ),
-                30,
-            )
-            client.initialized(types.InitializedParams())
+            await _initialize(client)
             for k in range(runs):
                 path = Path(tmp) / f"module_{k}.py"
                 path.write_text("", encoding="utf-8")
@@ -535,3 +501,30 @@ async def run_status_load(
         status_max_ms=_ms(max(ns)) if ns else None,
         errors=errors,
     )
+
+
+async def _start(client: LanguageClient, server: list[str] | None, folder: Path) -> None:
+    """Start ``server`` (default: this Python's ``codecrdt serve --test-commands``) for
+    ``client``, logging into ``folder``."""
+    command = server or [sys.executable, "-m", "codecrdt", "serve", "--test-commands"]
+    await client.start_io(*command, "--log-file", str(folder / "server.log"))
+
+
+async def _initialize(client: LanguageClient) -> None:
+    """``initialize`` as an editor that applies versioned workspace edits, then
+    ``initialized``."""
+    await asyncio.wait_for(
+        client.initialize_async(
+            types.InitializeParams(
+                capabilities=types.ClientCapabilities(
+                    workspace=types.WorkspaceClientCapabilities(
+                        apply_edit=True,
+                        workspace_edit=types.WorkspaceEditClientCapabilities(document_changes=True),
+                    )
+                ),
+                process_id=os.getpid(),
+            )
+        ),
+        30,
+    )
+    client.initialized(types.InitializedParams())
