@@ -1,0 +1,215 @@
+"""Our findings against the oracles' labels, per (file, statement line, code), with triage.
+
+Every disagreement — a label we do not report (``missed``) or a finding no oracle reports
+(``extra``) — must have an entry in the language's triage list (TOML, checked in):
+
+.. code-block:: toml
+
+    [[entry]]
+    file = "py012_textwrap"
+    line = 40
+    code = "duplicate-import"
+    side = "missed"          # or "extra"
+    right = "oracle"         # who is right: "oracle" (our mistake) or "ours"
+    reason = "..."
+
+The truth is the oracles' labels, corrected by the entries whose ``right`` is ``ours``
+(an oracle's mistake or blind spot). Recall and precision are ours against that truth, so
+a known mistake of ours (``right = "oracle"``) still counts against us. A code that
+``codecrdt.analysis.detect.CODES`` does not have is not measured ("code not implemented");
+until ``conflicting-value`` exists, its labels count as ``duplicate-declaration``, which is
+what a constant assigned twice is reported as without it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from codecrdt.analysis.detect import CODES
+from codecrdt.bench.agreement.oracles import Label
+
+__all__ = [
+    "MEASURED_CODES",
+    "Disagreement",
+    "Score",
+    "Triage",
+    "compare",
+    "effective_code",
+    "load_triage",
+]
+
+#: Our codes that an oracle (or, for conflicting-value, the generator) can label.
+MEASURED_CODES = (
+    "duplicate-import",
+    "duplicate-declaration",
+    "duplicate-member",
+    "conflicting-signature",
+    "conflicting-value",
+    "undefined-name",
+    "arity-mismatch",
+    "syntax-error",
+)
+
+Key = tuple[str, int, str]
+
+
+def effective_code(code: str, implemented: Iterable[str] = CODES) -> str:
+    """The code a label counts as with the detectors there are."""
+    if code == "conflicting-value" and code not in implemented:
+        return "duplicate-declaration"
+    return code
+
+
+@dataclass(frozen=True)
+class Triage:
+    file: str
+    line: int
+    code: str
+    side: str  # missed | extra
+    right: str  # oracle | ours
+    reason: str
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    file: str
+    line: int
+    code: str
+    side: str
+    sources: tuple[str, ...]  # the oracles that report it (missed), else ()
+
+    def toml(self) -> str:
+        note = f"  # {', '.join(self.sources)}" if self.sources else ""
+        return (
+            f'[[entry]]{note}\nfile = "{self.file}"\nline = {self.line}\n'
+            f'code = "{self.code}"\nside = "{self.side}"\nright = ""\nreason = ""\n'
+        )
+
+
+@dataclass
+class CodeScore:
+    code: str
+    implemented: bool
+    labels: int = 0  # the truth's size after triage
+    ours: int = 0
+    hits: int = 0
+    raw_labels: int = 0  # the oracles' labels before triage
+    raw_hits: int = 0
+
+    @property
+    def recall(self) -> float | None:
+        return self.hits / self.labels if self.implemented and self.labels else None
+
+    @property
+    def precision(self) -> float | None:
+        return self.hits / self.ours if self.implemented and self.ours else None
+
+
+@dataclass
+class Score:
+    files: int
+    codes: dict[str, CodeScore]
+    untriaged: list[Disagreement] = field(default_factory=list)
+    stale: list[Triage] = field(default_factory=list)
+    triaged: list[Triage] = field(default_factory=list)
+
+
+def load_triage(path: Path) -> list[Triage]:
+    if not path.exists():
+        return []
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    entries = []
+    for item in data.get("entry", []):
+        entry = Triage(
+            str(item["file"]),
+            int(item["line"]),
+            str(item["code"]),
+            str(item["side"]),
+            str(item.get("right", "")),
+            str(item.get("reason", "")),
+        )
+        if entry.side not in ("missed", "extra") or entry.right not in ("oracle", "ours"):
+            raise ValueError(f"{path}: bad triage entry {item}")
+        if not entry.reason:
+            raise ValueError(f"{path}: a triage entry without a reason: {item}")
+        entries.append(entry)
+    return entries
+
+
+def compare(
+    files: Iterable[str],
+    labels: Iterable[Label],
+    ours: Iterable[tuple[str, int, str]],
+    triage: Iterable[Triage],
+    *,
+    implemented: Iterable[str] = CODES,
+) -> Score:
+    """Score ``ours`` ((file, statement line, code)) against ``labels`` over ``files``."""
+    done = set(implemented)
+    names = set(files)
+    truth: dict[Key, set[str]] = {}
+    for label in labels:
+        if label.file in names:
+            key = (label.file, label.line, effective_code(label.code, done))
+            truth.setdefault(key, set()).add(label.source)
+    found = {(f, line, c) for f, line, c in ours if f in names and c in MEASURED_CODES}
+    entries = {(t.file, t.line, t.code, t.side): t for t in triage if t.file in names}
+    score = Score(len(names), {c: CodeScore(c, c in done) for c in MEASURED_CODES})
+    missed = {k for k in truth if k not in found and k[2] in done}
+    extra = {k for k in found if k not in truth}
+    corrected = set(truth)
+    for side, keys in (("missed", missed), ("extra", extra)):
+        for key in sorted(keys):
+            entry = entries.pop((*key, side), None)
+            if entry is None:
+                sources = tuple(sorted(truth.get(key, ())))
+                score.untriaged.append(Disagreement(*key, side, sources))
+                continue
+            score.triaged.append(entry)
+            if entry.right == "ours":
+                if side == "missed":
+                    corrected.discard(key)
+                else:
+                    corrected.add(key)
+    score.stale = sorted(entries.values(), key=lambda t: (t.file, t.line, t.code))
+    for key in truth:
+        code = score.codes[key[2]]
+        code.raw_labels += 1
+        code.raw_hits += key in found
+    for key in corrected:
+        code = score.codes[key[2]]
+        code.labels += 1
+        code.hits += key in found
+    for key in found:
+        score.codes[key[2]].ours += 1
+    return score
+
+
+def table(title: str, score: Score, truth_of: dict[str, str]) -> str:
+    """A Markdown table, one row per code."""
+    rows = [
+        f"**{title}** ({score.files} files)",
+        "",
+        "| code | truth from | labels (after triage) | ours | recall | precision |",
+        "|---|---|---|---|---|---|",
+    ]
+    for code in MEASURED_CODES:
+        item = score.codes[code]
+        if not item.implemented:
+            rows.append(
+                f"| `{code}` | {truth_of.get(code, '—')} | {item.raw_labels} | — | "
+                "not measured (code not implemented) | — |"
+            )
+            continue
+        rows.append(
+            f"| `{code}` | {truth_of.get(code, '—')} | {item.raw_labels} ({item.labels}) | "
+            f"{item.ours} | {_ratio(item.hits, item.labels)} | {_ratio(item.hits, item.ours)} |"
+        )
+    return "\n".join(rows)
+
+
+def _ratio(part: int, whole: int) -> str:
+    return f"{part / whole:.3f} ({part}/{whole})" if whole else "— (0/0)"
