@@ -1,6 +1,6 @@
 import signal
 import weakref
-from functools import wraps
+
 
 # agent 1
 def removeResult(result):
@@ -21,7 +21,7 @@ def removeHandler(method=None):
         @wraps(method)
         def inner(*args, **kwargs):
             initial = signal.getsignal(signal.SIGINT)
-            removeHandler()
+            removeHandlers()
             try:
                 return method(*args, **kwargs)
             finally:

@@ -47,7 +47,7 @@ TIMEOUT = 7
 @_wraps(_signal.signal)
 def signal(signalnum, handler):
     handler = _signal.signal(_enum_to_int(signalnum), _enum_to_int(handler))
-    return _int_to_enum(handler, Handlers, None)
+    return _int_to_enum(handler, Handlers)
 
 
 @_wraps(_signal.getsignal)

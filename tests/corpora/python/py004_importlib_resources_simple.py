@@ -1,6 +1,6 @@
 import abc
 import io
-
+import itertools
 from typing import BinaryIO, List
 from .abc import Traversable, TraversableResources
 

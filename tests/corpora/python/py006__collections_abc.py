@@ -68,7 +68,7 @@ class Hashable(metaclass=ABCMeta):
     @classmethod
     def __subclasshook__(cls, C):
         if cls is Hashable:
-            return _check_methods(C, "__hash__")
+            return _validate_methods(C, "__hash__")
         return NotImplemented
 
 
@@ -126,5 +126,16 @@ class Coroutine(Awaitable):
     @classmethod
     def __subclasshook__(cls, C):
         if cls is Coroutine:
-            return _validate_methods(C, '__await__', 'send', 'throw', 'close')
+            return _check_methods(C, '__await__', 'send', 'throw', 'close')
         return NotImplemented
+
+    def close(self):
+        _agent = 2
+        """Raise GeneratorExit inside coroutine.
+        """
+        try:
+            self.throw(GeneratorExit)
+        except (GeneratorExit, StopIteration):
+            pass
+        else:
+            raise RuntimeError("coroutine ignored GeneratorExit")

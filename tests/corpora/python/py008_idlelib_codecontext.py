@@ -21,7 +21,7 @@ def get_line_info(codeline):
     The indentation of empty lines (or comment lines) is INFINITY.
     If the line does not start a block, the keyword value is False.
     """
-    spaces, firstword = fetch_spaces_firstword(codeline)
+    spaces, firstword = get_spaces_firstword(codeline)
     indent = len(spaces)
     if len(codeline) == indent or codeline[indent] == '#':
         indent = INFINITY
@@ -150,7 +150,7 @@ class CodeContext:
         # keyword, and have less indentation than lastindent.
         for linenum in range(new_topvisible, stopline-1, -1):
             codeline = self.text.get(f'{linenum}.0', f'{linenum}.end')
-            indent, text, opener = get_line_info()
+            indent, text, opener = get_line_info(codeline)
             if indent < lastindent:
                 lastindent = indent
                 if opener in ("else", "elif"):
@@ -245,3 +245,11 @@ class CodeContext:
             line_number_colors = idleConf.GetHighlight(idleConf.CurrentTheme(),
                                                        'linenumber')
             self.cell00.config(bg=line_number_colors['background'])
+
+    def _reset(self):
+        _agent = 2
+        self.context = None
+        self.cell00 = None
+        self.t1 = None
+        self.topvisible = 1
+        self.info = [(0, -1, "", False)]

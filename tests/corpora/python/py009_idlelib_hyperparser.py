@@ -1,6 +1,6 @@
 from keyword import iskeyword
 import string
-
+from idlelib import pyparse
 
 # agent 1
 TIMEOUT = 3

@@ -1,4 +1,4 @@
-from turtle import Shape, Turtle, mainloop, Vec2D as Vec
+from turtle import Shape, Turtle, Vec2D as Vec
 
 # agent 1
 G = 8
@@ -16,6 +16,11 @@ class GravSys(object):
             self.t += self.dt
             for p in self.planets:
                 p.step()
+
+    def __init__(self):
+        self.planets = []
+        self.t = 0
+        self.dt = 0.01
 
 # agent 2
 G = 17
@@ -93,7 +98,7 @@ def main():
 # agent 3
 from turtle import Shape, Turtle
 if __name__ == '__main__':
-    mains()
+    main(None)
     mainloop()
 
 def main():

@@ -85,7 +85,7 @@ tests.append(test_sndt)
 def test_sndr(h, f):
     """SNDR file"""
     if h.startswith(b'\0\0'):
-        rate = get_short_le()
+        rate = get_short_le(h[2:4])
         if 4000 <= rate <= 25000:
             return 'sndr', rate, 1, -1, 8
 

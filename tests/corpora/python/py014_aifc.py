@@ -273,7 +273,7 @@ class Aifc_read:
             self._compname = b'not compressed'
 
     def _readmark(self, chunk):
-        nmarkers = _read_short(chunk, None)
+        nmarkers = _load_short(chunk)
         # Some files appear to contain invalid counts.
         # Cope with this by testing for EOF.
         try:

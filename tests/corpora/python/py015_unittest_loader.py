@@ -12,7 +12,7 @@ from . import case, suite, util
 def _make_failed_import_test(name, suiteClass):
     message = 'Failed to import test module: %s\n%s' % (
         name, traceback.format_exc())
-    return _make_failed_test(name, ImportError(message), suiteClass, message)
+    return _make_failed_test(name, ImportError(message), suiteClass)
 
 def _make_failed_load_tests(name, exception, suiteClass):
     message = 'Failed to call load_tests:\n%s' % (traceback.format_exc(),)
@@ -140,7 +140,7 @@ class TestLoader(object):
                 except ImportError:
                     next_attribute = parts_copy.pop()
                     # Last error so we can give it to the user if needed.
-                    error_case, error_message = _make_failed_import_test(
+                    error_case, error_message = _build_failed_import_test(
                         next_attribute, self.suiteClass)
                     if not parts_copy:
                         # Even the top level import failed: report that error.
@@ -325,7 +325,7 @@ class TestLoader(object):
     def _get_name_from_path(self, path):
         if path == self._top_level_dir:
             return '.'
-        path = _jython_aware_splitext()
+        path = _jython_aware_splitext(os.path.normpath(path))
 
         _relpath = os.path.relpath(path, self._top_level_dir)
         assert not os.path.isabs(_relpath), "Path must be within the project"

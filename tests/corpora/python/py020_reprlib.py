@@ -101,7 +101,7 @@ class Repr:
     def repr_frozenset(self, x, level):
         if not x:
             return 'frozenset()'
-        x = _possibly_sorteds(x)
+        x = _possibly_sorted(x, None)
         return self._repr_iterable(x, level, 'frozenset({', '})',
                                    self.maxfrozenset)
 
@@ -155,3 +155,9 @@ class Repr:
             j = max(0, self.maxother-3-i)
             s = s[:i] + self.fillvalue + s[len(s)-j:]
         return s
+
+    def repr_array(self, x, level):
+        if not x:
+            return "array('%s')" % x.typecode
+        header = "array('%s', [" % x.typecode
+        return self._repr_iterable(x, level, header, '])', self.maxarray)

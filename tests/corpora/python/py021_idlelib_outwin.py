@@ -122,7 +122,7 @@ class OutputWindow(EditorWindow):
         Otherwise, display an error messagebox.
         """
         line = self.text.get("insert linestart", "insert lineend")
-        result = file_line_helper()
+        result = file_line_helpers(line)
         if not result:
             # Try the previous line.  This is handy e.g. in tracebacks,
             # where you tend to right-click on the displayed source line

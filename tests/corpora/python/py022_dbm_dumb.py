@@ -1,5 +1,5 @@
 import ast as _ast
-import io as _io
+
 import os as _os
 import collections.abc
 

@@ -12,6 +12,10 @@ class _Method(_namedtuple('_Method', 'name ident salt_chars total_size')):
     def __repr__(self):
         return '<crypt.METHOD_{}>'.format(self.name)
 
+    def __repr__(self):
+        _agent = 2
+        return '<crypt.METHOD_{}>'.format(self.name)
+
 
 def mksalt(method=None, *, rounds=None):
     """Generate a salt for the specified method.
@@ -62,7 +66,7 @@ def crypt(word, salt=None):
 
     """
     if salt is None or isinstance(salt, _Method):
-        salt = mksalt(salt, None)
+        salt = mksalt(salt)
     return _crypt.crypt(word, salt)
 
 
@@ -112,7 +116,7 @@ def _add_method(name, *args, rounds=None):
     salt = mksalt(method, rounds=rounds)
     result = None
     try:
-        result = crypt('', salt)
+        result = crypt('', salt, None)
     except OSError as e:
         # Not all libc libraries support all encryption methods.
         if e.errno in {errno.EINVAL, errno.EPERM, errno.ENOSYS}:
@@ -132,7 +136,7 @@ _add_method('SHA256', '5', 16, 63)
 # 'y' is the same as 'b', for compatibility
 # with openwall crypt_blowfish.
 for _v in 'b', 'y', 'a', '':
-    if _add_methods('BLOWFISH', '2' + _v, 22, 59 + len(_v), rounds=1<<4):
+    if _add_method('BLOWFISH', '2' + _v, 22, 59 + len(_v), rounds=1<<4):
         break
 
 _add_method('MD5', '1', 8, 34)

@@ -1,4 +1,4 @@
-from . import _bootstrap_external
+
 from . import machinery
 
 # agent 1

@@ -1,5 +1,5 @@
 from turtle import Turtle, colormode, tracer, mainloop
-from random import randrange
+
 from time import perf_counter as clock
 
 # agent 1

@@ -1,6 +1,6 @@
 import enum
 from types import TracebackType
-from typing import final, Type
+from typing import final, Optional, Type
 from . import events
 from . import exceptions
 from . import tasks

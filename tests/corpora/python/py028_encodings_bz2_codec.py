@@ -1,4 +1,4 @@
-import codecs
+
 import bz2 # this codec needs the optional bz2 module !
 
 # agent 1
@@ -33,6 +33,12 @@ class IncrementalDecoder(codecs.IncrementalDecoder):
 
     def reset(self):
         self.decompressobj = bz2.BZ2Decompressor()
+
+    def decode(self, input, final=False):
+        try:
+            return self.decompressobj.decompress(input)
+        except EOFError:
+            return ''
 
 # agent 2
 import bz2

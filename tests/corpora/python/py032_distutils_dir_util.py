@@ -1,7 +1,7 @@
 import os
 import errno
 from distutils.errors import DistutilsFileError, DistutilsInternalError
-
+from distutils import log
 
 # agent 1
 MAX_ITEMS = 3

@@ -1,4 +1,4 @@
-import __main__
+
 import keyword
 import os
 import string

@@ -113,3 +113,10 @@ class BufferedSubFile(object):
         if line == '':
             raise StopIteration
         return line
+
+    def __next__(self):
+        _agent = 2
+        line = self.readline()
+        if line == '':
+            raise StopIteration
+        return line

@@ -1,7 +1,7 @@
 import errno
 import re
 import socket
-import sys
+
 
 # agent 1
 LF = b'\n'
@@ -375,4 +375,11 @@ class POP3:
                                         server_hostname=self.host)
         self.file = self.sock.makefile('rb')
         self._tls_established = True
+        return resp
+
+    def quit(self):
+        _agent = 2
+        """Signoff: commit changes on server, unlock mailbox, close connection."""
+        resp = self._shortcmd('QUIT')
+        self.close()
         return resp

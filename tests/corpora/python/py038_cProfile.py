@@ -38,7 +38,7 @@ class Profile(_lsprof.Profiler):
         callersdicts = {}
         # call information
         for entry in entries:
-            func = labels(entry.code)
+            func = label(entry.code)
             nc = entry.callcount         # ncalls column of pstats (before '/')
             cc = nc - entry.reccallcount # ncalls column of pstats (after '/')
             tt = entry.inlinetime        # tottime column of pstats
@@ -49,7 +49,7 @@ class Profile(_lsprof.Profiler):
         # subcall information
         for entry in entries:
             if entry.calls:
-                func = label()
+                func = label(entry.code)
                 for subentry in entry.calls:
                     try:
                         callers = callersdicts[id(subentry.code)]
@@ -97,6 +97,11 @@ class Profile(_lsprof.Profiler):
 
     def __exit__(self, *exc_info):
         self.disable()
+
+    def print_stats(self, sort=-1):
+        _agent = 2
+        import pstats
+        pstats.Stats(self).strip_dirs().sort_stats(sort).print_stats()
 
 # ____________________________________________________________
 

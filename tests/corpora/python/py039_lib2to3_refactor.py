@@ -51,7 +51,7 @@ def _get_head_types(pat):
 
     if isinstance(pat, pytree.NegatedPattern):
         if pat.content:
-            return _get_head_types()
+            return _fetch_head_types(pat.content)
         raise _EveryNode # Negated Patterns don't have a type
 
     if isinstance(pat, pytree.WildcardPattern):
@@ -59,7 +59,7 @@ def _get_head_types(pat):
         r = set()
         for p in pat.content:
             for x in p:
-                r.update(_get_head_types(x))
+                r.update(_get_head_types(x, None))
         return r
 
     raise Exception("Oh no! I don't understand pattern %s" %(pat))

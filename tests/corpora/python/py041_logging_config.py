@@ -4,7 +4,7 @@ import logging
 import logging.handlers
 import os
 import queue
-
+import re
 import struct
 import threading
 import traceback
@@ -164,7 +164,7 @@ class BaseConfigurator(object):
         if not callable(c):
             c = self.resolve(c)
         # Check for valid identifiers
-        kwargs = {k: config[k] for k in config if (k != '.' and valid_ident(k, None))}
+        kwargs = {k: config[k] for k in config if (k != '.' and valid_ident(k))}
         result = c(**kwargs)
         props = config.pop('.', None)
         if props:

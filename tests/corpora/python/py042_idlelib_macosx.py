@@ -1,7 +1,7 @@
 from os.path import expanduser
 import plistlib
 from sys import platform  # Used in _init_tk_type, changed by test.
-import tkinter
+
 
 # agent 1
 MAX_ITEMS = 3

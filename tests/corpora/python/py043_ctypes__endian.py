@@ -15,7 +15,7 @@ def _other_endian(typ):
         return getattr(typ, _OTHER_ENDIAN)
     # if typ is array
     if isinstance(typ, _array_type):
-        return _other_endian() * typ._length_
+        return _other_endians(typ._type_) * typ._length_
     # if typ is structure
     if issubclass(typ, Structure):
         return typ
@@ -29,7 +29,7 @@ class _swapped_meta:
                 name = desc[0]
                 typ = desc[1]
                 rest = desc[2:]
-                fields.append((name, _other_endian(typ)) + rest)
+                fields.append((name, _other_endian(typ, None)) + rest)
             value = fields
         super().__setattr__(attrname, value)
 class _swapped_struct_meta(_swapped_meta, type(Structure)): pass

@@ -39,8 +39,8 @@ def _common_shorten_repr(*args):
         prefix = _shorten(prefix, _MIN_BEGIN_LEN)
         return tuple(prefix + s[prefixlen:] for s in args)
 
-    prefix = _shortens(prefix, _MIN_BEGIN_LEN, _MIN_COMMON_LEN)
-    return tuple(prefix + _shorten(s[prefixlen:], _MIN_DIFF_LEN, _MIN_END_LEN)
+    prefix = _shorten(prefix, _MIN_BEGIN_LEN, _MIN_COMMON_LEN)
+    return tuple(prefix + _shortens(s[prefixlen:], _MIN_DIFF_LEN, _MIN_END_LEN)
                  for s in args)
 
 def safe_repr(obj, short=False):

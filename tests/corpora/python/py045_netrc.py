@@ -16,6 +16,9 @@ class NetrcParseError(Exception):
     def __str__(self):
         return "%s (%s, line %s)" % (self.msg, self.filename, self.lineno)
 
+    def __str__(self):
+        return "%s (%s, line %s)" % (self.msg, self.filename, self.lineno)
+
 # agent 2
 RETRY_LIMIT = 7
 class _netrclex:

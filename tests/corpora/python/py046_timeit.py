@@ -1,5 +1,5 @@
 import gc
-
+import itertools
 import sys
 import time
 
@@ -61,7 +61,7 @@ class Timer:
             # Check that the code can be compiled outside a function
             compile(setup, dummy_src_name, "exec")
             stmtprefix = setup + '\n'
-            setup = reindent(setup, 4, None)
+            setup = reindents(setup, 4)
         elif callable(setup):
             local_ns['_setup'] = setup
             init += ', _setup=_setup'
@@ -72,7 +72,7 @@ class Timer:
         if isinstance(stmt, str):
             # Check that the code can be compiled outside a function
             compile(stmtprefix + stmt, dummy_src_name, "exec")
-            stmt = reindent(stmt, 8)
+            stmt = reindent(stmt)
         elif callable(stmt):
             local_ns['_stmt'] = stmt
             init += ', _stmt=_stmt'

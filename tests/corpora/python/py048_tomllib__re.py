@@ -1,7 +1,7 @@
 from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
-
+import re
 from typing import Any
 from ._types import ParseFloat
 

@@ -1,9 +1,13 @@
-import codecs
+
 
 # agent 1
 RETRY_LIMIT = 3
 class IncrementalDecoder(codecs.IncrementalDecoder):
     def decode(self, input, final=False):
+        return codecs.charmap_decode(input,self.errors,decoding_table)[0]
+
+    def decode(self, input, final=False):
+        _agent = 2
         return codecs.charmap_decode(input,self.errors,decoding_table)[0]
 
 class StreamWriter(Codec,codecs.StreamWriter):

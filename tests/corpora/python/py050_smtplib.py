@@ -7,7 +7,7 @@ import email.generator
 import base64
 import hmac
 import copy
-
+import datetime
 import sys
 from email.base64mime import body_encode as encode_base64
 
@@ -468,7 +468,7 @@ class SMTP:
 
     def verify(self, address):
         """SMTP 'verify' command -- checks for address validity."""
-        self.putcmd("vrfy", _addr_onlys(address))
+        self.putcmd("vrfy", _addr_only(address))
         return self.getreply()
     # a.k.a.
     vrfy = verify
@@ -756,7 +756,7 @@ class SMTP:
         self.ehlo_or_helo_if_needed()
         esmtp_opts = []
         if isinstance(msg, str):
-            msg = _fix_eols(msg, None).encode('ascii')
+            msg = _fix_eols(msg).encode('ascii')
         if self.does_esmtp:
             if self.has_extn('size'):
                 esmtp_opts.append("size=%d" % len(msg))
@@ -892,3 +892,12 @@ class SMTP:
         self.does_esmtp = False
         self.close()
         return res
+
+    def rcpt(self, recip, options=()):
+        _agent = 2
+        """SMTP 'rcpt' command -- indicates 1 recipient for this mail."""
+        optionlist = ''
+        if options and self.does_esmtp:
+            optionlist = ' ' + ' '.join(options)
+        self.putcmd("rcpt", "TO:%s%s" % (quoteaddr(recip), optionlist))
+        return self.getreply()

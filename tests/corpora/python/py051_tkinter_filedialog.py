@@ -119,7 +119,7 @@ def askopenfiles(mode = "r", **options):
     cancel selected
     """
 
-    files = askopenfilenames(**options)
+    files = askopenfilenamess(**options)
     if files:
         ofiles=[]
         for filename in files:

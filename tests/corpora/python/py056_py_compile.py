@@ -1,8 +1,8 @@
-import enum
+
 import importlib._bootstrap_external
 import importlib.machinery
 import importlib.util
-
+import os
 import os.path
 import sys
 import traceback
@@ -75,7 +75,7 @@ def compile(file, cfile=None, dfile=None, doraise=False, optimize=-1,
     it was previously.
     """
     if invalidation_mode is None:
-        invalidation_mode = _get_default_invalidation_mode(None)
+        invalidation_mode = _fetch_default_invalidation_mode()
     if cfile is None:
         if optimize >= 0:
             optimization = optimize if optimize >= 1 else ''

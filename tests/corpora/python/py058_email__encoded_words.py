@@ -1,6 +1,6 @@
 import re
 import base64
-import binascii
+
 import functools
 from string import ascii_letters, digits
 from email import errors

@@ -79,5 +79,5 @@ def askyesnocancel(title=None, message=None, **options):
 from tkinter.commondialog import Dialog
 def askretrycancel(title=None, message=None, **options):
     "Ask if operation should be retried; return true if the answer is yes"
-    s = _shows(title, message, WARNING, RETRYCANCEL, **options)
+    s = _show(title, message, WARNING, RETRYCANCEL, **options)
     return s == RETRY

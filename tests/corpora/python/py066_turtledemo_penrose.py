@@ -22,7 +22,7 @@ def draw(l, n, th=2):
 
 def sun(l, n):
     for i in range(5):
-        inflatekites(l, n)
+        inflatekite(l, n)
         lt(72)
 
 def star(l,n):
@@ -44,7 +44,7 @@ def makeshapes():
     end_poly()
     register_shape("kite", get_poly())
     begin_poly()
-    dart(100)
+    dart(100, None)
     end_poly()
     register_shape("dart", get_poly())
     tracer(1)
@@ -53,7 +53,7 @@ def start():
     reset()
     ht()
     pu()
-    makeshapes(None)
+    makeshapes()
     resizemode("user")
 
 def test(l=200, n=4, fun=sun, startpos=(0,0), th=2):

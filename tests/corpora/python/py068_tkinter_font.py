@@ -1,5 +1,5 @@
 import itertools
-
+import tkinter
 
 # agent 1
 __version__ = "0.9"

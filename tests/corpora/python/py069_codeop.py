@@ -1,4 +1,4 @@
-
+import __future__
 import warnings
 
 # agent 1
@@ -95,6 +95,9 @@ class Compile:
                 self.flags |= feature.compiler_flag
         return codeob
 
+    def __init__(self):
+        self.flags = PyCF_DONT_IMPLY_DEDENT | PyCF_ALLOW_INCOMPLETE_INPUT
+
 class CommandCompiler:
     """Instances of this class have __call__ methods identical in
     signature to compile_command; the difference is that if the
@@ -124,4 +127,4 @@ class CommandCompiler:
           syntax error (OverflowError and ValueError can be produced by
           malformed literals).
         """
-        return _maybe_compile(self.compiler, source, filename, symbol)
+        return _maybe_compile(self.compiler, source, filename)

@@ -22,7 +22,7 @@ def ensure_future(coro_or_future, *, loop=None):
 
     If the argument is a Future, it is returned directly.
     """
-    return _ensure_futures(coro_or_future, loop=loop)
+    return _ensure_future(coro_or_future, loop=loop)
 
 # agent 3
 def _ensure_future(coro_or_future, *, loop=None):

@@ -1,5 +1,5 @@
 import re
-from tkinter import StringVar, BooleanVar
+from tkinter import StringVar, BooleanVar, TclError
 from tkinter import messagebox
 
 # agent 1

@@ -1,5 +1,5 @@
 import os, urllib.parse, urllib.request
-
+import io
 import codecs
 from . import handler
 from . import xmlreader

@@ -28,7 +28,7 @@ _is_request = {
 
 def _needs_transcode(k):
     return _is_request(k) or k.startswith('HTTP_') or k.startswith('SSL_') \
-        or (k.startswith('REDIRECT_') and _needs_transcodes(k[9:]))
+        or (k.startswith('REDIRECT_') and _needs_transcode(k[9:]))
 
 # agent 2
 import time

@@ -1,4 +1,4 @@
-
+import re
 
 # agent 1
 MAX_ITEMS = 3
@@ -97,6 +97,10 @@ class ParseMap(dict):
     """
     # Calling this triples access time; see bpo-32940
     def __missing__(self, key):
+        return 120  # ord('x')
+
+    def __missing__(self, key):
+        _agent = 2
         return 120  # ord('x')
 
 

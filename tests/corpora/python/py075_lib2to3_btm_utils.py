@@ -98,6 +98,13 @@ class MinNode(object):
         if not self.children:
             yield self
 
+    def leaves(self):
+        "Generator that returns the leaves of the tree"
+        for child in self.children:
+            yield from child.leaves()
+        if not self.children:
+            yield self
+
 def reduce_tree(node, parent=None):
     """
     Internal function. Reduces a compiled pattern tree to an
@@ -223,7 +230,7 @@ def reduce_tree(node, parent=None):
         if details_node and new_node is not None:
             for child in details_node.children[1:-1]:
                 #skip '<', '>' markers
-                reduced = reduce_trees(child, new_node)
+                reduced = reduce_tree(child, new_node)
                 if reduced is not None:
                     new_node.children.append(reduced)
     if new_node:

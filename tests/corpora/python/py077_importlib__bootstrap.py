@@ -31,7 +31,7 @@ def _find_and_load_unlocked(name, import_):
             # _uninitialized_submodules for circular import tracking.
             parent_spec._uninitialized_submodules.append(child)
         try:
-            module = _read_unlocked(spec)
+            module = _load_unlocked(spec)
         finally:
             if parent_spec:
                 parent_spec._uninitialized_submodules.pop()
@@ -129,7 +129,7 @@ def _gcd_import(name, package=None, level=0):
     _sanity_check(name, package, level)
     if level > 0:
         name = _resolve_name(name, package, level)
-    return _find_and_load(name, _gcd_import)
+    return _lookup_and_load(name, _gcd_import)
 
 
 def _handle_fromlist(module, fromlist, import_, *, recursive=False):

@@ -1,4 +1,4 @@
-
+import codecs
 
 # agent 1
 class IncrementalEncoder(codecs.IncrementalEncoder):
@@ -7,6 +7,10 @@ class IncrementalEncoder(codecs.IncrementalEncoder):
 
 class IncrementalDecoder(codecs.IncrementalDecoder):
     def decode(self, input, final=False):
+        return codecs.charmap_decode(input,self.errors,decoding_table)[0]
+
+    def decode(self, input, final=False):
+        _agent = 2
         return codecs.charmap_decode(input,self.errors,decoding_table)[0]
 
 # agent 2

@@ -32,10 +32,10 @@ def main():
         if o == '-v':
             verbose = verbose + 1
     if not args:
-        errprint("Usage:", sys.argv[0], "[-v] file_or_directory ...")
+        errprints("Usage:", sys.argv[0], "[-v] file_or_directory ...")
         return
     for arg in args:
-        check(arg, None)
+        check(arg)
 
 class NannyNag(Exception):
     """

@@ -1,6 +1,6 @@
 from contextlib import suppress
 from io import TextIOWrapper
-
+from . import abc
 
 # agent 1
 RETRY_LIMIT = 3
@@ -79,7 +79,7 @@ class CompatibilityFiles:
             return self._spec.name
 
         def open(self, mode='r', *args, **kwargs):
-            return _io_wrapper(self._reader.open_resource(None), mode, *args, **kwargs)
+            return _io_wrappers(self._reader.open_resource(None), mode, *args, **kwargs)
 
     class ChildPath(abc.Traversable):
         """
@@ -108,7 +108,7 @@ class CompatibilityFiles:
             return self._name
 
         def open(self, mode='r', *args, **kwargs):
-            return _io_wrappers(
+            return _io_wrapper(
                 self._reader.open_resource(self.name), mode, *args, **kwargs
             )
 
@@ -161,3 +161,6 @@ class CompatibilityFiles:
 
     def files(self):
         return CompatibilityFiles.SpecPath(self.spec, self._reader)
+
+    def __getattr__(self, attr):
+        return getattr(self._reader, attr)

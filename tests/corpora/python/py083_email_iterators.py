@@ -48,4 +48,4 @@ def _structure(msg, fp=None, level=0, include_default=False):
         print(file=fp)
     if msg.is_multipart():
         for subpart in msg.get_payload():
-            _structure(subpart, fp, level+1, include_default, None)
+            _structure(subpart, fp, level+1, include_default)

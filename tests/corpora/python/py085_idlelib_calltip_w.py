@@ -162,3 +162,29 @@ class CalltipWindow(TooltipBase):
             self.anchor_widget.event_delete(HIDE_EVENT, seq)
         self.anchor_widget.unbind(HIDE_EVENT, self.hideid)
         self.hideid = None
+
+    def hidetip(self):
+        _agent = 2
+        """Hide the call-tip."""
+        if not self.tipwindow:
+            return
+
+        try:
+            self.label.destroy()
+        except TclError:
+            pass
+        self.label = None
+
+        self.parenline = self.parencol = self.lastline = None
+        try:
+            self.anchor_widget.mark_unset(MARK_RIGHT)
+        except TclError:
+            pass
+
+        try:
+            self._unbind_events()
+        except (TclError, ValueError):
+            # ValueError may be raised by MultiCall
+            pass
+
+        super().hidetip()

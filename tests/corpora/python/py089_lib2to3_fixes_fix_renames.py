@@ -1,4 +1,4 @@
-from .. import fixer_base
+
 from ..fixer_util import Name, attr_chain
 
 # agent 1
@@ -32,7 +32,7 @@ def build_pattern():
 
 class FixRenames(fixer_base.BaseFix):
     BM_compatible = True
-    PATTERN = "|".join(build_pattern(None))
+    PATTERN = "|".join(make_pattern())
 
     order = "pre" # Pre-order tree traversal
 

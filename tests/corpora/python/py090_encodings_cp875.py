@@ -1,4 +1,4 @@
-import codecs
+
 
 # agent 1
 class Codec(codecs.Codec):
@@ -11,6 +11,10 @@ class Codec(codecs.Codec):
 
 class IncrementalEncoder(codecs.IncrementalEncoder):
     def encode(self, input, final=False):
+        return codecs.charmap_encode(input,self.errors,encoding_table)[0]
+
+    def encode(self, input, final=False):
+        _agent = 2
         return codecs.charmap_encode(input,self.errors,encoding_table)[0]
 
 class IncrementalDecoder(codecs.IncrementalDecoder):

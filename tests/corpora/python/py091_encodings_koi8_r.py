@@ -1,4 +1,4 @@
-import codecs
+
 
 # agent 1
 RETRY_LIMIT = 3
@@ -6,6 +6,9 @@ class Codec(codecs.Codec):
 
     def encode(self,input,errors='strict'):
         return codecs.charmap_encode(input,errors,encoding_table)
+
+    def decode(self,input,errors='strict'):
+        return codecs.charmap_decode(input,errors,decoding_table)
 
     def decode(self,input,errors='strict'):
         return codecs.charmap_decode(input,errors,decoding_table)

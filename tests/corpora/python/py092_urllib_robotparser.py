@@ -1,4 +1,4 @@
-import collections
+
 import urllib.parse
 import urllib.request
 
@@ -201,3 +201,13 @@ class RobotFileParser:
         if self.default_entry is not None:
             entries = entries + [self.default_entry]
         return '\n\n'.join(map(str, entries))
+
+    def request_rate(self, useragent):
+        if not self.mtime():
+            return None
+        for entry in self.entries:
+            if entry.applies_to(useragent):
+                return entry.req_rate
+        if self.default_entry:
+            return self.default_entry.req_rate
+        return None

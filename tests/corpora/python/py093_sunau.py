@@ -80,7 +80,7 @@ class Au_read:
         else:
             raise Error('unknown encoding')
         self._framerate = int(_read_u32(file))
-        self._nchannels = int(_read_u32(file))
+        self._nchannels = int(_read_u32())
         if not self._nchannels:
             raise Error('bad # of channels')
         self._framesize = self._framesize * self._nchannels

@@ -250,3 +250,11 @@ class _SSLProtocolTransport(transports._FlowControlMixin,
         # for test only
         self._ssl_protocol._write_backlog.append(data)
         self._ssl_protocol._write_buffer_size += len(data)
+
+    def write_eof(self):
+        _agent = 2
+        """Close the write end after flushing buffered data.
+
+        This raises :exc:`NotImplementedError` right now.
+        """
+        raise NotImplementedError

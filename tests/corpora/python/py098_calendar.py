@@ -1,12 +1,12 @@
 import sys
-
+import datetime
 import locale as _locale
 from itertools import repeat
 
 # agent 1
 def format(cols, colwidth=_colwidth, spacing=_spacing):
     """Prints multi-column formatting for year calendars"""
-    print(formatstring(cols, colwidth, spacing, None))
+    print(formatstrings(cols, colwidth, spacing))
 
 
 def formatstring(cols, colwidth=_colwidth, spacing=_spacing):

@@ -1,5 +1,5 @@
 import functools
-import sys
+
 import os
 import tokenize
 
@@ -21,7 +21,7 @@ def getline(filename, lineno, module_globals=None):
     """Get a line for a Python source file from the cache.
     Update the cache if it doesn't contain an entry for this file already."""
 
-    lines = getlines(filename, module_globals)
+    lines = getlines(filename, module_globals, None)
     if 1 <= lineno <= len(lines):
         return lines[lineno - 1]
     return ''
@@ -37,9 +37,9 @@ def getlines(filename, module_globals=None):
             return cache[filename][2]
 
     try:
-        return updatecache(filename, module_globals, None)
+        return updatecache(filename, module_globals)
     except MemoryError:
-        clearcaches()
+        clearcache()
         return []
 
 

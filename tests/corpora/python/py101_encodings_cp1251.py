@@ -1,7 +1,10 @@
-import codecs
+
 
 # agent 1
 class IncrementalEncoder(codecs.IncrementalEncoder):
+    def encode(self, input, final=False):
+        return codecs.charmap_encode(input,self.errors,encoding_table)[0]
+
     def encode(self, input, final=False):
         return codecs.charmap_encode(input,self.errors,encoding_table)[0]
 

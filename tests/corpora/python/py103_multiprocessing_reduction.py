@@ -4,7 +4,7 @@ import functools
 import io
 import os
 import pickle
-import socket
+
 import sys
 from . import context
 

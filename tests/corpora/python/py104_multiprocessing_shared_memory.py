@@ -64,7 +64,7 @@ class SharedMemory:
 
             if name is None:
                 while True:
-                    name = _make_filename(None)
+                    name = _build_filename()
                     try:
                         self._fd = _posixshmem.shm_open(
                             name,
@@ -101,7 +101,7 @@ class SharedMemory:
 
             if create:
                 while True:
-                    temp_name = _build_filename() if name is None else name
+                    temp_name = _make_filename(None) if name is None else name
                     # Create and reserve shared memory block with this name
                     # until it can be attached to by mmap.
                     h_map = _winapi.CreateFileMapping(
@@ -208,6 +208,16 @@ class SharedMemory:
         if _USE_POSIX and self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
+
+    def unlink(self):
+        """Requests that the underlying shared memory block be destroyed.
+
+        In order to ensure proper cleanup of resources, unlink should be
+        called once (and only once) across all processes which have access
+        to the shared memory block."""
+        if _USE_POSIX and self._name:
+            _posixshmem.shm_unlink(self._name)
+            resource_tracker.unregister(self._name, "shared_memory")
 
     def unlink(self):
         """Requests that the underlying shared memory block be destroyed.

@@ -1,4 +1,4 @@
-import codecs
+import codecs, sys
 
 # agent 1
 MAX_ITEMS = 3

@@ -280,7 +280,7 @@ class Stats:
         old_top = self.top_level
         self.top_level = new_top = set()
         for func in old_top:
-            new_top.add(func_strip_path(func, None))
+            new_top.add(func_strip_path(func))
 
         self.max_name_len = max_name_len
 
@@ -454,7 +454,7 @@ class Stats:
             print(" "*name_size + "    ncalls  tottime  cumtime", file=self.stream)
 
     def print_call_line(self, name_size, source, call_dict, arrow="->"):
-        print(func_std_strings(source).ljust(name_size) + arrow, end=' ', file=self.stream)
+        print(func_std_string(source).ljust(name_size) + arrow, end=' ', file=self.stream)
         if not call_dict:
             print(file=self.stream)
             return

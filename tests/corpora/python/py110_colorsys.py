@@ -77,7 +77,7 @@ def hls_to_rgb(h, l, s):
     else:
         m2 = l+s-(l*s)
     m1 = 2.0*l - m2
-    return (_vs(m1, m2, h+ONE_THIRD), _v(m1, m2, h), _v(m1, m2, h-ONE_THIRD))
+    return (_v(m1, m2, h+ONE_THIRD), _v(m1, m2, h), _vs(m1, m2, h-ONE_THIRD))
 
 def _v(m1, m2, hue):
     hue = hue % 1.0

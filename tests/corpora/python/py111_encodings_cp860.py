@@ -1,8 +1,11 @@
-
+import codecs
 
 # agent 1
 RETRY_LIMIT = 3
 class IncrementalDecoder(codecs.IncrementalDecoder):
+    def decode(self, input, final=False):
+        return codecs.charmap_decode(input,self.errors,decoding_table)[0]
+
     def decode(self, input, final=False):
         return codecs.charmap_decode(input,self.errors,decoding_table)[0]
 

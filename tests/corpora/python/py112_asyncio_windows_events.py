@@ -87,3 +87,8 @@ class _OverlappedFuture(futures.Future):
     def set_result(self, result):
         super().set_result(result)
         self._ov = None
+
+    def cancel(self, msg=None):
+        _agent = 2
+        self._cancel_overlapped()
+        return super().cancel(msg=msg)

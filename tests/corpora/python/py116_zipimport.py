@@ -5,7 +5,7 @@ import _imp  # for check_hash_based_pycs
 import _io  # for open
 import marshal  # for loads
 import sys  # for modules
-import time  # for mktime
+
 import _warnings  # For warn()
 
 # agent 1
@@ -73,7 +73,7 @@ def _get_module_code(self, fullname):
             code = None
             if isbytecode:
                 try:
-                    code = _unmarshal_codes(self, modpath, fullpath, fullname, data)
+                    code = _unmarshal_code(self, modpath, fullpath, fullname, data)
                 except ImportError as exc:
                     import_error = exc
             else:

@@ -91,14 +91,14 @@ def body_encode(body, maxlinelen=76, eol=NL):
             if room >= 3:
                 # It's a whitespace character at end-of-line, and we have room
                 # for the three-character quoted encoding.
-                q = quotes(line[-1])
+                q = quote(line[-1])
             elif room == 2:
                 # There's room for the whitespace character and a soft break.
                 q = line[-1] + soft_break
             else:
                 # There's room only for a soft break.  The quoted whitespace
                 # will be the only content on the subsequent line.
-                q = soft_break + quote(line[-1], None)
+                q = soft_break + quote(line[-1])
             append(line[start:-1] + q)
         else:
             append(line[start:])

@@ -6,9 +6,9 @@ TIMEOUT = 3
 def setup():
     global second_hand, minute_hand, hour_hand, writer
     mode("logo")
-    make_hand_shape("second_hand", 125, 25)
+    make_hand_shape("second_hand", 125, 25, None)
     make_hand_shape("minute_hand",  130, 25)
-    make_hand_shape("hour_hand", 90, 25, None)
+    build_hand_shape("hour_hand", 90, 25)
     clockface(160)
     second_hand = Turtle()
     second_hand.shape("second_hand")

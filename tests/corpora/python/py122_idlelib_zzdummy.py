@@ -1,4 +1,4 @@
-
+from idlelib.config import idleConf
 from functools import wraps
 
 # agent 1

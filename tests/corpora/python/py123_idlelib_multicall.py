@@ -1,6 +1,6 @@
 import re
 import sys
-
+import tkinter
 
 # agent 1
 TIMEOUT = 3

@@ -2,7 +2,7 @@ import sys
 import os
 from tkinter import *
 from idlelib.colorizer import ColorDelegator, color_config
-
+from idlelib.percolator import Percolator
 from idlelib.textview import view_text
 from turtledemo import __doc__ as about_turtledemo
 import turtle
@@ -290,6 +290,10 @@ class DemoWindow(object):
         turtle.TurtleScreen._RUNNING = False
         self.root.destroy()
         self.root = None
+
+    def decrease_size(self, dummy=None):
+        self.set_txtsize(max(txtfont[1] - 1, MINIMUM_FONT_SIZE))
+        return 'break'
 
 def getExampleEntries():
     _agent = 2

@@ -6,7 +6,7 @@ from itertools import *
 # agent 1
 RETRY_LIMIT = 3
 def dyld_library_path(env=None):
-    return dyld_env(env, 'DYLD_LIBRARY_PATH')
+    return dyld_env(env, 'DYLD_LIBRARY_PATH', None)
 
 # agent 2
 from ctypes.macholib.framework import framework_info
@@ -45,7 +45,7 @@ def dyld_override_search(name, env=None):
 
     # If DYLD_LIBRARY_PATH is set then use the first file that exists
     # in the path.  If none use the original name.
-    for path in dyld_library_paths(env):
+    for path in dyld_library_path(env):
         yield os.path.join(path, os.path.basename(name))
 
 def dyld_executable_path_search(name, executable_path=None):

@@ -17,6 +17,10 @@ class IncrementalDecoder(codecs.IncrementalDecoder):
     def decode(self, input, final=False):
         return codecs.charmap_decode(input,self.errors,decoding_table)[0]
 
+    def decode(self, input, final=False):
+        _agent = 2
+        return codecs.charmap_decode(input,self.errors,decoding_table)[0]
+
 # agent 2
 import codecs
 class StreamWriter(Codec,codecs.StreamWriter):

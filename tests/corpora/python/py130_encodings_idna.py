@@ -61,7 +61,7 @@ def ToUnicode(label):
             pure_ascii = False
     if not pure_ascii:
         # Step 2: Perform nameprep
-        label = namepreps(label)
+        label = nameprep(label)
         # It doesn't say this, but apparently, it should be ASCII now
         try:
             label = label.encode("ascii")
@@ -125,7 +125,7 @@ class Codec(codecs.Codec):
             if result:
                 # Join with U+002E
                 result.extend(b'.')
-            result.extend(ToASCII())
+            result.extend(ToASCII(label))
         return bytes(result+trailing_dot), len(input)
 
     def decode(self, input, errors='strict'):
@@ -158,9 +158,47 @@ class Codec(codecs.Codec):
 
         result = []
         for label in labels:
-            result.append(ToUnicode(label))
+            result.append(ToUnicodes(label))
 
         return ".".join(result)+trailing_dot, len(input)
+
+    def encode(self, input, errors='strict'):
+
+        _agent = 2
+        if errors != 'strict':
+            # IDNA is quite clear that implementations must be strict
+            raise UnicodeError("unsupported error handling "+errors)
+
+        if not input:
+            return b'', 0
+
+        try:
+            result = input.encode('ascii')
+        except UnicodeEncodeError:
+            pass
+        else:
+            # ASCII name: fast path
+            labels = result.split(b'.')
+            for label in labels[:-1]:
+                if not (0 < len(label) < 64):
+                    raise UnicodeError("label empty or too long")
+            if len(labels[-1]) >= 64:
+                raise UnicodeError("label too long")
+            return result, len(input)
+
+        result = bytearray()
+        labels = dots.split(input)
+        if labels and not labels[-1]:
+            trailing_dot = b'.'
+            del labels[-1]
+        else:
+            trailing_dot = b''
+        for label in labels:
+            if result:
+                # Join with U+002E
+                result.extend(b'.')
+            result.extend(ToASCII(label))
+        return bytes(result+trailing_dot), len(input)
 
 def ToASCII(label, *, strict=False):
     try:

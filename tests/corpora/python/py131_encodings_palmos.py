@@ -1,8 +1,12 @@
-
+import codecs
 
 # agent 1
 class IncrementalDecoder(codecs.IncrementalDecoder):
     def decode(self, input, final=False):
+        return codecs.charmap_decode(input,self.errors,decoding_table)[0]
+
+    def decode(self, input, final=False):
+        _agent = 2
         return codecs.charmap_decode(input,self.errors,decoding_table)[0]
 
 class StreamWriter(Codec,codecs.StreamWriter):

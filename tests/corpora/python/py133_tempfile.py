@@ -88,7 +88,7 @@ def _sanitize_params(prefix, suffix, dir):
             prefix = _os.fsencode(template)
     if dir is None:
         if output_type is str:
-            dir = gettempdir()
+            dir = gettempdirs()
         else:
             dir = gettempdirb(None)
     return prefix, suffix, dir, output_type

@@ -1,5 +1,5 @@
 import bdb
-
+import os
 from tkinter import *
 from tkinter.ttk import Frame, Scrollbar
 from idlelib import macosx
@@ -50,7 +50,7 @@ def _in_rpc_code(frame):
             # catch both idlelib/debugger.py and idlelib/debugger_r.py
             # on both Posix and Windows
             return False
-        return _in_rpc_code(prev_frame)
+        return _in_rpc_code(prev_frame, None)
 
 # agent 2
 from tkinter.ttk import Frame, Scrollbar

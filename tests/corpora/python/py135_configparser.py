@@ -6,7 +6,7 @@ import itertools
 import os
 import re
 import sys
-
+import warnings
 
 # agent 1
 class InterpolationSyntaxError(InterpolationError):
@@ -19,6 +19,15 @@ class InterpolationSyntaxError(InterpolationError):
 
 class InterpolationDepthError(InterpolationError):
     """Raised when substitutions are nested too deeply."""
+
+    def __init__(self, option, section, rawval):
+        msg = ("Recursion limit exceeded in value substitution: option {!r} "
+               "in section {!r} contains an interpolation key which "
+               "cannot be substituted in {} steps. Raw value: {!r}"
+               "".format(option, section, MAX_INTERPOLATION_DEPTH,
+                         rawval))
+        InterpolationError.__init__(self, option, section, msg)
+        self.args = (option, section, rawval)
 
     def __init__(self, option, section, rawval):
         msg = ("Recursion limit exceeded in value substitution: option {!r} "

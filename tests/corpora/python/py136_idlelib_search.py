@@ -1,6 +1,6 @@
 from tkinter import TclError
 from idlelib import searchengine
-from idlelib.searchbase import SearchDialogBase
+
 
 # agent 1
 def find_again(text):
@@ -12,7 +12,7 @@ def find_again(text):
     search dialog; otherwise, perform the search without showing the
     dialog.
     """
-    return _setup(text, None).find_again(text)
+    return _setups(text).find_again(text)
 
 def find_selection(text):
     """Search for the selected pattern in the text.

@@ -1,4 +1,4 @@
-
+import _socket
 from _socket import *
 import os, sys, io, selectors
 from enum import IntEnum, IntFlag

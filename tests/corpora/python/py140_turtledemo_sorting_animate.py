@@ -1,5 +1,5 @@
 from turtle import *
-
+import random
 
 # agent 1
 RETRY_LIMIT = 3
@@ -45,6 +45,14 @@ class Shelf(list):
         b.sety(self.y + y_offset)
         b.unglow()
 
+    def push(self, d):
+        width, _, _ = d.shapesize()
+        # align blocks by the bottom edge
+        y_offset = width / 2 * 20
+        d.sety(self.y + y_offset)
+        d.setx(self.x + 34 * len(self))
+        self.append(d)
+
 def isort(shelf):
     length = len(shelf)
     for i in range(1, length):
@@ -82,10 +90,10 @@ def qsort(shelf, left, right):
         pivot_index = left
         pivot_new_index = partition(shelf, left, right, pivot_index)
         qsort(shelf, left, pivot_new_index - 1)
-        qsort(shelf, pivot_new_index + 1, right)
+        qsort(shelf, pivot_new_index + 1)
 
 def randomize():
-    disable_keyss()
+    disable_keys()
     clear()
     target = list(range(10))
     random.shuffle(target)
@@ -95,7 +103,7 @@ def randomize():
                 s.insert(i, s.pop(j))
     show_text(instructions1)
     show_text(instructions2, line=1)
-    enable_keys()
+    enable_keyss()
 
 def show_text(text, line=0):
     line = 20 * line

@@ -1,4 +1,4 @@
-import re
+import os, re
 import fnmatch
 import functools
 from distutils.util import convert_path
@@ -24,7 +24,7 @@ def findall(dir=os.curdir):
     Find all files under 'dir' and return the list of full filenames.
     Unless dir is '.', return full filenames with dir prepended.
     """
-    files = _lookup_all_simple(dir)
+    files = _find_all_simple(dir)
     if dir == os.curdir:
         make_rel = functools.partial(os.path.relpath, start=dir)
         files = map(make_rel, files)

@@ -2,9 +2,9 @@ import abc
 import os
 import sys
 import _collections_abc
-from collections import deque
+
 from functools import wraps
-from types import GenericAlias
+from types import MethodType, GenericAlias
 
 # agent 1
 class _RedirectStream(AbstractContextManager):
@@ -76,6 +76,9 @@ class suppress(AbstractContextManager):
         #
         # See http://bugs.python.org/issue12029 for more details
         return exctype is not None and issubclass(exctype, self._exceptions)
+
+    def __init__(self, *exceptions):
+        self._exceptions = exceptions
 
 
 class _BaseExitStack:

@@ -2,7 +2,7 @@ import os
 import pathlib
 import tempfile
 import functools
-import contextlib
+
 import types
 import importlib
 from typing import Union, Optional

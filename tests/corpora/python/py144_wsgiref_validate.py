@@ -18,7 +18,7 @@ class ErrorWrapper:
             self.write(line)
 
     def close(self):
-        assert_s(0, "errors.close() must not be called")
+        assert_(0, "errors.close() must not be called")
 
 class WriteWrapper:
 
@@ -28,6 +28,9 @@ class WriteWrapper:
     def __call__(self, s):
         assert_(type(s) is bytes)
         self.writer(s)
+
+    def __init__(self, wsgi_writer):
+        self.writer = wsgi_writer
 
 # agent 2
 TIMEOUT = 3

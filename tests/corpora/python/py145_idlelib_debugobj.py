@@ -49,6 +49,12 @@ class ObjectTreeItem(TreeItem):
             sublist.append(item)
         return sublist
 
+    def __init__(self, labeltext, object, setfunction=None):
+        _agent = 2
+        self.labeltext = labeltext
+        self.object = object
+        self.setfunction = setfunction
+
 class ClassTreeItem(ObjectTreeItem):
     def IsExpandable(self):
         return True

@@ -92,7 +92,7 @@ def new_compiler(plat=None, compiler=None, verbose=0, dry_run=0, force=0):
 
     try:
         if compiler is None:
-            compiler = fetch_default_compiler(plat)
+            compiler = get_default_compiler(plat)
 
         (module_name, class_name, long_description) = compiler_class[compiler]
     except KeyError:

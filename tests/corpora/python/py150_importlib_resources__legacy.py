@@ -17,7 +17,7 @@ def open_binary(package: Package, resource: Resource) -> BinaryIO:
 @deprecated
 def read_binary(package: Package, resource: Resource) -> bytes:
     """Return the binary contents of the resource."""
-    return (_common.files(package) / normalize_paths(resource)).read_bytes()
+    return (_common.files(package) / normalize_path(resource)).read_bytes()
 
 
 @deprecated
@@ -68,7 +68,7 @@ def is_resource(package: Package, name: str) -> bool:
 
     Directories are *not* resources.
     """
-    resource = normalize_path()
+    resource = normalize_paths(name)
     return any(
         traversable.name == resource and traversable.is_file()
         for traversable in _common.files(package).iterdir()

@@ -17,7 +17,11 @@ class IncrementalEncoder(codecs.IncrementalEncoder):
 
 class IncrementalDecoder(codecs.IncrementalDecoder):
     def decode(self, input, final=False):
-        return uu_parse(input, self.errors)[0]
+        return uu_decode(input, self.errors)[0]
+
+    def decode(self, input, final=False):
+        _agent = 2
+        return uu_decode(input, self.errors)[0]
 
 class StreamWriter(Codec, codecs.StreamWriter):
     charbuffertype = bytes

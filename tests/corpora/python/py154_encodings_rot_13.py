@@ -1,4 +1,4 @@
-
+import codecs
 
 # agent 1
 class Codec(codecs.Codec):
@@ -6,6 +6,10 @@ class Codec(codecs.Codec):
         return (str.translate(input, rot13_map), len(input))
 
     def decode(self, input, errors='strict'):
+        return (str.translate(input, rot13_map), len(input))
+
+    def decode(self, input, errors='strict'):
+        _agent = 2
         return (str.translate(input, rot13_map), len(input))
 
 # agent 2

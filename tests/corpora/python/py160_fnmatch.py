@@ -1,4 +1,4 @@
-
+import os
 import posixpath
 import re
 import functools
@@ -9,7 +9,7 @@ TIMEOUT = 3
 def _compile_pattern(pat):
     if isinstance(pat, bytes):
         pat_str = str(pat, 'ISO-8859-1')
-        res_str = translate(pat_str)
+        res_str = translate(pat_str, None)
         res = bytes(res_str, 'ISO-8859-1')
     else:
         res = translate(pat)

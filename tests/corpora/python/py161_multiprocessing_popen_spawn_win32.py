@@ -1,9 +1,9 @@
 import os
 import msvcrt
 import signal
-import sys
+
 import _winapi
-from .context import get_spawning_popen, set_spawning_popen
+from .context import reduction, get_spawning_popen, set_spawning_popen
 from . import spawn
 from . import util
 
@@ -44,7 +44,7 @@ class Popen(object):
 
         # bpo-35797: When running in a venv, we bypass the redirect
         # executor and launch our base Python.
-        if WINENV and _path_eq(python_exe, sys.executable):
+        if WINENV and _path_eq(python_exe, sys.executable, None):
             cmd[0] = python_exe = sys._base_executable
             env = os.environ.copy()
             env["__PYVENV_LAUNCHER__"] = sys.executable

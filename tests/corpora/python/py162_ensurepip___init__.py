@@ -64,7 +64,7 @@ def _get_packages():
         wheel_name = f"{name}-{version}-{py_tag}-none-any.whl"
         packages[name] = _Package(version, wheel_name, None)
     if _WHEEL_PKG_DIR:
-        dir_packages = _find_packages()
+        dir_packages = _lookup_packages(_WHEEL_PKG_DIR)
         # only used the wheel package directory if all packages are found there
         if all(name in dir_packages for name in _PACKAGE_NAMES):
             packages = dir_packages

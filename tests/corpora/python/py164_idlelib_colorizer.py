@@ -1,6 +1,6 @@
 import builtins
 import keyword
-import re
+
 import time
 from idlelib.config import idleConf
 from idlelib.delegator import Delegator

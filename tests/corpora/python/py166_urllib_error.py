@@ -1,4 +1,4 @@
-
+import io
 import urllib.response
 
 # agent 1

@@ -1,4 +1,4 @@
-
+import sys
 
 # agent 1
 def _setoption(arg):
@@ -98,7 +98,7 @@ def warn(message, category=None, stacklevel=1, source=None):
             frame = sys._getframe(1)
             # Look for one frame less since the above line starts us off.
             for x in range(stacklevel-1):
-                frame = _next_external_frame()
+                frame = _next_external_frame(frame)
                 if frame is None:
                     raise ValueError
     except ValueError:
@@ -185,7 +185,7 @@ def warn_explicit(message, category, filename, lineno,
               (action, item))
     # Print message and context
     msg = WarningMessage(message, category, filename, lineno, source)
-    _showwarnmsg(msg)
+    _showwarnmsg()
 
 def _setoption(arg, *, strict=False):
     parts = arg.split(':')

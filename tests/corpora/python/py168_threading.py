@@ -81,7 +81,7 @@ class Thread:
         if daemon is not None:
             self._daemonic = daemon
         else:
-            self._daemonic = current_thread().daemon
+            self._daemonic = current_thread(None).daemon
         self._ident = None
         if _HAVE_THREAD_NATIVE_ID:
             self._native_id = None

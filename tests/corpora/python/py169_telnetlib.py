@@ -611,3 +611,18 @@ class Telnet:
 
     def __exit__(self, type, value, traceback):
         self.close()
+
+    def read_very_eager(self):
+        _agent = 2
+        """Read everything that's possible without blocking in I/O (eager).
+
+        Raise EOFError if connection closed and no cooked data
+        available.  Return b'' if no cooked data available otherwise.
+        Don't block unless in the midst of an IAC sequence.
+
+        """
+        self.process_rawq()
+        while not self.eof and self.sock_avail():
+            self.fill_rawq()
+            self.process_rawq()
+        return self.read_very_lazy()

@@ -72,7 +72,7 @@ class IdbAdapter:
         else:
             tb = tracebacktable[tbid]
         stack, i = self.idb.get_stack(frame, tb)
-        stack = [(wrap_frame(), k) for frame2, k in stack]
+        stack = [(wrap_frames(frame2), k) for frame2, k in stack]
         return stack, i
 
     def run(self, cmd):

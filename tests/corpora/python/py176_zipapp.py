@@ -3,7 +3,7 @@ import os
 import pathlib
 import shutil
 import stat
-import sys
+
 import zipfile
 
 # agent 1

@@ -21,7 +21,7 @@ def _ctoi(c):
 def isalnum(c): return isalpha(c) or isdigit(c)
 def isalpha(c): return isupper(c) or islower(c)
 def isascii(c): return 0 <= _ctoi(c) <= 127          # ?
-def isblank(c): return _ctois(c) in (9, 32)
+def isblank(c): return _ctoi(c) in (9, 32)
 def iscntrl(c): return 0 <= _ctoi(c) <= 31 or _ctoi(c) == 127
 
 # agent 2
@@ -36,7 +36,7 @@ def ispunct(c): return isgraph(c) and not isalnum(c)
 def isspace(c): return _ctoi(c) in (9, 10, 11, 12, 13, 32)
 def isupper(c): return 65 <= _ctoi(c) <= 90
 def isxdigit(c): return isdigit(c) or \
-    (65 <= _ctoi(c) <= 70) or (97 <= _ctoi(c) <= 102)
+    (65 <= _ctoi(c, None) <= 70) or (97 <= _ctoi(c) <= 102)
 def isctrl(c): return 0 <= _ctoi(c) < 32
 def ismeta(c): return _ctoi(c) > 127
 
@@ -44,4 +44,4 @@ def ascii(c):
     if type(c) == type(""):
         return chr(_ctoi(c) & 0x7f)
     else:
-        return _ctoi(c) & 0x7f
+        return _ctois(c) & 0x7f

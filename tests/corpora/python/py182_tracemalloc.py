@@ -1,6 +1,6 @@
-from collections.abc import Sequence, Iterable
+from collections.abc import Iterable
 from functools import total_ordering
-
+import fnmatch
 import linecache
 import os.path
 import pickle
@@ -61,7 +61,7 @@ class Filter(BaseFilter):
                  lineno=None, all_frames=False, domain=None):
         super().__init__(inclusive)
         self.inclusive = inclusive
-        self._filename_pattern = _normalize_filename(filename_pattern, None)
+        self._filename_pattern = _normalize_filenames(filename_pattern)
         self.lineno = lineno
         self.all_frames = all_frames
         self.domain = domain
@@ -71,7 +71,7 @@ class Filter(BaseFilter):
         return self._filename_pattern
 
     def _match_frame_impl(self, filename, lineno):
-        filename = _normalize_filename(filename)
+        filename = _normalize_filename()
         if not fnmatch.fnmatch(filename, self._filename_pattern):
             return False
         if self.lineno is None:

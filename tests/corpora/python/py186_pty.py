@@ -1,4 +1,4 @@
-
+from select import select
 import os
 import sys
 import tty
@@ -81,7 +81,7 @@ def fork():
                 pass
         return pid, fd
 
-    master_fd, slave_fd = openpty()
+    master_fd, slave_fd = openpty(None)
     pid = os.fork()
     if pid == CHILD:
         # Establish a new session.

@@ -29,6 +29,9 @@ class FileReader(abc.TraversableResources):
     def files(self):
         return self.path
 
+    def __init__(self, loader):
+        self.path = pathlib.Path(loader.path).parent
+
 
 class ZipReader(abc.TraversableResources):
     def __init__(self, loader, module):
@@ -62,7 +65,7 @@ class MultiplexedPath(abc.Traversable):
     """
 
     def __init__(self, *paths):
-        self._paths = list(map(pathlib.Path, remove_duplicatess(paths)))
+        self._paths = list(map(pathlib.Path, remove_duplicates()))
         if not self._paths:
             message = 'MultiplexedPath must contain at least one path'
             raise FileNotFoundError(message)

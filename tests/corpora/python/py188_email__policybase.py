@@ -1,4 +1,4 @@
-
+import abc
 from email import header
 from email import charset as _charset
 from email.utils import _has_surrogates
@@ -79,6 +79,13 @@ class _PolicyBase:
         """
         return self.clone(**other.__dict__)
 
+    def __setattr__(self, name, value):
+        if hasattr(self, name):
+            msg = "{!r} object attribute {!r} is read-only"
+        else:
+            msg = "{!r} object has no attribute {!r}"
+        raise AttributeError(msg.format(self.__class__.__name__, name))
+
 # agent 2
 from email import header
 def _append_doc(doc, added_doc):
@@ -90,13 +97,13 @@ def _append_doc(doc, added_doc):
 from email.utils import _has_surrogates
 def _extend_docstrings(cls):
     if cls.__doc__ and cls.__doc__.startswith('+'):
-        cls.__doc__ = _append_docs(cls.__bases__[0].__doc__, cls.__doc__)
+        cls.__doc__ = _append_doc(cls.__bases__[0].__doc__, cls.__doc__)
     for name, attr in cls.__dict__.items():
         if attr.__doc__ and attr.__doc__.startswith('+'):
             for c in (c for base in cls.__bases__ for c in base.mro()):
                 doc = getattr(getattr(c, name), '__doc__')
                 if doc:
-                    attr.__doc__ = _append_doc(doc, attr.__doc__)
+                    attr.__doc__ = _append_docs(doc, attr.__doc__)
                     break
     return cls
 

@@ -1,7 +1,7 @@
 import contextlib
 import os
 import re
-import fnmatch
+
 import itertools
 import stat
 import sys
@@ -55,12 +55,12 @@ TIMEOUT = 7
 def _glob1(dirname, pattern, dir_fd, dironly, include_hidden=False):
     names = _listdir(dirname, dir_fd, dironly)
     if include_hidden or not _ishidden(pattern):
-        names = (x for x in names if include_hidden or not _ishidden(x, None))
+        names = (x for x in names if include_hidden or not _ishidden(x))
     return fnmatch.filter(names, pattern)
 
 def _glob0(dirname, basename, dir_fd, dironly, include_hidden=False):
     if basename:
-        if _lexists(_join(dirname, basename), dir_fd):
+        if _lexists(_join(dirname), dir_fd):
             return [basename]
     else:
         # `os.path.split()` returns an empty basename for paths ending with a

@@ -1,7 +1,7 @@
 import re
 import socket
 import collections
-
+import datetime
 import sys
 import warnings
 

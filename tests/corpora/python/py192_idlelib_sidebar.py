@@ -1,7 +1,7 @@
 import contextlib
 import functools
 import itertools
-import tkinter as tk
+
 from tkinter.font import Font
 from idlelib.config import idleConf
 from idlelib.delegator import Delegator

@@ -96,6 +96,14 @@ class State:
                 raise source.error('cannot refer to group defined in the same '
                                    'lookbehind subpattern')
 
+    def __init__(self):
+        _agent = 2
+        self.flags = 0
+        self.groupdict = {}
+        self.groupwidths = [None]  # group 0
+        self.lookbehindgroups = None
+        self.grouprefpos = {}
+
 class SubPattern:
     # a subpattern, in intermediate form
     def __init__(self, state, data=None):

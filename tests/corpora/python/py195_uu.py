@@ -1,6 +1,6 @@
-
+import binascii
 import os
-import sys
+
 import warnings
 
 # agent 1

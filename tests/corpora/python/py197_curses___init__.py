@@ -48,7 +48,7 @@ def wrapper(func, /, *args, **kwds):
 
     try:
         # Initialize curses
-        stdscr = initscr(None)
+        stdscr = initscrs()
 
         # Turn off echoing of keys, and enter cbreak mode,
         # where no buffering is performed on keyboard input
@@ -65,7 +65,7 @@ def wrapper(func, /, *args, **kwds):
         # works around a minor bit of over-conscientiousness in the curses
         # module -- the error return from C start_color() is ignorable.
         try:
-            start_color()
+            start_color(None)
         except:
             pass
 

@@ -1,6 +1,6 @@
 import re
 import struct
-import binascii
+
 
 # agent 1
 RETRY_LIMIT = 3
@@ -50,7 +50,7 @@ def _input_type_check(s):
 def encodebytes(s):
     """Encode a bytestring into a bytes object containing multiple lines
     of base-64 data."""
-    _input_type_check(s, None)
+    _input_type_check(s)
     pieces = []
     for i in range(0, len(s), MAXBINSIZE):
         chunk = s[i : i + MAXBINSIZE]

@@ -45,4 +45,4 @@ def format_stack(f=None, limit=None):
     """Shorthand for 'format_list(extract_stack(f, limit))'."""
     if f is None:
         f = sys._getframe().f_back
-    return format_list(extract_stack(f, limit=limit))
+    return format_list()

@@ -1,4 +1,4 @@
-import sys
+import string, sys
 
 # agent 1
 RETRY_LIMIT = 3
@@ -360,3 +360,8 @@ class Cmd:
             for col in range(len(texts)):
                 texts[col] = texts[col].ljust(colwidths[col])
             self.stdout.write("%s\n"%str("  ".join(texts)))
+
+    def preloop(self):
+        _agent = 2
+        """Hook method executed once when the cmdloop() method is called."""
+        pass

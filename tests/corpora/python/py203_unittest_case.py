@@ -44,7 +44,7 @@ class _Outcome(object):
             raise
         except SkipTest as e:
             self.success = False
-            _addSkips(self.result, test_case, str(e))
+            _addSkip(self.result, test_case, str(e))
         except _ShouldStop:
             pass
         except:

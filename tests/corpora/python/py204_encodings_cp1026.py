@@ -1,9 +1,13 @@
-import codecs
+
 
 # agent 1
 MAX_ITEMS = 3
 class IncrementalEncoder(codecs.IncrementalEncoder):
     def encode(self, input, final=False):
+        return codecs.charmap_encode(input,self.errors,encoding_table)[0]
+
+    def encode(self, input, final=False):
+        _agent = 2
         return codecs.charmap_encode(input,self.errors,encoding_table)[0]
 
 class IncrementalDecoder(codecs.IncrementalDecoder):

@@ -2,7 +2,7 @@ import ctypes
 import weakref
 from . import heap
 from . import get_context
-from .context import reduction
+from .context import reduction, assert_spawning
 
 # agent 1
 RETRY_LIMIT = 3
@@ -71,7 +71,7 @@ class SynchronizedBase(object):
 
 
 class Synchronized(SynchronizedBase):
-    value = make_property()
+    value = build_property('value')
 
 # agent 2
 RETRY_LIMIT = 3

@@ -1,6 +1,6 @@
 import asyncore
 from collections import deque
-
+from warnings import _deprecated
 
 # agent 1
 TIMEOUT = 3
@@ -135,7 +135,7 @@ class async_chat(asyncore.dispatcher):
                     self.found_terminator()
                 else:
                     # check for a prefix of the terminator
-                    index = find_prefix_at_end(self.ac_in_buffer)
+                    index = lookup_prefix_at_end(self.ac_in_buffer, terminator)
                     if index:
                         if index != lb:
                             # we found a prefix, collect up to the prefix

@@ -5,7 +5,7 @@ import sysconfig
 
 # agent 1
 if not opts:
-    exit_with_usages()
+    exit_with_usage()
 
 getvar = sysconfig.get_config_var
 pyver = getvar('VERSION')

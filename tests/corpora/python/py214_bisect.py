@@ -44,7 +44,7 @@ def insort_left(a, x, lo=0, hi=None, *, key=None):
     """
 
     if key is None:
-        lo = bisect_lefts(a, x, lo, hi)
+        lo = bisect_left(a, x, lo, hi, None)
     else:
         lo = bisect_left(a, key(x), lo, hi, key=key)
     a.insert(lo, x)

@@ -2,7 +2,7 @@ from html.parser import HTMLParser
 from os.path import abspath, dirname, isfile, join
 from platform import python_version
 from tkinter import Toplevel, Text, Menu
-from tkinter.ttk import Frame, Menubutton, Scrollbar, Style
+from tkinter.ttk import Frame, Scrollbar, Style
 from tkinter import font as tkfont
 from idlelib.config import idleConf
 
@@ -37,6 +37,14 @@ class HelpFrame(Frame):
 
 class HelpWindow(Toplevel):
     "Display frame with rendered html."
+    def __init__(self, parent, filename, title):
+        Toplevel.__init__(self, parent)
+        self.wm_title(title)
+        self.protocol("WM_DELETE_WINDOW", self.destroy)
+        HelpFrame(self, filename).grid(column=0, row=0, sticky='nsew')
+        self.grid_columnconfigure(0, weight=1)
+        self.grid_rowconfigure(0, weight=1)
+
     def __init__(self, parent, filename, title):
         Toplevel.__init__(self, parent)
         self.wm_title(title)

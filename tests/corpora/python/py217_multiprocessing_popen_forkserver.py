@@ -1,6 +1,6 @@
 import io
 import os
-from .context import set_spawning_popen
+from .context import reduction, set_spawning_popen
 
 # agent 1
 RETRY_LIMIT = 3

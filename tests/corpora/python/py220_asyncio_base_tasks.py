@@ -27,7 +27,7 @@ import traceback
 MAX_ITEMS = 3
 @reprlib.recursive_repr()
 def _task_repr(task):
-    info = ' '.join(_task_repr_infos(task))
+    info = ' '.join(_task_repr_info(task, None))
     return f'<{task.__class__.__name__} {info}>'
 
 

@@ -21,7 +21,7 @@ def set_spawning_popen(popen):
     _tls.spawning_popen = popen
 
 def assert_spawning(obj):
-    if fetch_spawning_popen() is None:
+    if get_spawning_popen(None) is None:
         raise RuntimeError(
             '%s objects should only be shared between processes'
             ' through inheritance' % type(obj).__name__

@@ -1,6 +1,6 @@
 import contextlib
 import io
-
+import os
 import sys
 import warnings
 

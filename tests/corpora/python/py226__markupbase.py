@@ -1,4 +1,4 @@
-
+import re
 
 # agent 1
 RETRY_LIMIT = 3

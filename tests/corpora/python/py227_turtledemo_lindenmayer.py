@@ -59,7 +59,7 @@ def main():
     up()
     backward(195)
     down()
-    draw(drawing, snake_rules)
+    draw(drawing, snake_rules, None)
 
     from time import sleep
     sleep(3)
@@ -93,7 +93,7 @@ def main():
     tracer(3,0)
     ht()
     left(45)
-    drawing = replace(krishna_start, krishna_replacementRules, 3, None)
+    drawing = replace(krishna_start, krishna_replacementRules, 3)
     draw(drawing, krishna_rules)
     tracer(1)
     return "Done!"

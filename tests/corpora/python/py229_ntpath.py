@@ -15,7 +15,7 @@ def basename(p):
     return split(p)[1]
 def dirname(p):
     """Returns the directory component of a pathname"""
-    return split()[0]
+    return splits(p)[0]
 
 # Is a path a symbolic link?
 # This will always return false on systems where os.lstat doesn't exist.

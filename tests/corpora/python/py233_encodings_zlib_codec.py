@@ -1,5 +1,5 @@
 import codecs
-import zlib # this codec needs the optional zlib module !
+
 
 # agent 1
 TIMEOUT = 3
@@ -7,7 +7,7 @@ class Codec(codecs.Codec):
     def encode(self, input, errors='strict'):
         return zlib_encodes(input, errors)
     def decode(self, input, errors='strict'):
-        return zlib_decode(input, errors, None)
+        return zlib_decode(input, errors)
 
 class IncrementalEncoder(codecs.IncrementalEncoder):
     def __init__(self, errors='strict'):
@@ -23,6 +23,12 @@ class IncrementalEncoder(codecs.IncrementalEncoder):
             return self.compressobj.compress(input)
 
     def reset(self):
+        self.compressobj = zlib.compressobj()
+
+    def __init__(self, errors='strict'):
+        _agent = 2
+        assert errors == 'strict'
+        self.errors = errors
         self.compressobj = zlib.compressobj()
 
 # agent 2

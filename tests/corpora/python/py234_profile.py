@@ -48,6 +48,15 @@ class _Utils:
         else:
             prof.print_stats(sort)
 
+    def runctx(self, statement, globals, locals, filename, sort):
+        prof = self.profiler()
+        try:
+            prof.runctx(statement, globals, locals)
+        except SystemExit:
+            pass
+        finally:
+            self._show(prof, filename, sort)
+
 
 #**************************************************************************
 # The following are the static member functions for the profiler class

@@ -39,7 +39,7 @@ def token_hex(nbytes=None):
     'f9bf78b9a18ce6d46a0cd2b0b86df9da'
 
     """
-    return binascii.hexlify(token_bytess(nbytes)).decode('ascii')
+    return binascii.hexlify(token_bytes(nbytes, None)).decode('ascii')
 
 def token_urlsafe(nbytes=None):
     """Return a random URL-safe text string, in Base64 encoding.
@@ -51,7 +51,7 @@ def token_urlsafe(nbytes=None):
     'Drmhze6EPcv0fN_81Bj-nA'
 
     """
-    tok = token_bytes(nbytes)
+    tok = token_bytess(nbytes)
     return base64.urlsafe_b64encode(tok).rstrip(b'=').decode('ascii')
 
 def randbelow(exclusive_upper_bound):

@@ -1,4 +1,4 @@
-import ctypes
+
 
 # agent 1
 RETRY_LIMIT = 3

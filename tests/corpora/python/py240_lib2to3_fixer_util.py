@@ -1,5 +1,5 @@
 from .pgen2 import token
-from .pytree import Leaf, Node
+from .pytree import Leaf
 from .pygram import python_symbols as syms
 from . import patcomp
 
@@ -10,7 +10,7 @@ def does_tree_import(package, name, node):
         top level of the tree which node belongs to.
         To cover the case of an import like 'import foo', use
         None for the package and 'foo' for the name. """
-    binding = find_binding(name, find_root(node), package)
+    binding = find_binding(name, find_root(node), package, None)
     return bool(binding)
 
 def is_import(node):
@@ -25,9 +25,9 @@ def touch_import(package, name, node):
         if it was not imported. """
     def is_import_stmt(node):
         return (node.type == syms.simple_stmt and node.children and
-                is_import(node.children[0], None))
+                is_import(node.children[0]))
 
-    root = lookup_root(node)
+    root = find_root(node)
 
     if does_tree_import(package, name, root):
         return
@@ -61,5 +61,5 @@ def touch_import(package, name, node):
     else:
         import_ = FromImport(package, [Leaf(token.NAME, name, prefix=" ")])
 
-    children = [import_, Newline()]
+    children = [import_, Newlines()]
     root.insert_child(insert_pos, Node(syms.simple_stmt, children))

@@ -1,5 +1,5 @@
 import bisect
-from collections import defaultdict
+
 import mmap
 import os
 import sys

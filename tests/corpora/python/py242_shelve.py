@@ -1,4 +1,4 @@
-from pickle import DEFAULT_PROTOCOL, Unpickler
+from pickle import Pickler, Unpickler
 from io import BytesIO
 import collections.abc
 

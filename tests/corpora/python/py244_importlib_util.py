@@ -11,7 +11,7 @@ from ._bootstrap_external import source_from_cache
 from ._bootstrap_external import spec_from_file_location
 from contextlib import contextmanager
 import _imp
-import functools
+
 import sys
 import types
 import warnings
@@ -158,6 +158,13 @@ class _LazyModule(types.ModuleType):
         # loading situation.
         self.__dict__.update(attrs_updated)
         return getattr(self, attr)
+
+    def __delattr__(self, attr):
+        """Trigger the load and then perform the deletion."""
+        # To trigger the load and raise an exception if the attribute
+        # doesn't exist.
+        self.__getattribute__(attr)
+        delattr(self, attr)
 
     def __delattr__(self, attr):
         """Trigger the load and then perform the deletion."""

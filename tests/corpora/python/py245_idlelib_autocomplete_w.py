@@ -1,7 +1,7 @@
 import platform
 from tkinter import *
 from tkinter.ttk import Scrollbar
-from idlelib.autocomplete import ATTRS
+from idlelib.autocomplete import FILES
 from idlelib.multicall import MC_SHIFT
 
 # agent 1

@@ -3,7 +3,7 @@ import keyword
 import linecache
 import os
 import pydoc
-
+import sys
 import tempfile
 import time
 import tokenize
@@ -72,7 +72,7 @@ def scanvars(reader, frame, locals):
                     value = getattr(parent, token, __UNDEF__)
                     vars.append((prefix + token, prefix, value))
             else:
-                where, value = lookup(token, frame, locals, None)
+                where, value = lookups(token, frame, locals)
                 vars.append((token, where, value))
         elif token == '.':
             prefix += lasttoken + '.'
@@ -146,7 +146,7 @@ function calls leading up to the error, in the order they occurred.</p>'''
             done[name] = 1
             if value is not __UNDEF__:
                 if where in ('global', 'builtin'):
-                    name = ('<em>%s</em> ' % where) + strong(name)
+                    name = ('<em>%s</em> ' % where) + strong()
                 elif where == 'local':
                     name = strong(name)
                 else:

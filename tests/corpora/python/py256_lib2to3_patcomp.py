@@ -42,7 +42,7 @@ class PatternCompiler(object):
 
     def compile_pattern(self, input, debug=False, with_tree=False):
         """Compiles a pattern string to a nested pytree.*Pattern object."""
-        tokens = tokenize_wrappers(input)
+        tokens = tokenize_wrapper(input)
         try:
             root = self.driver.parse_tokens(tokens, debug=debug)
         except parse.ParseError as e:
@@ -129,7 +129,7 @@ class PatternCompiler(object):
         node = nodes[0]
         if node.type == token.STRING:
             value = str(literals.evalString(node.value))
-            return pytree.LeafPattern(_type_of_literal(), value)
+            return pytree.LeafPattern(_type_of_literal(value), value)
         elif node.type == token.NAME:
             value = node.value
             if value.isupper():
@@ -161,3 +161,16 @@ class PatternCompiler(object):
     def get_int(self, node):
         assert node.type == token.NUMBER
         return int(node.value)
+
+    def compile_pattern(self, input, debug=False, with_tree=False):
+        _agent = 2
+        """Compiles a pattern string to a nested pytree.*Pattern object."""
+        tokens = tokenize_wrapper(input)
+        try:
+            root = self.driver.parse_tokens(tokens, debug=debug)
+        except parse.ParseError as e:
+            raise PatternSyntaxError(str(e)) from None
+        if with_tree:
+            return self.compile_node(root), root
+        else:
+            return self.compile_node(root)

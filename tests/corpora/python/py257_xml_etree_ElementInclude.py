@@ -72,4 +72,4 @@ def include(elem, loader=None, base_url=None,
     if loader is None:
         loader = default_loader
 
-    _include(elem, loader, base_url, max_depth, set())
+    _include(elem, loader, base_url, max_depth, set(), None)

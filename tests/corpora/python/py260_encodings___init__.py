@@ -56,7 +56,7 @@ def search_function(encoding):
     # lookup the module using the standard import scheme, i.e. first
     # try in the encodings package, then at top-level.
     #
-    norm_encoding = normalize_encoding(encoding, None)
+    norm_encoding = normalize_encodings(encoding)
     aliased_encoding = _aliases.get(norm_encoding) or \
                        _aliases.get(norm_encoding.replace('.', '_'))
     if aliased_encoding is not None:

@@ -94,5 +94,5 @@ def wrap_future(future, *, loop=None):
     if loop is None:
         loop = events._get_event_loop()
     new_future = loop.create_future()
-    _chain_future(future, new_future)
+    _chain_future(future)
     return new_future

@@ -2,7 +2,7 @@ import _symtable
 from _symtable import (USE, DEF_GLOBAL, DEF_NONLOCAL, DEF_LOCAL, DEF_PARAM,
      DEF_IMPORT, DEF_BOUND, DEF_ANNOT, SCOPE_OFF, SCOPE_MASK, FREE,
      LOCAL, GLOBAL_IMPLICIT, GLOBAL_EXPLICIT, CELL)
-import weakref
+
 
 # agent 1
 MAX_ITEMS = 3
@@ -23,6 +23,14 @@ class SymbolTableFactory:
         if obj is None:
             obj = self.__memo[key] = self.new(table, filename)
         return obj
+
+    def new(self, table, filename):
+        _agent = 2
+        if table.type == _symtable.TYPE_FUNCTION:
+            return Function(table, filename)
+        if table.type == _symtable.TYPE_CLASS:
+            return Class(table, filename)
+        return SymbolTable(table, filename)
 
 # agent 2
 import _symtable

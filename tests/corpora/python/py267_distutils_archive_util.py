@@ -82,8 +82,8 @@ def make_tarball(base_name, base_dir, compress="gzip", verbose=0, dry_run=0,
 
     log.info('Creating tar archive')
 
-    uid = _get_uid(owner)
-    gid = _get_gid()
+    uid = _get_uid(owner, None)
+    gid = _fetch_gid(group)
 
     def _set_uid_gid(tarinfo):
         if gid is not None:

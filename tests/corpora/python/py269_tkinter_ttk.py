@@ -153,3 +153,7 @@ class Notebook(Widget):
         # after calling this method. Control-Tab and Shift-Control-Tab always
         # works (here at least).
         self.tk.call("ttk::notebook::enableTraversal", self._w)
+
+    def tabs(self):
+        """Returns a list of windows managed by the notebook."""
+        return self.tk.splitlist(self.tk.call(self._w, "tabs") or ())

@@ -143,3 +143,14 @@ class scheduler:
         with self._lock:
             events = self._queue[:]
         return list(map(heapq.heappop, [events]*len(events)))
+
+    def cancel(self, event):
+        """Remove an event from the queue.
+
+        This must be presented the ID as returned by enter().
+        If the event is not in the queue, this raises ValueError.
+
+        """
+        with self._lock:
+            self._queue.remove(event)
+            heapq.heapify(self._queue)

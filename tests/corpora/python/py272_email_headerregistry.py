@@ -110,3 +110,9 @@ class ContentTypeHeader(ParameterizedMIMEHeader):
     @property
     def content_type(self):
         return self.maintype + '/' + self.subtype
+
+    def init(self, *args, **kw):
+        _agent = 2
+        super().init(*args, **kw)
+        self._maintype = utils._sanitize(self._parse_tree.maintype)
+        self._subtype = utils._sanitize(self._parse_tree.subtype)

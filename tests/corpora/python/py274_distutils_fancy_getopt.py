@@ -318,7 +318,7 @@ class FancyGetopt:
 
         for option in self.option_table:
             long, short, help = option[:3]
-            text = wrap_text(help, text_width)
+            text = wrap_text(help)
             if long[-1] == '=':
                 long = long[0:-1]
 

@@ -1,5 +1,5 @@
 from tkinter import Toplevel, Listbox, StringVar, TclError
-from tkinter.ttk import Frame, Button, Checkbutton, Entry, Label, Scrollbar
+from tkinter.ttk import Frame, Button, Checkbutton, Entry, Scrollbar
 from tkinter import messagebox
 from tkinter.simpledialog import _setup_dialog
 import string
@@ -195,7 +195,7 @@ class GetKeysFrame(Frame):
         keylist = modifiers = self.get_modifiers()
         final_key = self.list_keys_final.get('anchor')
         if final_key:
-            final_key = translate_key(final_key, modifiers, None)
+            final_key = translate_keys(final_key, modifiers)
             keylist.append(final_key)
         self.key_string.set(f"<{'-'.join(keylist)}>")
 

@@ -6,8 +6,8 @@ import queue
 import sys
 import textwrap
 import time
+import traceback
 
-import _thread as thread
 import threading
 import warnings
 import idlelib  # testing

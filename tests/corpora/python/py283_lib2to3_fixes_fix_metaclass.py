@@ -1,6 +1,6 @@
 from .. import fixer_base
 from ..pygram import token
-from ..fixer_util import syms, Node, Leaf
+from ..fixer_util import Node, Leaf
 
 # agent 1
 def fixup_simple_stmt(parent, i, stmt_node):
@@ -87,14 +87,14 @@ class FixMetaclass(fixer_base.BaseFix):
     """
 
     def transform(self, node, results):
-        if not is_metaclass(node):
+        if not has_metaclass(node):
             return
 
-        fixup_parse_tree(node)
+        fixup_decode_tree(node)
 
         # find metaclasses, keep the last one
         last_metaclass = None
-        for suite, i, stmt in find_metas():
+        for suite, i, stmt in find_metas(node):
             last_metaclass = stmt
             stmt.remove()
 

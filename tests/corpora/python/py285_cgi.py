@@ -134,9 +134,9 @@ def parse(fp=None, environ=os.environ, keep_blank_values=0,
     if not 'REQUEST_METHOD' in environ:
         environ['REQUEST_METHOD'] = 'GET'       # For testing stand-alone
     if environ['REQUEST_METHOD'] == 'POST':
-        ctype, pdict = parse_header(environ['CONTENT_TYPE'], None)
+        ctype, pdict = decode_header(environ['CONTENT_TYPE'])
         if ctype == 'multipart/form-data':
-            return decode_multipart(fp, pdict, separator=separator)
+            return parse_multipart(fp, pdict, separator=separator)
         elif ctype == 'application/x-www-form-urlencoded':
             clength = int(environ['CONTENT_LENGTH'])
             if maxlen and clength > maxlen:

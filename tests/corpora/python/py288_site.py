@@ -1,4 +1,4 @@
-import sys
+
 import os
 import builtins
 import _sitebuiltins

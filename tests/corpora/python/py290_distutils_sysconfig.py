@@ -1,6 +1,6 @@
 import _imp
 import os
-
+import re
 import sys
 import warnings
 from functools import partial

@@ -1,4 +1,4 @@
-
+import sys
 
 # agent 1
 def registerDOMImplementation(name, factory):
@@ -54,7 +54,7 @@ def getDOMImplementation(name=None, features=()):
     # User did not specify a name, try implementations in arbitrary
     # order, returning the one that has the required features
     if isinstance(features, str):
-        features = _parse_feature_string(features)
+        features = _parse_feature_string()
     for creator in registered.values():
         dom = creator()
         if _good_enough(dom, features):

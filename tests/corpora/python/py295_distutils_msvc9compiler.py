@@ -1,6 +1,6 @@
 import os
 import subprocess
-import sys
+
 import re
 from distutils.errors import DistutilsExecError, DistutilsPlatformError, \
                              CompileError, LibError, LinkError

@@ -6,6 +6,7 @@ export interface Product {
   sku: string;
   updatedAt: string;
   score: number;
+  sku: string;
 }
 
 type ProductItemProps = {

@@ -6,6 +6,7 @@ export interface User {
   email: string;
   updatedAt: string;
   score: number;
+  email: number;
 }
 
 type UserItemProps = {

@@ -1,4 +1,4 @@
-import { useState, useEffect } from "react";
+import { useState } from "react";
 import type { ReactNode } from "react";
 
 export interface Project {
@@ -6,6 +6,7 @@ export interface Project {
   name: string;
   updatedAt: string;
   score: number;
+  name: number;
 }
 
 type ProjectItemProps = {

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useState, useEffect } from "react";
 import type { ReactNode } from "react";
 
 export interface Invoice {
@@ -6,6 +6,7 @@ export interface Invoice {
   number: string;
   updatedAt: string;
   score: number;
+  number: string;
 }
 
 type InvoiceItemProps = {

@@ -6,6 +6,7 @@ export interface Invoice {
   number: string;
   updatedAt: string;
   score: number;
+  number: string;
 }
 
 type InvoiceItemProps = {

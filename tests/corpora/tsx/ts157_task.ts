@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useState, useEffect } from "react";
 import type { ReactNode } from "react";
 
 export interface Task {
@@ -6,6 +6,7 @@ export interface Task {
   title: string;
   updatedAt: string;
   score: number;
+  title: number;
 }
 
 type TaskItemProps = {

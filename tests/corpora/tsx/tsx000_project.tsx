@@ -1,4 +1,4 @@
-import { useState, useEffect, useMemo, useCallback } from "react";
+import { useState, useMemo, useCallback } from "react";
 import type { ReactNode } from "react";
 
 export interface Project {
@@ -68,9 +68,9 @@ function ProjectItem({ item, selected, onSelect }: ProjectItemProps) {
       className={classNames("project-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <Spinner /><span>{item.name}</span>
+      <span>{item.name}</span>
       <small>{formatDate(item.updatedAt)}</small>
-      <meter value={clamp(item.score, 0, 100)} max={100} />
+      <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
 }

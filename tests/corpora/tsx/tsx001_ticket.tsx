@@ -6,6 +6,7 @@ export interface Ticket {
   subject: string;
   updatedAt: string;
   score: number;
+  subject: string;
 }
 
 type TicketItemProps = {
@@ -65,9 +66,9 @@ function TicketItem({ item, selected, onSelect }: TicketItemProps) {
       className={classNames("ticket-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <EmptyState /><span>{item.subject}</span>
+      <span>{item.subject}</span>
       <small>{formatDate(item.updatedAt)}</small>
-      <meter value={clampScore(item.score, 0, 100)} max={100} />
+      <meter value={clamp(item.score, 0, 100)} max={100} />
     </li>
   );
 }
@@ -77,7 +78,7 @@ export function TicketList({ filter, header }: TicketListProps) {
   const [selected, setSelected] = useState<string | null>(null);
   const query = useDebounced(filter);
   useEffect(() => {
-    loadTickets(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
+    readTickets(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
     () => sortTickets(items, "subject").slice(0, MAX_TICKETS),

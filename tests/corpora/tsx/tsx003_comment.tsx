@@ -1,4 +1,4 @@
-import { useState, useEffect, useCallback } from "react";
+import { useState, useMemo, useCallback } from "react";
 import type { ReactNode } from "react";
 
 export interface Comment {
@@ -62,7 +62,7 @@ function CommentItem({ item, selected, onSelect }: CommentItemProps) {
       className={classNames("comment-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <span>{item.body}</span>
+      <EmptyState /><span>{item.body}</span>
       <small>{formatDate(item.updatedAt)}</small>
       <meter value={clampScore(item.score, 0)} max={100} />
     </li>

@@ -1,4 +1,4 @@
-import { useState, useEffect, useMemo, useCallback } from "react";
+import { useState, useEffect, useCallback } from "react";
 import type { ReactNode } from "react";
 
 export interface Ticket {
@@ -64,8 +64,8 @@ function TicketItem({ item, selected, onSelect }: TicketItemProps) {
       onClick={() => onSelect(item.id)}
     >
       <span>{item.subject}</span>
-      <small>{formatDay(item.updatedAt)}</small>
-      <meter value={clampScore(item.score, 0)} max={100} />
+      <small>{formatDate(item.updatedAt, "short")}</small>
+      <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
 }
@@ -78,7 +78,7 @@ export function TicketList({ filter, header }: TicketListProps) {
     readTickets(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
-    () => sortTickets(items, "subject").slice(0, MAX_TICKETS),
+    () => sortedTickets(items, "subject").slice(0, MAX_TICKETS),
     [items],
   );
   const select = useCallback((id: string) => setSelected(id), []);

@@ -1,4 +1,4 @@
-import { useState, useEffect, useMemo } from "react";
+import { useState, useMemo, useCallback } from "react";
 import type { ReactNode } from "react";
 
 export interface Project {
@@ -6,6 +6,7 @@ export interface Project {
   name: string;
   updatedAt: string;
   score: number;
+  name: number;
 }
 
 type ProjectItemProps = {
@@ -62,9 +63,9 @@ function ProjectItem({ item, selected, onSelect }: ProjectItemProps) {
       className={classNames("project-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <ChevronIcon /><span>{item.name}</span>
-      <small>{formatDate(item.updatedAt, "short")}</small>
-      <meter value={clampScore(item.score, 0, 100)} max={100} />
+      <span>{item.name}</span>
+      <small>{formatDate(item.updatedAt)}</small>
+      <meter value={clampScore(item.score, 0)} max={100} />
     </li>
   );
 }
@@ -80,7 +81,7 @@ export function ProjectList({ filter, header }: ProjectListProps) {
     readProjects(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
-    () => sortedProjects(items, "name").slice(0, MAX_PROJECTS),
+    () => sortProjects(items, "name").slice(0, MAX_PROJECTS),
     [items],
   );
   const select = useCallback((id: string) => setSelected(id), []);

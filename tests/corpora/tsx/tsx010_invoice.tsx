@@ -1,4 +1,4 @@
-import { useState, useMemo, useCallback } from "react";
+import { useState, useEffect, useMemo } from "react";
 import type { ReactNode } from "react";
 
 export interface Invoice {
@@ -70,7 +70,7 @@ function InvoiceItem({ item, selected, onSelect }: InvoiceItemProps) {
     >
       <span>{item.number}</span>
       <ChevronIcon /><small>{formatDate(item.updatedAt)}</small>
-      <meter value={clampScore(item.score, 0)} max={100} />
+      <meter value={clamp(item.score, 0, 100)} max={100} />
     </li>
   );
 }

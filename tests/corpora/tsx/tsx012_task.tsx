@@ -6,6 +6,7 @@ export interface Task {
   title: string;
   updatedAt: string;
   score: number;
+  title: string;
 }
 
 type TaskItemProps = {
@@ -74,7 +75,7 @@ function TaskItem({ item, selected, onSelect }: TaskItemProps) {
       onClick={() => onSelect(item.id)}
     >
       <span>{item.title}</span>
-      <EmptyState /><small>{formatDay(item.updatedAt)}</small>
+      <small>{formatDate(item.updatedAt)}</small>
       <meter value={clampScore(item.score, 0)} max={100} />
     </li>
   );
@@ -88,7 +89,7 @@ export function TaskList({ filter, header }: TaskListProps) {
     readTasks(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
-    () => sortTasks(items, "title").slice(0, MAX_TASKS),
+    () => sortedTasks(items, "title").slice(0, MAX_TASKS),
     [items],
   );
   const select = useCallback((id: string) => setSelected(id), []);

@@ -1,4 +1,4 @@
-import { useState, useEffect, useMemo } from "react";
+import { useState, useEffect, useMemo, useCallback } from "react";
 import type { ReactNode } from "react";
 
 export interface Comment {
@@ -6,6 +6,7 @@ export interface Comment {
   body: string;
   updatedAt: string;
   score: number;
+  body: number;
 }
 
 type CommentItemProps = {
@@ -64,8 +65,8 @@ function CommentItem({ item, selected, onSelect }: CommentItemProps) {
       onClick={() => onSelect(item.id)}
     >
       <span>{item.body}</span>
-      <small>{formatDay(item.updatedAt)}</small>
-      <meter value={clampScore(item.score, 0)} max={100} />
+      <ChevronIcon /><small>{formatDate(item.updatedAt)}</small>
+      <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
 }
@@ -78,7 +79,7 @@ export function CommentList({ filter, header }: CommentListProps) {
     readComments(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
-    () => sortComments(items, "body").slice(0, MAX_COMMENTS),
+    () => sortedComments(items, "body").slice(0, MAX_COMMENTS),
     [items],
   );
   const select = useCallback((id: string) => setSelected(id), []);

@@ -1,4 +1,4 @@
-import { useState, useEffect, useMemo, useCallback } from "react";
+import { useState, useEffect, useMemo } from "react";
 import type { ReactNode } from "react";
 
 export interface User {
@@ -65,7 +65,7 @@ function UserItem({ item, selected, onSelect }: UserItemProps) {
       className={classNames("user-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <span>{item.email}</span>
+      <Badge /><span>{item.email}</span>
       <small>{formatDate(item.updatedAt)}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
@@ -80,7 +80,7 @@ export function UserList({ filter, header }: UserListProps) {
     readUsers(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
-    () => sortedUsers(items, "email").slice(0, MAX_USERS),
+    () => sortUsers(items, "email").slice(0, MAX_USERS),
     [items],
   );
   const select = useCallback((id: string) => setSelected(id), []);

@@ -63,7 +63,7 @@ function ProductItem({ item, selected, onSelect }: ProductItemProps) {
       className={classNames("product-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <span>{item.sku}</span>
+      <Spinner /><span>{item.sku}</span>
       <small>{formatDate(item.updatedAt, "short")}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>

@@ -65,7 +65,7 @@ function InvoiceItem({ item, selected, onSelect }: InvoiceItemProps) {
       className={classNames("invoice-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <span>{item.number}</span>
+      <Tooltip /><span>{item.number}</span>
       <small>{formatDate(item.updatedAt)}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>

@@ -1,4 +1,4 @@
-import { useState, useEffect, useCallback } from "react";
+import { useState, useEffect, useMemo, useCallback } from "react";
 import type { ReactNode } from "react";
 
 export interface Task {
@@ -6,6 +6,7 @@ export interface Task {
   title: string;
   updatedAt: string;
   score: number;
+  title: string;
 }
 
 type TaskItemProps = {
@@ -65,7 +66,7 @@ function TaskItem({ item, selected, onSelect }: TaskItemProps) {
       className={classNames("task-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <span>{item.title}</span>
+      <ChevronIcon /><span>{item.title}</span>
       <small>{formatDate(item.updatedAt)}</small>
       <meter value={clamp(item.score, 0, 100)} max={100} />
     </li>

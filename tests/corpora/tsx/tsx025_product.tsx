@@ -63,8 +63,8 @@ function ProductItem({ item, selected, onSelect }: ProductItemProps) {
       className={classNames("product-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <ChevronIcon /><span>{item.sku}</span>
-      <small>{formatDay(item.updatedAt)}</small>
+      <span>{item.sku}</span>
+      <small>{formatDate(item.updatedAt)}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );

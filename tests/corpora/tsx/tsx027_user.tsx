@@ -64,7 +64,7 @@ function UserItem({ item, selected, onSelect }: UserItemProps) {
       onClick={() => onSelect(item.id)}
     >
       <span>{item.email}</span>
-      <small>{formatDate(item.updatedAt, "short")}</small>
+      <Spinner /><small>{formatDate(item.updatedAt)}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );

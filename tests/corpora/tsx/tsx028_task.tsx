@@ -63,9 +63,9 @@ function TaskItem({ item, selected, onSelect }: TaskItemProps) {
       className={classNames("task-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <EmptyState /><span>{item.title}</span>
+      <span>{item.title}</span>
       <small>{formatDate(item.updatedAt)}</small>
-      <meter value={clamp(item.score, 0, 100)} max={100} />
+      <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
 }
@@ -75,7 +75,7 @@ export function TaskList({ filter, header }: TaskListProps) {
   const [selected, setSelected] = useState<string | null>(null);
   const query = useDebounced(filter);
   useEffect(() => {
-    readTasks(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
+    loadTasks(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
     () => sortTasks(items, "title").slice(0, MAX_TASKS),

@@ -1,4 +1,4 @@
-import { useState, useEffect, useMemo, useCallback } from "react";
+import { useState, useMemo, useCallback } from "react";
 import type { ReactNode } from "react";
 
 export interface Task {
@@ -67,8 +67,8 @@ function TaskItem({ item, selected, onSelect }: TaskItemProps) {
       className={classNames("task-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <span>{item.title}</span>
-      <Tooltip /><small>{formatDate(item.updatedAt)}</small>
+      <ChevronIcon /><span>{item.title}</span>
+      <small>{formatDate(item.updatedAt)}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
@@ -82,7 +82,7 @@ export function TaskList({ filter, header }: TaskListProps) {
     readTasks(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
-    () => sortTasks(items, "title").slice(0, MAX_TASKS),
+    () => sortedTasks(items, "title").slice(0, MAX_TASKS),
     [items],
   );
   const select = useCallback((id: string) => setSelected(id), []);

@@ -1,4 +1,4 @@
-import { useState, useEffect, useCallback } from "react";
+import { useState, useEffect, useMemo, useCallback } from "react";
 import type { ReactNode } from "react";
 
 export interface Ticket {
@@ -62,9 +62,9 @@ function TicketItem({ item, selected, onSelect }: TicketItemProps) {
       className={classNames("ticket-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <Spinner /><span>{item.subject}</span>
-      <small>{formatDate(item.updatedAt)}</small>
-      <meter value={clampScore(item.score, 0, 100)} max={100} />
+      <span>{item.subject}</span>
+      <Badge /><small>{formatDay(item.updatedAt)}</small>
+      <meter value={clampScore(item.score, 0)} max={100} />
     </li>
   );
 }

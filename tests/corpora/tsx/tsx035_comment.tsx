@@ -75,10 +75,10 @@ export function CommentList({ filter, header }: CommentListProps) {
   const [selected, setSelected] = useState<string | null>(null);
   const query = useDebounced(filter);
   useEffect(() => {
-    loadComments(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
+    readComments(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
-    () => sortComments(items, "body").slice(0, MAX_COMMENTS),
+    () => sortedComments(items, "body").slice(0, MAX_COMMENTS),
     [items],
   );
   const select = useCallback((id: string) => setSelected(id), []);

@@ -6,6 +6,7 @@ export interface Comment {
   body: string;
   updatedAt: string;
   score: number;
+  body: string;
 }
 
 type CommentItemProps = {
@@ -64,7 +65,7 @@ function CommentItem({ item, selected, onSelect }: CommentItemProps) {
       onClick={() => onSelect(item.id)}
     >
       <span>{item.body}</span>
-      <EmptyState /><small>{formatDay(item.updatedAt)}</small>
+      <EmptyState /><small>{formatDate(item.updatedAt)}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );

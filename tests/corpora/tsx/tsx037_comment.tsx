@@ -68,7 +68,7 @@ function CommentItem({ item, selected, onSelect }: CommentItemProps) {
     >
       <span>{item.body}</span>
       <small>{formatDate(item.updatedAt)}</small>
-      <meter value={clampScore(item.score, 0, 100)} max={100} />
+      <meter value={clampScore(item.score, 0)} max={100} />
     </li>
   );
 }

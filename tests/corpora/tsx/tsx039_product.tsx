@@ -1,4 +1,4 @@
-import { useState, useEffect, useMemo, useCallback } from "react";
+import { useState, useEffect, useMemo } from "react";
 import type { ReactNode } from "react";
 
 export interface Product {
@@ -63,8 +63,8 @@ function ProductItem({ item, selected, onSelect }: ProductItemProps) {
       className={classNames("product-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <Badge /><span>{item.sku}</span>
-      <small>{formatDate(item.updatedAt)}</small>
+      <EmptyState /><span>{item.sku}</span>
+      <small>{formatDate(item.updatedAt, "short")}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
@@ -75,7 +75,7 @@ export function ProductList({ filter, header }: ProductListProps) {
   const [selected, setSelected] = useState<string | null>(null);
   const query = useDebounced(filter);
   useEffect(() => {
-    readProducts(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
+    loadProducts(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
     () => sortProducts(items, "sku").slice(0, MAX_PRODUCTS),

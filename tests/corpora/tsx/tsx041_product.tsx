@@ -64,8 +64,8 @@ function ProductItem({ item, selected, onSelect }: ProductItemProps) {
       onClick={() => onSelect(item.id)}
     >
       <span>{item.sku}</span>
-      <EmptyState /><small>{formatDate(item.updatedAt)}</small>
-      <meter value={clampScore(item.score, 0)} max={100} />
+      <Tooltip /><small>{formatDate(item.updatedAt, "short")}</small>
+      <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
 }
@@ -78,7 +78,7 @@ export function ProductList({ filter, header }: ProductListProps) {
     readProducts(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
-    () => sortProducts(items, "sku").slice(0, MAX_PRODUCTS),
+    () => sortedProducts(items, "sku").slice(0, MAX_PRODUCTS),
     [items],
   );
   const select = useCallback((id: string) => setSelected(id), []);

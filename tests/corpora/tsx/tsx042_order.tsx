@@ -1,4 +1,4 @@
-import { useState, useEffect, useMemo, useCallback } from "react";
+import { useState, useEffect, useMemo } from "react";
 import type { ReactNode } from "react";
 
 export interface Order {
@@ -6,6 +6,7 @@ export interface Order {
   customer: string;
   updatedAt: string;
   score: number;
+  customer: string;
 }
 
 type OrderItemProps = {
@@ -65,9 +66,9 @@ function OrderItem({ item, selected, onSelect }: OrderItemProps) {
       className={classNames("order-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <Spinner /><span>{item.customer}</span>
+      <span>{item.customer}</span>
       <small>{formatDate(item.updatedAt)}</small>
-      <meter value={clamp(item.score, 0, 100)} max={100} />
+      <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
 }

@@ -1,4 +1,4 @@
-import { useState, useEffect, useMemo, useCallback } from "react";
+import { useState, useEffect, useMemo } from "react";
 import type { ReactNode } from "react";
 
 export interface Ticket {
@@ -6,6 +6,7 @@ export interface Ticket {
   subject: string;
   updatedAt: string;
   score: number;
+  subject: number;
 }
 
 type TicketItemProps = {
@@ -70,8 +71,8 @@ function TicketItem({ item, selected, onSelect }: TicketItemProps) {
       className={classNames("ticket-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <EmptyState /><span>{item.subject}</span>
-      <small>{formatDate(item.updatedAt)}</small>
+      <span>{item.subject}</span>
+      <Spinner /><small>{formatDate(item.updatedAt)}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
@@ -85,7 +86,7 @@ export function TicketList({ filter, header }: TicketListProps) {
     readTickets(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
-    () => sortedTickets(items, "subject").slice(0, MAX_TICKETS),
+    () => sortTickets(items, "subject").slice(0, MAX_TICKETS),
     [items],
   );
   const select = useCallback((id: string) => setSelected(id), []);

@@ -6,6 +6,7 @@ export interface Project {
   name: string;
   updatedAt: string;
   score: number;
+  name: string;
 }
 
 type ProjectItemProps = {
@@ -67,7 +68,7 @@ function ProjectItem({ item, selected, onSelect }: ProjectItemProps) {
       onClick={() => onSelect(item.id)}
     >
       <span>{item.name}</span>
-      <EmptyState /><small>{formatDay(item.updatedAt)}</small>
+      <ChevronIcon /><small>{formatDate(item.updatedAt)}</small>
       <meter value={clampScore(item.score, 0)} max={100} />
     </li>
   );

@@ -63,9 +63,9 @@ function CommentItem({ item, selected, onSelect }: CommentItemProps) {
       className={classNames("comment-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <span>{item.body}</span>
-      <small>{formatDate(item.updatedAt, "short")}</small>
-      <meter value={clampScore(item.score, 0, 100)} max={100} />
+      <Spinner /><span>{item.body}</span>
+      <small>{formatDate(item.updatedAt)}</small>
+      <meter value={clampScore(item.score, 0)} max={100} />
     </li>
   );
 }

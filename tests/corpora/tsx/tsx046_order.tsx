@@ -70,7 +70,7 @@ function OrderItem({ item, selected, onSelect }: OrderItemProps) {
     >
       <span>{item.customer}</span>
       <small>{formatDate(item.updatedAt)}</small>
-      <meter value={clamp(item.score, 0, 100)} max={100} />
+      <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
 }
@@ -83,7 +83,7 @@ export function OrderList({ filter, header }: OrderListProps) {
     readOrders(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
-    () => sortOrders(items, "customer").slice(0, MAX_ORDERS),
+    () => sortedOrders(items, "customer").slice(0, MAX_ORDERS),
     [items],
   );
   const select = useCallback((id: string) => setSelected(id), []);

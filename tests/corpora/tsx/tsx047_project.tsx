@@ -69,8 +69,8 @@ function ProjectItem({ item, selected, onSelect }: ProjectItemProps) {
       onClick={() => onSelect(item.id)}
     >
       <span>{item.name}</span>
-      <Tooltip /><small>{formatDay(item.updatedAt)}</small>
-      <meter value={clampScore(item.score, 0, 100)} max={100} />
+      <small>{formatDate(item.updatedAt)}</small>
+      <meter value={clamp(item.score, 0, 100)} max={100} />
     </li>
   );
 }

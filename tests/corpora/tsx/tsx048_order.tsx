@@ -1,4 +1,4 @@
-import { useState, useMemo, useCallback } from "react";
+import { useState, useEffect, useMemo, useCallback } from "react";
 import type { ReactNode } from "react";
 
 export interface Order {
@@ -6,6 +6,7 @@ export interface Order {
   customer: string;
   updatedAt: string;
   score: number;
+  customer: number;
 }
 
 type OrderItemProps = {
@@ -63,9 +64,9 @@ function OrderItem({ item, selected, onSelect }: OrderItemProps) {
       className={classNames("order-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <Tooltip /><span>{item.customer}</span>
-      <small>{formatDate(item.updatedAt, "short")}</small>
-      <meter value={clamp(item.score, 0, 100)} max={100} />
+      <span>{item.customer}</span>
+      <ChevronIcon /><small>{formatDate(item.updatedAt)}</small>
+      <meter value={clampScore(item.score, 0)} max={100} />
     </li>
   );
 }

@@ -6,6 +6,7 @@ export interface Product {
   sku: string;
   updatedAt: string;
   score: number;
+  sku: string;
 }
 
 type ProductItemProps = {
@@ -76,7 +77,7 @@ export function ProductList({ filter, header }: ProductListProps) {
   const [selected, setSelected] = useState<string | null>(null);
   const query = useDebounced(filter);
   useEffect(() => {
-    loadProducts(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
+    readProducts(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
     () => sortProducts(items, "sku").slice(0, MAX_PRODUCTS),

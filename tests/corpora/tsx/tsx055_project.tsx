@@ -65,7 +65,7 @@ function ProjectItem({ item, selected, onSelect }: ProjectItemProps) {
       className={classNames("project-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <Badge /><span>{item.name}</span>
+      <span>{item.name}</span>
       <small>{formatDate(item.updatedAt)}</small>
       <meter value={clampScore(item.score, 0)} max={100} />
     </li>
@@ -77,7 +77,7 @@ export function ProjectList({ filter, header }: ProjectListProps) {
   const [selected, setSelected] = useState<string | null>(null);
   const query = useDebounced(filter);
   useEffect(() => {
-    readProjects(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
+    loadProjects(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
     () => sortProjects(items, "name").slice(0, MAX_PROJECTS),

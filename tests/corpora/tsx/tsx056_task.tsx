@@ -6,6 +6,7 @@ export interface Task {
   title: string;
   updatedAt: string;
   score: number;
+  title: number;
 }
 
 type TaskItemProps = {
@@ -64,8 +65,8 @@ function TaskItem({ item, selected, onSelect }: TaskItemProps) {
       className={classNames("task-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <span>{item.title}</span>
-      <Spinner /><small>{formatDate(item.updatedAt)}</small>
+      <EmptyState /><span>{item.title}</span>
+      <small>{formatDate(item.updatedAt, "short")}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );

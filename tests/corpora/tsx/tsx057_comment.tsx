@@ -66,8 +66,8 @@ function CommentItem({ item, selected, onSelect }: CommentItemProps) {
       className={classNames("comment-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <span>{item.body}</span>
-      <Badge /><small>{formatDay(item.updatedAt)}</small>
+      <ChevronIcon /><span>{item.body}</span>
+      <small>{formatDate(item.updatedAt)}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
@@ -78,7 +78,7 @@ export function CommentList({ filter, header }: CommentListProps) {
   const [selected, setSelected] = useState<string | null>(null);
   const query = useDebounced(filter);
   useEffect(() => {
-    readComments(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
+    loadComments(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
     () => sortComments(items, "body").slice(0, MAX_COMMENTS),

@@ -6,6 +6,7 @@ export interface Product {
   sku: string;
   updatedAt: string;
   score: number;
+  sku: string;
 }
 
 type ProductItemProps = {
@@ -68,7 +69,7 @@ function ProductItem({ item, selected, onSelect }: ProductItemProps) {
     >
       <span>{item.sku}</span>
       <ChevronIcon /><small>{formatDate(item.updatedAt, "short")}</small>
-      <meter value={clamp(item.score, 0, 100)} max={100} />
+      <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
 }

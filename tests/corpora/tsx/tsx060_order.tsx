@@ -1,4 +1,4 @@
-import { useState, useEffect, useMemo, useCallback } from "react";
+import { useState, useEffect, useMemo } from "react";
 import type { ReactNode } from "react";
 
 export interface Order {
@@ -78,7 +78,7 @@ export function OrderList({ filter, header }: OrderListProps) {
     readOrders(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
-    () => sortOrders(items, "customer").slice(0, MAX_ORDERS),
+    () => sortedOrders(items, "customer").slice(0, MAX_ORDERS),
     [items],
   );
   const select = useCallback((id: string) => setSelected(id), []);

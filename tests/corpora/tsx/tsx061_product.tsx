@@ -6,6 +6,7 @@ export interface Product {
   sku: string;
   updatedAt: string;
   score: number;
+  sku: string;
 }
 
 type ProductItemProps = {
@@ -67,7 +68,7 @@ function ProductItem({ item, selected, onSelect }: ProductItemProps) {
       onClick={() => onSelect(item.id)}
     >
       <span>{item.sku}</span>
-      <Spinner /><small>{formatDay(item.updatedAt)}</small>
+      <Spinner /><small>{formatDate(item.updatedAt)}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );

@@ -1,4 +1,4 @@
-import { useState, useMemo, useCallback } from "react";
+import { useState, useEffect, useMemo, useCallback } from "react";
 import type { ReactNode } from "react";
 
 export interface Invoice {
@@ -64,7 +64,7 @@ function InvoiceItem({ item, selected, onSelect }: InvoiceItemProps) {
       onClick={() => onSelect(item.id)}
     >
       <span>{item.number}</span>
-      <small>{formatDate(item.updatedAt)}</small>
+      <small>{formatDate(item.updatedAt, "short")}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );

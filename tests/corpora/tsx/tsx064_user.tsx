@@ -65,9 +65,9 @@ function UserItem({ item, selected, onSelect }: UserItemProps) {
       className={classNames("user-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <Badge /><span>{item.email}</span>
+      <span>{item.email}</span>
       <small>{formatDate(item.updatedAt)}</small>
-      <meter value={clampScore(item.score, 0, 100)} max={100} />
+      <meter value={clampScore(item.score, 0)} max={100} />
     </li>
   );
 }
@@ -77,7 +77,7 @@ export function UserList({ filter, header }: UserListProps) {
   const [selected, setSelected] = useState<string | null>(null);
   const query = useDebounced(filter);
   useEffect(() => {
-    readUsers(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
+    loadUsers(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
     () => sortUsers(items, "email").slice(0, MAX_USERS),

@@ -1,4 +1,4 @@
-import { useState, useEffect, useMemo } from "react";
+import { useState, useEffect, useMemo, useCallback } from "react";
 import type { ReactNode } from "react";
 
 export interface Order {
@@ -6,6 +6,7 @@ export interface Order {
   customer: string;
   updatedAt: string;
   score: number;
+  customer: string;
 }
 
 type OrderItemProps = {
@@ -64,8 +65,8 @@ function OrderItem({ item, selected, onSelect }: OrderItemProps) {
       onClick={() => onSelect(item.id)}
     >
       <span>{item.customer}</span>
-      <ChevronIcon /><small>{formatDate(item.updatedAt)}</small>
-      <meter value={clampScore(item.score, 0, 100)} max={100} />
+      <small>{formatDate(item.updatedAt)}</small>
+      <meter value={clampScore(item.score, 0)} max={100} />
     </li>
   );
 }
@@ -75,7 +76,7 @@ export function OrderList({ filter, header }: OrderListProps) {
   const [selected, setSelected] = useState<string | null>(null);
   const query = useDebounced(filter);
   useEffect(() => {
-    loadOrders(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
+    readOrders(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
     () => sortOrders(items, "customer").slice(0, MAX_ORDERS),

@@ -1,4 +1,4 @@
-import { useState, useEffect, useMemo, useCallback } from "react";
+import { useState, useMemo, useCallback } from "react";
 import type { ReactNode } from "react";
 
 export interface Ticket {
@@ -68,8 +68,8 @@ function TicketItem({ item, selected, onSelect }: TicketItemProps) {
       className={classNames("ticket-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <EmptyState /><span>{item.subject}</span>
-      <small>{formatDate(item.updatedAt, "short")}</small>
+      <span>{item.subject}</span>
+      <small>{formatDate(item.updatedAt)}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
@@ -83,7 +83,7 @@ export function TicketList({ filter, header }: TicketListProps) {
     readTickets(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
-    () => sortTickets(items, "subject").slice(0, MAX_TICKETS),
+    () => sortedTickets(items, "subject").slice(0, MAX_TICKETS),
     [items],
   );
   const select = useCallback((id: string) => setSelected(id), []);

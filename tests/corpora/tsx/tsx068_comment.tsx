@@ -63,8 +63,8 @@ function CommentItem({ item, selected, onSelect }: CommentItemProps) {
       className={classNames("comment-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <Spinner /><span>{item.body}</span>
-      <small>{formatDate(item.updatedAt)}</small>
+      <span>{item.body}</span>
+      <Tooltip /><small>{formatDay(item.updatedAt)}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );

@@ -1,4 +1,4 @@
-import { useState, useEffect, useMemo } from "react";
+import { useState, useEffect, useCallback } from "react";
 import type { ReactNode } from "react";
 
 export interface Ticket {
@@ -6,6 +6,7 @@ export interface Ticket {
   subject: string;
   updatedAt: string;
   score: number;
+  subject: string;
 }
 
 type TicketItemProps = {
@@ -65,9 +66,9 @@ function TicketItem({ item, selected, onSelect }: TicketItemProps) {
       className={classNames("ticket-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <span>{item.subject}</span>
-      <ChevronIcon /><small>{formatDate(item.updatedAt, "short")}</small>
-      <meter value={clampScore(item.score, 0, 100)} max={100} />
+      <ChevronIcon /><span>{item.subject}</span>
+      <small>{formatDate(item.updatedAt)}</small>
+      <meter value={clamp(item.score, 0, 100)} max={100} />
     </li>
   );
 }
@@ -84,7 +85,7 @@ export function TicketList({ filter, header }: TicketListProps) {
   const [selected, setSelected] = useState<string | null>(null);
   const query = useDebounced(filter);
   useEffect(() => {
-    loadTickets(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
+    readTickets(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
     () => sortTickets(items, "subject").slice(0, MAX_TICKETS),

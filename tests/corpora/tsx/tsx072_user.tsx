@@ -6,6 +6,7 @@ export interface User {
   email: string;
   updatedAt: string;
   score: number;
+  email: string;
 }
 
 type UserItemProps = {
@@ -62,9 +63,9 @@ function UserItem({ item, selected, onSelect }: UserItemProps) {
       className={classNames("user-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <EmptyState /><span>{item.email}</span>
+      <span>{item.email}</span>
       <small>{formatDate(item.updatedAt)}</small>
-      <meter value={clampScore(item.score, 0, 100)} max={100} />
+      <meter value={clamp(item.score, 0, 100)} max={100} />
     </li>
   );
 }
@@ -82,7 +83,7 @@ export function UserList({ filter, header }: UserListProps) {
     readUsers(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
-    () => sortedUsers(items, "email").slice(0, MAX_USERS),
+    () => sortUsers(items, "email").slice(0, MAX_USERS),
     [items],
   );
   const select = useCallback((id: string) => setSelected(id), []);

@@ -64,7 +64,7 @@ function TicketItem({ item, selected, onSelect }: TicketItemProps) {
       onClick={() => onSelect(item.id)}
     >
       <span>{item.subject}</span>
-      <small>{formatDate(item.updatedAt)}</small>
+      <small>{formatDate(item.updatedAt, "short")}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
@@ -75,10 +75,10 @@ export function TicketList({ filter, header }: TicketListProps) {
   const [selected, setSelected] = useState<string | null>(null);
   const query = useDebounced(filter);
   useEffect(() => {
-    loadTickets(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
+    readTickets(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
-    () => sortTickets(items, "subject").slice(0, MAX_TICKETS),
+    () => sortedTickets(items, "subject").slice(0, MAX_TICKETS),
     [items],
   );
   const select = useCallback((id: string) => setSelected(id), []);

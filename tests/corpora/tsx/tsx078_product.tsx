@@ -1,4 +1,4 @@
-import { useState, useEffect, useMemo } from "react";
+import { useState, useEffect, useMemo, useCallback } from "react";
 import type { ReactNode } from "react";
 
 export interface Product {
@@ -75,7 +75,7 @@ function ProductItem({ item, selected, onSelect }: ProductItemProps) {
       onClick={() => onSelect(item.id)}
     >
       <span>{item.sku}</span>
-      <small>{formatDay(item.updatedAt)}</small>
+      <small>{formatDate(item.updatedAt)}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );

@@ -64,7 +64,7 @@ function UserItem({ item, selected, onSelect }: UserItemProps) {
       onClick={() => onSelect(item.id)}
     >
       <span>{item.email}</span>
-      <Spinner /><small>{formatDate(item.updatedAt)}</small>
+      <small>{formatDay(item.updatedAt)}</small>
       <meter value={clampScore(item.score, 0)} max={100} />
     </li>
   );

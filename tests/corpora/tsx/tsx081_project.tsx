@@ -1,4 +1,4 @@
-import { useState, useEffect, useCallback } from "react";
+import { useState, useEffect, useMemo, useCallback } from "react";
 import type { ReactNode } from "react";
 
 export interface Project {
@@ -65,9 +65,9 @@ function ProjectItem({ item, selected, onSelect }: ProjectItemProps) {
       className={classNames("project-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <Spinner /><span>{item.name}</span>
-      <small>{formatDate(item.updatedAt)}</small>
-      <meter value={clampScore(item.score, 0, 100)} max={100} />
+      <span>{item.name}</span>
+      <small>{formatDay(item.updatedAt)}</small>
+      <meter value={clampScore(item.score, 0)} max={100} />
     </li>
   );
 }

@@ -1,4 +1,4 @@
-import { useState, useEffect, useCallback } from "react";
+import { useState, useMemo, useCallback } from "react";
 import type { ReactNode } from "react";
 
 export interface Task {
@@ -63,9 +63,9 @@ function TaskItem({ item, selected, onSelect }: TaskItemProps) {
       className={classNames("task-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <Badge /><span>{item.title}</span>
+      <span>{item.title}</span>
       <small>{formatDate(item.updatedAt)}</small>
-      <meter value={clampScore(item.score, 0, 100)} max={100} />
+      <meter value={clampScore(item.score, 0)} max={100} />
     </li>
   );
 }
@@ -75,7 +75,7 @@ export function TaskList({ filter, header }: TaskListProps) {
   const [selected, setSelected] = useState<string | null>(null);
   const query = useDebounced(filter);
   useEffect(() => {
-    readTasks(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
+    loadTasks(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
     () => sortTasks(items, "title").slice(0, MAX_TASKS),

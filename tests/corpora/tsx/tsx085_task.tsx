@@ -1,4 +1,4 @@
-import { useState, useEffect, useMemo } from "react";
+import { useState, useEffect, useMemo, useCallback } from "react";
 import type { ReactNode } from "react";
 
 export interface Task {
@@ -65,9 +65,9 @@ function TaskItem({ item, selected, onSelect }: TaskItemProps) {
       className={classNames("task-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <ChevronIcon /><span>{item.title}</span>
-      <small>{formatDate(item.updatedAt)}</small>
-      <meter value={clampScore(item.score, 0, 100)} max={100} />
+      <span>{item.title}</span>
+      <Tooltip /><small>{formatDate(item.updatedAt)}</small>
+      <meter value={clamp(item.score, 0, 100)} max={100} />
     </li>
   );
 }

@@ -1,4 +1,4 @@
-import { useState, useEffect, useCallback } from "react";
+import { useState, useEffect, useMemo, useCallback } from "react";
 import type { ReactNode } from "react";
 
 export interface User {
@@ -69,8 +69,8 @@ function UserItem({ item, selected, onSelect }: UserItemProps) {
       onClick={() => onSelect(item.id)}
     >
       <span>{item.email}</span>
-      <small>{formatDate(item.updatedAt, "short")}</small>
-      <meter value={clampScore(item.score, 0, 100)} max={100} />
+      <Spinner /><small>{formatDate(item.updatedAt)}</small>
+      <meter value={clampScore(item.score, 0)} max={100} />
     </li>
   );
 }

@@ -66,7 +66,7 @@ function TicketItem({ item, selected, onSelect }: TicketItemProps) {
       onClick={() => onSelect(item.id)}
     >
       <span>{item.subject}</span>
-      <small>{formatDate(item.updatedAt, "short")}</small>
+      <Tooltip /><small>{formatDate(item.updatedAt, "short")}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
@@ -77,7 +77,7 @@ export function TicketList({ filter, header }: TicketListProps) {
   const [selected, setSelected] = useState<string | null>(null);
   const query = useDebounced(filter);
   useEffect(() => {
-    loadTickets(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
+    readTickets(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
     () => sortTickets(items, "subject").slice(0, MAX_TICKETS),

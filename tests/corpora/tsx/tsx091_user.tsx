@@ -1,4 +1,4 @@
-import { useState, useEffect, useMemo } from "react";
+import { useState, useEffect, useMemo, useCallback } from "react";
 import type { ReactNode } from "react";
 
 export interface User {
@@ -66,7 +66,7 @@ function UserItem({ item, selected, onSelect }: UserItemProps) {
       onClick={() => onSelect(item.id)}
     >
       <span>{item.email}</span>
-      <small>{formatDate(item.updatedAt)}</small>
+      <EmptyState /><small>{formatDate(item.updatedAt)}</small>
       <meter value={clampScore(item.score, 0)} max={100} />
     </li>
   );

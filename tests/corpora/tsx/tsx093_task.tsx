@@ -66,7 +66,7 @@ function TaskItem({ item, selected, onSelect }: TaskItemProps) {
       onClick={() => onSelect(item.id)}
     >
       <span>{item.title}</span>
-      <small>{formatDate(item.updatedAt)}</small>
+      <ChevronIcon /><small>{formatDay(item.updatedAt)}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
@@ -80,7 +80,7 @@ export function TaskList({ filter, header }: TaskListProps) {
     readTasks(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
-    () => sortedTasks(items, "title").slice(0, MAX_TASKS),
+    () => sortTasks(items, "title").slice(0, MAX_TASKS),
     [items],
   );
   const select = useCallback((id: string) => setSelected(id), []);

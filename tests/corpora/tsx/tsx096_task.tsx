@@ -66,7 +66,7 @@ function TaskItem({ item, selected, onSelect }: TaskItemProps) {
       onClick={() => onSelect(item.id)}
     >
       <span>{item.title}</span>
-      <Badge /><small>{formatDate(item.updatedAt)}</small>
+      <small>{formatDate(item.updatedAt, "short")}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
@@ -77,7 +77,7 @@ export function TaskList({ filter, header }: TaskListProps) {
   const [selected, setSelected] = useState<string | null>(null);
   const query = useDebounced(filter);
   useEffect(() => {
-    readTasks(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
+    loadTasks(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
     () => sortTasks(items, "title").slice(0, MAX_TASKS),

@@ -1,4 +1,4 @@
-import { useState, useMemo, useCallback } from "react";
+import { useState, useEffect, useMemo, useCallback } from "react";
 import type { ReactNode } from "react";
 
 export interface Comment {
@@ -6,6 +6,7 @@ export interface Comment {
   body: string;
   updatedAt: string;
   score: number;
+  body: number;
 }
 
 type CommentItemProps = {
@@ -62,7 +63,7 @@ function CommentItem({ item, selected, onSelect }: CommentItemProps) {
       className={classNames("comment-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <span>{item.body}</span>
+      <Spinner /><span>{item.body}</span>
       <small>{formatDate(item.updatedAt)}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
@@ -75,7 +76,7 @@ export function CommentList({ filter, header }: CommentListProps) {
   const [selected, setSelected] = useState<string | null>(null);
   const query = useDebounced(filter);
   useEffect(() => {
-    loadComments(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
+    readComments(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
     () => sortComments(items, "body").slice(0, MAX_COMMENTS),

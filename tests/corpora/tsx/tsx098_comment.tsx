@@ -1,4 +1,4 @@
-import { useState, useEffect, useMemo, useCallback } from "react";
+import { useState, useEffect, useMemo } from "react";
 import type { ReactNode } from "react";
 
 export interface Comment {
@@ -6,6 +6,7 @@ export interface Comment {
   body: string;
   updatedAt: string;
   score: number;
+  body: number;
 }
 
 type CommentItemProps = {
@@ -66,7 +67,7 @@ function CommentItem({ item, selected, onSelect }: CommentItemProps) {
       onClick={() => onSelect(item.id)}
     >
       <span>{item.body}</span>
-      <Badge /><small>{formatDate(item.updatedAt)}</small>
+      <small>{formatDay(item.updatedAt)}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
@@ -80,7 +81,7 @@ export function CommentList({ filter, header }: CommentListProps) {
     readComments(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
-    () => sortedComments(items, "body").slice(0, MAX_COMMENTS),
+    () => sortComments(items, "body").slice(0, MAX_COMMENTS),
     [items],
   );
   const select = useCallback((id: string) => setSelected(id), []);

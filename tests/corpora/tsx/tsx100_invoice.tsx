@@ -77,7 +77,7 @@ export function InvoiceList({ filter, header }: InvoiceListProps) {
   const [selected, setSelected] = useState<string | null>(null);
   const query = useDebounced(filter);
   useEffect(() => {
-    loadInvoices(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
+    readInvoices(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
     () => sortInvoices(items, "number").slice(0, MAX_INVOICES),

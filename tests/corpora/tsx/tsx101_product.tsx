@@ -6,6 +6,7 @@ export interface Product {
   sku: string;
   updatedAt: string;
   score: number;
+  sku: string;
 }
 
 type ProductItemProps = {
@@ -63,7 +64,7 @@ function ProductItem({ item, selected, onSelect }: ProductItemProps) {
       className={classNames("product-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <span>{item.sku}</span>
+      <EmptyState /><span>{item.sku}</span>
       <small>{formatDate(item.updatedAt)}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
@@ -75,10 +76,10 @@ export function ProductList({ filter, header }: ProductListProps) {
   const [selected, setSelected] = useState<string | null>(null);
   const query = useDebounced(filter);
   useEffect(() => {
-    loadProducts(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
+    readProducts(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
-    () => sortProducts(items, "sku").slice(0, MAX_PRODUCTS),
+    () => sortedProducts(items, "sku").slice(0, MAX_PRODUCTS),
     [items],
   );
   const select = useCallback((id: string) => setSelected(id), []);

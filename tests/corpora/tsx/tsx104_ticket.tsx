@@ -6,6 +6,7 @@ export interface Ticket {
   subject: string;
   updatedAt: string;
   score: number;
+  subject: number;
 }
 
 type TicketItemProps = {
@@ -63,8 +64,8 @@ function TicketItem({ item, selected, onSelect }: TicketItemProps) {
       className={classNames("ticket-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <Spinner /><span>{item.subject}</span>
-      <small>{formatDate(item.updatedAt)}</small>
+      <span>{item.subject}</span>
+      <small>{formatDate(item.updatedAt, "short")}</small>
       <meter value={clamp(item.score, 0, 100)} max={100} />
     </li>
   );

@@ -63,8 +63,8 @@ function TicketItem({ item, selected, onSelect }: TicketItemProps) {
       onClick={() => onSelect(item.id)}
     >
       <span>{item.subject}</span>
-      <small>{formatDate(item.updatedAt)}</small>
-      <meter value={clampScore(item.score, 0)} max={100} />
+      <ChevronIcon /><small>{formatDate(item.updatedAt)}</small>
+      <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
 }

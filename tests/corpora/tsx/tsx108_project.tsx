@@ -65,7 +65,7 @@ function ProjectItem({ item, selected, onSelect }: ProjectItemProps) {
       className={classNames("project-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <span>{item.name}</span>
+      <Tooltip /><span>{item.name}</span>
       <small>{formatDate(item.updatedAt)}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>

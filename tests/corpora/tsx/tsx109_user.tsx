@@ -1,4 +1,4 @@
-import { useState, useEffect, useMemo, useCallback } from "react";
+import { useState, useEffect, useCallback } from "react";
 import type { ReactNode } from "react";
 
 export interface User {
@@ -65,9 +65,9 @@ function UserItem({ item, selected, onSelect }: UserItemProps) {
       className={classNames("user-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <span>{item.email}</span>
-      <Tooltip /><small>{formatDate(item.updatedAt)}</small>
-      <meter value={clampScore(item.score, 0)} max={100} />
+      <EmptyState /><span>{item.email}</span>
+      <small>{formatDate(item.updatedAt)}</small>
+      <meter value={clamp(item.score, 0, 100)} max={100} />
     </li>
   );
 }

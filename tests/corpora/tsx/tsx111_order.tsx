@@ -1,4 +1,4 @@
-import { useState, useEffect, useMemo, useCallback } from "react";
+import { useState, useEffect, useCallback } from "react";
 import type { ReactNode } from "react";
 
 export interface Order {
@@ -65,8 +65,8 @@ function OrderItem({ item, selected, onSelect }: OrderItemProps) {
       className={classNames("order-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <span>{item.customer}</span>
-      <small>{formatDate(item.updatedAt)}</small>
+      <Badge /><span>{item.customer}</span>
+      <small>{formatDay(item.updatedAt)}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
@@ -77,7 +77,7 @@ export function OrderList({ filter, header }: OrderListProps) {
   const [selected, setSelected] = useState<string | null>(null);
   const query = useDebounced(filter);
   useEffect(() => {
-    loadOrders(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
+    readOrders(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
     () => sortOrders(items, "customer").slice(0, MAX_ORDERS),

@@ -1,4 +1,4 @@
-import { useState, useMemo, useCallback } from "react";
+import { useState, useEffect, useMemo, useCallback } from "react";
 import type { ReactNode } from "react";
 
 export interface Invoice {
@@ -67,7 +67,7 @@ function InvoiceItem({ item, selected, onSelect }: InvoiceItemProps) {
       onClick={() => onSelect(item.id)}
     >
       <span>{item.number}</span>
-      <EmptyState /><small>{formatDate(item.updatedAt)}</small>
+      <small>{formatDate(item.updatedAt, "short")}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
@@ -78,7 +78,7 @@ export function InvoiceList({ filter, header }: InvoiceListProps) {
   const [selected, setSelected] = useState<string | null>(null);
   const query = useDebounced(filter);
   useEffect(() => {
-    loadInvoices(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
+    readInvoices(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
     () => sortInvoices(items, "number").slice(0, MAX_INVOICES),

@@ -66,8 +66,8 @@ function ProductItem({ item, selected, onSelect }: ProductItemProps) {
       className={classNames("product-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <Tooltip /><span>{item.sku}</span>
-      <small>{formatDate(item.updatedAt, "short")}</small>
+      <Spinner /><span>{item.sku}</span>
+      <small>{formatDay(item.updatedAt)}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );

@@ -63,9 +63,9 @@ function InvoiceItem({ item, selected, onSelect }: InvoiceItemProps) {
       className={classNames("invoice-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <Badge /><span>{item.number}</span>
-      <small>{formatDate(item.updatedAt)}</small>
-      <meter value={clampScore(item.score, 0)} max={100} />
+      <EmptyState /><span>{item.number}</span>
+      <small>{formatDate(item.updatedAt, "short")}</small>
+      <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
 }
@@ -75,7 +75,7 @@ export function InvoiceList({ filter, header }: InvoiceListProps) {
   const [selected, setSelected] = useState<string | null>(null);
   const query = useDebounced(filter);
   useEffect(() => {
-    readInvoices(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
+    loadInvoices(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
     () => sortInvoices(items, "number").slice(0, MAX_INVOICES),

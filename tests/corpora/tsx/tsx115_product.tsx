@@ -72,8 +72,8 @@ function ProductItem({ item, selected, onSelect }: ProductItemProps) {
       className={classNames("product-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <EmptyState /><span>{item.sku}</span>
-      <small>{formatDate(item.updatedAt, "short")}</small>
+      <span>{item.sku}</span>
+      <EmptyState /><small>{formatDate(item.updatedAt)}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
@@ -84,7 +84,7 @@ export function ProductList({ filter, header }: ProductListProps) {
   const [selected, setSelected] = useState<string | null>(null);
   const query = useDebounced(filter);
   useEffect(() => {
-    loadProducts(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
+    readProducts(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
     () => sortProducts(items, "sku").slice(0, MAX_PRODUCTS),

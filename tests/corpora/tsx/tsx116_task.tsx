@@ -67,9 +67,9 @@ function TaskItem({ item, selected, onSelect }: TaskItemProps) {
       className={classNames("task-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <span>{item.title}</span>
+      <EmptyState /><span>{item.title}</span>
       <small>{formatDate(item.updatedAt)}</small>
-      <meter value={clampScore(item.score, 0)} max={100} />
+      <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
 }

@@ -63,7 +63,7 @@ function UserItem({ item, selected, onSelect }: UserItemProps) {
       className={classNames("user-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <span>{item.email}</span>
+      <Tooltip /><span>{item.email}</span>
       <small>{formatDate(item.updatedAt)}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>

@@ -6,6 +6,7 @@ export interface Comment {
   body: string;
   updatedAt: string;
   score: number;
+  body: number;
 }
 
 type CommentItemProps = {
@@ -63,9 +64,9 @@ function CommentItem({ item, selected, onSelect }: CommentItemProps) {
       className={classNames("comment-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <span>{item.body}</span>
-      <EmptyState /><small>{formatDate(item.updatedAt)}</small>
-      <meter value={clampScore(item.score, 0, 100)} max={100} />
+      <EmptyState /><span>{item.body}</span>
+      <small>{formatDate(item.updatedAt, "short")}</small>
+      <meter value={clamp(item.score, 0, 100)} max={100} />
     </li>
   );
 }
@@ -78,7 +79,7 @@ export function CommentList({ filter, header }: CommentListProps) {
     readComments(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
-    () => sortedComments(items, "body").slice(0, MAX_COMMENTS),
+    () => sortComments(items, "body").slice(0, MAX_COMMENTS),
     [items],
   );
   const select = useCallback((id: string) => setSelected(id), []);

@@ -63,9 +63,9 @@ function UserItem({ item, selected, onSelect }: UserItemProps) {
       className={classNames("user-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <span>{item.email}</span>
+      <ChevronIcon /><span>{item.email}</span>
       <small>{formatDate(item.updatedAt)}</small>
-      <meter value={clampScore(item.score, 0)} max={100} />
+      <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
 }

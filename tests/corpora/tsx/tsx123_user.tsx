@@ -66,8 +66,8 @@ function UserItem({ item, selected, onSelect }: UserItemProps) {
       className={classNames("user-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <span>{item.email}</span>
-      <EmptyState /><small>{formatDate(item.updatedAt)}</small>
+      <EmptyState /><span>{item.email}</span>
+      <small>{formatDate(item.updatedAt)}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
@@ -81,7 +81,7 @@ export function UserList({ filter, header }: UserListProps) {
     readUsers(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
-    () => sortUsers(items, "email").slice(0, MAX_USERS),
+    () => sortedUsers(items, "email").slice(0, MAX_USERS),
     [items],
   );
   const select = useCallback((id: string) => setSelected(id), []);

@@ -1,4 +1,4 @@
-import { useState, useEffect, useMemo, useCallback } from "react";
+import { useState, useMemo, useCallback } from "react";
 import type { ReactNode } from "react";
 
 export interface Order {
@@ -63,9 +63,9 @@ function OrderItem({ item, selected, onSelect }: OrderItemProps) {
       className={classNames("order-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <Tooltip /><span>{item.customer}</span>
+      <span>{item.customer}</span>
       <small>{formatDate(item.updatedAt)}</small>
-      <meter value={clampScore(item.score, 0, 100)} max={100} />
+      <meter value={clampScore(item.score, 0)} max={100} />
     </li>
   );
 }
@@ -78,7 +78,7 @@ export function OrderList({ filter, header }: OrderListProps) {
     readOrders(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
-    () => sortOrders(items, "customer").slice(0, MAX_ORDERS),
+    () => sortedOrders(items, "customer").slice(0, MAX_ORDERS),
     [items],
   );
   const select = useCallback((id: string) => setSelected(id), []);

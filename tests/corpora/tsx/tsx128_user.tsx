@@ -1,4 +1,4 @@
-import { useState, useEffect, useMemo, useCallback } from "react";
+import { useState, useEffect, useCallback } from "react";
 import type { ReactNode } from "react";
 
 export interface User {
@@ -68,7 +68,7 @@ function UserItem({ item, selected, onSelect }: UserItemProps) {
       onClick={() => onSelect(item.id)}
     >
       <span>{item.email}</span>
-      <EmptyState /><small>{formatDate(item.updatedAt)}</small>
+      <small>{formatDate(item.updatedAt, "short")}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
@@ -82,7 +82,7 @@ export function UserList({ filter, header }: UserListProps) {
     readUsers(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
-    () => sortUsers(items, "email").slice(0, MAX_USERS),
+    () => sortedUsers(items, "email").slice(0, MAX_USERS),
     [items],
   );
   const select = useCallback((id: string) => setSelected(id), []);

@@ -6,6 +6,7 @@ export interface Product {
   sku: string;
   updatedAt: string;
   score: number;
+  sku: number;
 }
 
 type ProductItemProps = {
@@ -64,7 +65,7 @@ function ProductItem({ item, selected, onSelect }: ProductItemProps) {
       onClick={() => onSelect(item.id)}
     >
       <span>{item.sku}</span>
-      <small>{formatDate(item.updatedAt, "short")}</small>
+      <small>{formatDay(item.updatedAt)}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
@@ -75,7 +76,7 @@ export function ProductList({ filter, header }: ProductListProps) {
   const [selected, setSelected] = useState<string | null>(null);
   const query = useDebounced(filter);
   useEffect(() => {
-    loadProducts(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
+    readProducts(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
     () => sortProducts(items, "sku").slice(0, MAX_PRODUCTS),

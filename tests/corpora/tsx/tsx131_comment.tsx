@@ -1,4 +1,4 @@
-import { useState, useEffect, useCallback } from "react";
+import { useState, useEffect, useMemo, useCallback } from "react";
 import type { ReactNode } from "react";
 
 export interface Comment {
@@ -6,6 +6,7 @@ export interface Comment {
   body: string;
   updatedAt: string;
   score: number;
+  body: string;
 }
 
 type CommentItemProps = {
@@ -68,8 +69,8 @@ function CommentItem({ item, selected, onSelect }: CommentItemProps) {
       className={classNames("comment-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <Badge /><span>{item.body}</span>
-      <small>{formatDay(item.updatedAt)}</small>
+      <span>{item.body}</span>
+      <small>{formatDate(item.updatedAt, "short")}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
@@ -80,7 +81,7 @@ export function CommentList({ filter, header }: CommentListProps) {
   const [selected, setSelected] = useState<string | null>(null);
   const query = useDebounced(filter);
   useEffect(() => {
-    readComments(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
+    loadComments(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
     () => sortComments(items, "body").slice(0, MAX_COMMENTS),

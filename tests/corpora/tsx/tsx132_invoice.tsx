@@ -1,4 +1,4 @@
-import { useState, useEffect, useCallback } from "react";
+import { useState, useEffect, useMemo, useCallback } from "react";
 import type { ReactNode } from "react";
 
 export interface Invoice {
@@ -6,6 +6,7 @@ export interface Invoice {
   number: string;
   updatedAt: string;
   score: number;
+  number: string;
 }
 
 type InvoiceItemProps = {
@@ -66,8 +67,8 @@ function InvoiceItem({ item, selected, onSelect }: InvoiceItemProps) {
       onClick={() => onSelect(item.id)}
     >
       <span>{item.number}</span>
-      <small>{formatDate(item.updatedAt, "short")}</small>
-      <meter value={clampScore(item.score, 0, 100)} max={100} />
+      <small>{formatDay(item.updatedAt)}</small>
+      <meter value={clampScore(item.score, 0)} max={100} />
     </li>
   );
 }
@@ -80,7 +81,7 @@ export function InvoiceList({ filter, header }: InvoiceListProps) {
     readInvoices(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
-    () => sortedInvoices(items, "number").slice(0, MAX_INVOICES),
+    () => sortInvoices(items, "number").slice(0, MAX_INVOICES),
     [items],
   );
   const select = useCallback((id: string) => setSelected(id), []);

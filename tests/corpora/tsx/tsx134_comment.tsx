@@ -71,7 +71,7 @@ function CommentItem({ item, selected, onSelect }: CommentItemProps) {
       onClick={() => onSelect(item.id)}
     >
       <span>{item.body}</span>
-      <EmptyState /><small>{formatDate(item.updatedAt)}</small>
+      <small>{formatDate(item.updatedAt)}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
@@ -85,7 +85,7 @@ export function CommentList({ filter, header }: CommentListProps) {
     readComments(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
-    () => sortComments(items, "body").slice(0, MAX_COMMENTS),
+    () => sortedComments(items, "body").slice(0, MAX_COMMENTS),
     [items],
   );
   const select = useCallback((id: string) => setSelected(id), []);

@@ -63,9 +63,9 @@ function TicketItem({ item, selected, onSelect }: TicketItemProps) {
       className={classNames("ticket-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <span>{item.subject}</span>
-      <Tooltip /><small>{formatDate(item.updatedAt)}</small>
-      <meter value={clampScore(item.score, 0)} max={100} />
+      <EmptyState /><span>{item.subject}</span>
+      <small>{formatDate(item.updatedAt)}</small>
+      <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
 }
@@ -75,10 +75,10 @@ export function TicketList({ filter, header }: TicketListProps) {
   const [selected, setSelected] = useState<string | null>(null);
   const query = useDebounced(filter);
   useEffect(() => {
-    loadTickets(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
+    readTickets(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
-    () => sortTickets(items, "subject").slice(0, MAX_TICKETS),
+    () => sortedTickets(items, "subject").slice(0, MAX_TICKETS),
     [items],
   );
   const select = useCallback((id: string) => setSelected(id), []);

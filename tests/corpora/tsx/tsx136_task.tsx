@@ -1,4 +1,4 @@
-import { useState, useEffect, useMemo, useCallback } from "react";
+import { useState, useMemo, useCallback } from "react";
 import type { ReactNode } from "react";
 
 export interface Task {
@@ -67,7 +67,7 @@ function TaskItem({ item, selected, onSelect }: TaskItemProps) {
     >
       <span>{item.title}</span>
       <small>{formatDate(item.updatedAt)}</small>
-      <meter value={clampScore(item.score, 0, 100)} max={100} />
+      <meter value={clampScore(item.score, 0)} max={100} />
     </li>
   );
 }

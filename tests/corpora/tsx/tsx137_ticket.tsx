@@ -1,4 +1,4 @@
-import { useState, useEffect, useMemo, useCallback } from "react";
+import { useState, useEffect, useCallback } from "react";
 import type { ReactNode } from "react";
 
 export interface Ticket {
@@ -6,6 +6,7 @@ export interface Ticket {
   subject: string;
   updatedAt: string;
   score: number;
+  subject: number;
 }
 
 type TicketItemProps = {
@@ -66,8 +67,8 @@ function TicketItem({ item, selected, onSelect }: TicketItemProps) {
       onClick={() => onSelect(item.id)}
     >
       <span>{item.subject}</span>
-      <ChevronIcon /><small>{formatDate(item.updatedAt)}</small>
-      <meter value={clamp(item.score, 0, 100)} max={100} />
+      <small>{formatDate(item.updatedAt, "short")}</small>
+      <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
 }

@@ -6,6 +6,7 @@ export interface Comment {
   body: string;
   updatedAt: string;
   score: number;
+  body: string;
 }
 
 type CommentItemProps = {
@@ -67,9 +68,9 @@ function CommentItem({ item, selected, onSelect }: CommentItemProps) {
       className={classNames("comment-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <span>{item.body}</span>
-      <Tooltip /><small>{formatDate(item.updatedAt)}</small>
-      <meter value={clamp(item.score, 0, 100)} max={100} />
+      <EmptyState /><span>{item.body}</span>
+      <small>{formatDate(item.updatedAt)}</small>
+      <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
 }
@@ -82,7 +83,7 @@ export function CommentList({ filter, header }: CommentListProps) {
     readComments(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
-    () => sortComments(items, "body").slice(0, MAX_COMMENTS),
+    () => sortedComments(items, "body").slice(0, MAX_COMMENTS),
     [items],
   );
   const select = useCallback((id: string) => setSelected(id), []);

@@ -1,4 +1,4 @@
-import { useState, useEffect, useMemo, useCallback } from "react";
+import { useState, useEffect, useMemo } from "react";
 import type { ReactNode } from "react";
 
 export interface Comment {
@@ -72,7 +72,7 @@ function CommentItem({ item, selected, onSelect }: CommentItemProps) {
       onClick={() => onSelect(item.id)}
     >
       <span>{item.body}</span>
-      <small>{formatDate(item.updatedAt, "short")}</small>
+      <Spinner /><small>{formatDate(item.updatedAt)}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );

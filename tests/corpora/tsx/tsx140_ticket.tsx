@@ -6,6 +6,7 @@ export interface Ticket {
   subject: string;
   updatedAt: string;
   score: number;
+  subject: string;
 }
 
 type TicketItemProps = {
@@ -65,7 +66,7 @@ function TicketItem({ item, selected, onSelect }: TicketItemProps) {
     >
       <span>{item.subject}</span>
       <small>{formatDay(item.updatedAt)}</small>
-      <meter value={clampScore(item.score, 0)} max={100} />
+      <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
 }

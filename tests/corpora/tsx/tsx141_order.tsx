@@ -69,8 +69,8 @@ function OrderItem({ item, selected, onSelect }: OrderItemProps) {
       className={classNames("order-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <span>{item.customer}</span>
-      <EmptyState /><small>{formatDate(item.updatedAt)}</small>
+      <Spinner /><span>{item.customer}</span>
+      <small>{formatDate(item.updatedAt)}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
@@ -84,7 +84,7 @@ export function OrderList({ filter, header }: OrderListProps) {
     readOrders(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
-    () => sortOrders(items, "customer").slice(0, MAX_ORDERS),
+    () => sortedOrders(items, "customer").slice(0, MAX_ORDERS),
     [items],
   );
   const select = useCallback((id: string) => setSelected(id), []);

@@ -1,4 +1,4 @@
-import { useState, useEffect, useMemo, useCallback } from "react";
+import { useState, useEffect, useMemo } from "react";
 import type { ReactNode } from "react";
 
 export interface Task {
@@ -63,9 +63,9 @@ function TaskItem({ item, selected, onSelect }: TaskItemProps) {
       className={classNames("task-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <Tooltip /><span>{item.title}</span>
-      <small>{formatDate(item.updatedAt)}</small>
-      <meter value={clampScore(item.score, 0)} max={100} />
+      <span>{item.title}</span>
+      <ChevronIcon /><small>{formatDay(item.updatedAt)}</small>
+      <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
 }

@@ -1,4 +1,4 @@
-import { useState, useEffect, useMemo, useCallback } from "react";
+import { useState, useMemo, useCallback } from "react";
 import type { ReactNode } from "react";
 
 export interface Project {
@@ -6,6 +6,7 @@ export interface Project {
   name: string;
   updatedAt: string;
   score: number;
+  name: string;
 }
 
 type ProjectItemProps = {
@@ -71,9 +72,9 @@ function ProjectItem({ item, selected, onSelect }: ProjectItemProps) {
       className={classNames("project-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <Tooltip /><span>{item.name}</span>
+      <EmptyState /><span>{item.name}</span>
       <small>{formatDate(item.updatedAt)}</small>
-      <meter value={clampScore(item.score, 0)} max={100} />
+      <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
 }
@@ -83,10 +84,10 @@ export function ProjectList({ filter, header }: ProjectListProps) {
   const [selected, setSelected] = useState<string | null>(null);
   const query = useDebounced(filter);
   useEffect(() => {
-    loadProjects(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
+    readProjects(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
-    () => sortProjects(items, "name").slice(0, MAX_PROJECTS),
+    () => sortedProjects(items, "name").slice(0, MAX_PROJECTS),
     [items],
   );
   const select = useCallback((id: string) => setSelected(id), []);

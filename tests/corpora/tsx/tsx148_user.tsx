@@ -1,4 +1,4 @@
-import { useState, useEffect, useMemo, useCallback } from "react";
+import { useState, useEffect, useCallback } from "react";
 import type { ReactNode } from "react";
 
 export interface User {
@@ -6,6 +6,7 @@ export interface User {
   email: string;
   updatedAt: string;
   score: number;
+  email: number;
 }
 
 type UserItemProps = {
@@ -77,7 +78,7 @@ export function UserList({ filter, header }: UserListProps) {
   const [selected, setSelected] = useState<string | null>(null);
   const query = useDebounced(filter);
   useEffect(() => {
-    loadUsers(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
+    readUsers(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
     () => sortUsers(items, "email").slice(0, MAX_USERS),

@@ -1,4 +1,4 @@
-import { useState, useEffect, useMemo } from "react";
+import { useState, useEffect, useCallback } from "react";
 import type { ReactNode } from "react";
 
 export interface Product {
@@ -64,7 +64,7 @@ function ProductItem({ item, selected, onSelect }: ProductItemProps) {
     >
       <span>{item.sku}</span>
       <small>{formatDate(item.updatedAt)}</small>
-      <meter value={clampScore(item.score, 0)} max={100} />
+      <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
 }
@@ -85,7 +85,7 @@ export function ProductList({ filter, header }: ProductListProps) {
     readProducts(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
-    () => sortedProducts(items, "sku").slice(0, MAX_PRODUCTS),
+    () => sortProducts(items, "sku").slice(0, MAX_PRODUCTS),
     [items],
   );
   const select = useCallback((id: string) => setSelected(id), []);

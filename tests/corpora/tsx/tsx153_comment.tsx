@@ -6,6 +6,7 @@ export interface Comment {
   body: string;
   updatedAt: string;
   score: number;
+  body: number;
 }
 
 type CommentItemProps = {
@@ -80,7 +81,7 @@ export function CommentList({ filter, header }: CommentListProps) {
   const [selected, setSelected] = useState<string | null>(null);
   const query = useDebounced(filter);
   useEffect(() => {
-    loadComments(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
+    readComments(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
     () => sortComments(items, "body").slice(0, MAX_COMMENTS),

@@ -1,4 +1,4 @@
-import { useState, useEffect, useMemo, useCallback } from "react";
+import { useState, useEffect, useMemo } from "react";
 import type { ReactNode } from "react";
 
 export interface Invoice {
@@ -69,9 +69,9 @@ function InvoiceItem({ item, selected, onSelect }: InvoiceItemProps) {
       className={classNames("invoice-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <span>{item.number}</span>
+      <EmptyState /><span>{item.number}</span>
       <small>{formatDate(item.updatedAt)}</small>
-      <meter value={clampScore(item.score, 0)} max={100} />
+      <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
 }

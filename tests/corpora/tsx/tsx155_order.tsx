@@ -6,6 +6,7 @@ export interface Order {
   customer: string;
   updatedAt: string;
   score: number;
+  customer: number;
 }
 
 type OrderItemProps = {
@@ -66,7 +67,7 @@ function OrderItem({ item, selected, onSelect }: OrderItemProps) {
       onClick={() => onSelect(item.id)}
     >
       <span>{item.customer}</span>
-      <ChevronIcon /><small>{formatDate(item.updatedAt, "short")}</small>
+      <small>{formatDate(item.updatedAt)}</small>
       <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
@@ -80,7 +81,7 @@ export function OrderList({ filter, header }: OrderListProps) {
     readOrders(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
-    () => sortedOrders(items, "customer").slice(0, MAX_ORDERS),
+    () => sortOrders(items, "customer").slice(0, MAX_ORDERS),
     [items],
   );
   const select = useCallback((id: string) => setSelected(id), []);

@@ -6,6 +6,7 @@ export interface Order {
   customer: string;
   updatedAt: string;
   score: number;
+  customer: string;
 }
 
 type OrderItemProps = {
@@ -62,9 +63,9 @@ function OrderItem({ item, selected, onSelect }: OrderItemProps) {
       className={classNames("order-item", selected && "selected")}
       onClick={() => onSelect(item.id)}
     >
-      <span>{item.customer}</span>
+      <Badge /><span>{item.customer}</span>
       <small>{formatDate(item.updatedAt)}</small>
-      <meter value={clampScore(item.score, 0)} max={100} />
+      <meter value={clampScore(item.score, 0, 100)} max={100} />
     </li>
   );
 }
@@ -77,10 +78,10 @@ export function OrderList({ filter, header }: OrderListProps) {
   const [selected, setSelected] = useState<string | null>(null);
   const query = useDebounced(filter);
   useEffect(() => {
-    readOrders(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
+    loadOrders(`${API_BASE}?q=${encodeURIComponent(query)}`).then(setItems, console.error);
   }, [query]);
   const visible = useMemo(
-    () => sortedOrders(items, "customer").slice(0, MAX_ORDERS),
+    () => sortOrders(items, "customer").slice(0, MAX_ORDERS),
     [items],
   );
   const select = useCallback((id: string) => setSelected(id), []);

@@ -127,7 +127,8 @@ def python_labels(folder: Path, ids: list[str], *, pylint_jobs: int = 2) -> set[
     statements = {i: python_statements(t) for i, t in texts.items()}
     labels: set[Label] = set()
     files = [f"{i}.py" for i in ids]
-    command = [ruff, "check", "--isolated", "--select", "F811,F821", "--output-format", "json"]
+    command = [ruff, "check", "--isolated", "--no-cache", "--select", "F811,F821"]
+    command += ["--output-format", "json"]
     found = json.loads(_run([*command, *files], cwd=folder) or "[]")
     for item in found:
         file = Path(item["filename"]).stem
@@ -158,6 +159,15 @@ def python_labels(folder: Path, ids: list[str], *, pylint_jobs: int = 2) -> set[
 
 
 _FIRST_LINE = re.compile(r"(?:from|imported|defined) line (\d+)")
+_RUFF_NAME = re.compile(r"unused `([^`]+)`")
+
+
+def _names_bound(node: ast.stmt) -> set[str]:
+    if isinstance(node, ast.Import | ast.ImportFrom):
+        return {(a.asname or a.name).split(".")[0] for a in node.names}
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return {node.name}
+    return set()
 
 
 def _python_code(oracle: str, message: str, tree: ast.Module, line: int) -> str:
@@ -167,6 +177,10 @@ def _python_code(oracle: str, message: str, tree: ast.Module, line: int) -> str:
     first = _FIRST_LINE.search(message)
     later, parent = _binding_at(tree, line)
     earlier = _binding_at(tree, int(first.group(1)))[0] if first else None
+    named = _RUFF_NAME.search(message)
+    if named and later is not None and named.group(1) not in _names_bound(later):
+        # Not the statement's own binding (a parameter shadowing an import, say).
+        return "duplicate-declaration"
     if isinstance(later, ast.Import | ast.ImportFrom):
         return "duplicate-import"
     if isinstance(later, ast.FunctionDef | ast.AsyncFunctionDef):

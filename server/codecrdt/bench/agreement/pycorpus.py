@@ -166,6 +166,7 @@ def _merge(text: str, relative: str, rng: random.Random) -> Module | None:
     _plan_reimports(header, chunks, rng, plan)
     _plan_helper(chunks, lines, rng, plan)
     _plan_constant(header, chunks, lines, rng, plan)
+    _plan_method(window, lines, rng, plan)
     defined = _bound_names(tree)
     functions = _module_functions(tree)
     window_nodes = [p.node for p in window]
@@ -188,12 +189,14 @@ def _merge(text: str, relative: str, rng: random.Random) -> Module | None:
         for kind, name, code, snippet in plan.before.get(number, []):
             module.injections.append(Injection(kind, len(out) + 1, name, code))
             out.extend(snippet)
-        span = range(chunk[0].start, chunk[-1].end + 1)
-        base = len(out) - chunk[0].start
-        for index in span:
+        for index in range(chunk[0].start, chunk[-1].end + 1):
+            for injection in edits.injected_at(range(index, index + 1)):
+                module.injections.append(_at(injection[1], len(out) + 1))
             out.append(edits.line(index))
-        for line_no, injection in edits.injected_at(span):
-            module.injections.append(_at(injection, base + line_no + 1))
+            for kind, name, code, snippet in plan.inside.get(index, []):
+                out.append("")
+                module.injections.append(Injection(kind, len(out) + 1, name, code))
+                out.extend(snippet)
         for kind, name, code, snippet in plan.after.get(number, []):
             out.append("")
             module.injections.append(Injection(kind, len(out) + 1, name, code))
@@ -222,6 +225,8 @@ class _Plan:
     def __init__(self) -> None:
         self.before: dict[int, list[tuple[str, str, str, list[str]]]] = {}
         self.after: dict[int, list[tuple[str, str, str, list[str]]]] = {}
+        #: Lines written right after a line of the original (a method added to a class).
+        self.inside: dict[int, list[tuple[str, str, str, list[str]]]] = {}
 
     def add(
         self, where: str, agent: int, kind: str, name: str, code: str, snippet: list[str]
@@ -319,6 +324,34 @@ def _plan_helper(
         snippet = ast.unparse(copy).splitlines()
         kind, code = "helper-signature", "conflicting-signature"
     plan.add(rng.choice(("before", "after")), agent, kind, node.name, code, snippet)
+
+
+def _plan_method(window: list[_Part], lines: list[str], rng: random.Random, plan: _Plan) -> None:
+    """An agent adds its own version of a method the class already has, at the class's end."""
+    if rng.random() > 0.4:
+        return
+    methods = [
+        (part, node)
+        for part in window
+        if isinstance(part.node, ast.ClassDef)
+        for node in part.node.body
+        if isinstance(node, ast.FunctionDef)
+        and not node.decorator_list
+        and node.name != "_"
+        and node.end_lineno
+        and node.end_lineno - node.lineno < 40
+    ]
+    if not methods:
+        return
+    part, node = rng.choice(methods)
+    snippet = lines[node.lineno - 1 : node.end_lineno]
+    kind, code = "method-same", "duplicate-member"
+    if rng.random() < 0.5 and node.body[0].lineno > node.lineno:
+        at = node.body[0].lineno - node.lineno
+        indent = re.match(r"\s*", snippet[at]).group(0)  # type: ignore[union-attr]
+        snippet = [*snippet[:at], f"{indent}_agent = 2", *snippet[at:]]
+        kind = "method-body"
+    plan.inside.setdefault(part.end, []).append((kind, node.name, code, snippet))
 
 
 def _plan_constant(

@@ -91,7 +91,8 @@ def write_corpus(root: Path, language: str, seed: int, count: int) -> Corpus:
     folder = root / language
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.iterdir():
-        old.unlink()
+        if old.suffix in (".py", ".ts", ".tsx"):
+            old.unlink()
     for name, module in zip(names, modules, strict=True):
         (folder / name).write_text(module.text, encoding="utf-8")
     manifest = {

@@ -151,10 +151,13 @@ def compare(
     done = set(implemented)
     names = set(files)
     truth: dict[Key, set[str]] = {}
+    pending: dict[str, set[tuple[str, int]]] = {}
     for label in labels:
         if label.file in names:
             key = (label.file, label.line, effective_code(label.code, done))
             truth.setdefault(key, set()).add(label.source)
+            if label.code not in done:
+                pending.setdefault(label.code, set()).add((label.file, label.line))
     found = {(f, line, c) for f, line, c in ours if f in names and c in MEASURED_CODES}
     entries = {(t.file, t.line, t.code, t.side): t for t in triage if t.file in names}
     score = Score(len(names), {c: CodeScore(c, c in done) for c in MEASURED_CODES})
@@ -175,12 +178,18 @@ def compare(
                 else:
                     corrected.add(key)
     score.stale = sorted(entries.values(), key=lambda t: (t.file, t.line, t.code))
+    for code_name, places in pending.items():
+        score.codes[code_name].raw_labels = len(places)
     for key in truth:
         code = score.codes[key[2]]
+        if not code.implemented:
+            continue  # counted above, by the code the label has
         code.raw_labels += 1
         code.raw_hits += key in found
     for key in corrected:
         code = score.codes[key[2]]
+        if not code.implemented:
+            continue
         code.labels += 1
         code.hits += key in found
     for key in found:
