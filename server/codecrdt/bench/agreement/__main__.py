@@ -63,9 +63,8 @@ def main(argv: list[str] | None = None) -> int:
             corpus = write_corpus(args.corpora, language, seed, count)
             print(f"{language}: generated {len(corpus.ids)} modules with seed {seed}")
         corpus = read_corpus(args.corpora, language, args.sample, args.seed)
-        print(
-            f"{language}: corpus seed {corpus.seed}, sample seed {args.seed}, {len(corpus.ids)} modules"
-        )
+        sample = f"sample seed {args.seed}, " if args.sample else ""
+        print(f"{language}: corpus seed {corpus.seed}, {sample}{len(corpus.ids)} modules")
         started = time.monotonic()
         score: Score
         if language == "python":

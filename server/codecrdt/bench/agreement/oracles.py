@@ -196,9 +196,9 @@ def _python_code(oracle: str, message: str, tree: ast.Module, line: int) -> str:
 def _binding_at(tree: ast.Module, line: int) -> tuple[ast.stmt | None, ast.AST | None]:
     """The binding statement on ``line`` (innermost) and the node whose body holds it."""
     found: tuple[ast.stmt | None, ast.AST | None] = (None, None)
-    stack: list[tuple[ast.AST, ast.AST | None]] = [(tree, None)]
+    stack: list[ast.AST] = [tree]
     while stack:
-        node, parent = stack.pop()
+        node = stack.pop()
         for child in ast.iter_child_nodes(node):
             if not isinstance(child, ast.stmt):
                 continue
@@ -206,7 +206,7 @@ def _binding_at(tree: ast.Module, line: int) -> tuple[ast.stmt | None, ast.AST |
             if start <= line <= (child.end_lineno or child.lineno):
                 if child.lineno <= line:
                     found = (child, node)
-                stack.append((child, node))
+                stack.append(child)
     return found
 
 
@@ -221,19 +221,24 @@ class TsFile:
     statements: Statements
 
 
-def ts_labels(prefix: Path, folder: Path, names: list[str]) -> dict[str, TsFile]:
-    """The TypeScript compiler's findings over ``folder/<name>``, one program per file.
+def ts_labels(
+    prefix: Path, folder: Path, names: list[str], *, syntax_only: bool = False
+) -> dict[str, TsFile]:
+    """The TypeScript compiler's findings over ``folder/<name>``, one program per file
+    (``syntax_only``: its syntactic diagnostics alone, without type checking).
 
     ``prefix``: the npm prefix of scripts/install-ts-corpora.sh (TypeScript, React types).
     """
     node = shutil.which("node")
     if node is None:
         raise RuntimeError("node is not installed")
-    out = _run([node, str(ORACLE_SCRIPT), str(prefix), *(str(folder / n) for n in names)])
+    flags = ["--syntax-only"] if syntax_only else []
+    paths = [str(folder / n) for n in names]
+    out = _run([node, str(ORACLE_SCRIPT), str(prefix), *flags, *paths])
     result: dict[str, TsFile] = {}
     for row in out.splitlines():
         item = json.loads(row)
-        file = Path(item["file"]).name
+        file = Path(item["file"]).relative_to(folder).as_posix()
         statements = Statements((s, e) for s, e in item["statements"])
         labels: set[Label] = set()
         for d in item["diagnostics"]:
@@ -257,20 +262,17 @@ def _ts_code(diagnostic: dict[str, object]) -> str | None:
         return code
     if diagnostic.get("first"):
         return None  # tsc names every occurrence; ours (and the table) the later ones
-    kinds = {str(diagnostic["kind"]), str(diagnostic.get("firstKind"))}
-    if kinds == {"import"}:
+    kind, first_kind = diagnostic.get("kind"), diagnostic.get("firstKind")
+    if kind == first_kind == "import":
         return "duplicate-import"
     init, first_init = diagnostic.get("init"), diagnostic.get("firstInit")
     if init is not None and first_init is not None and not diagnostic.get("member"):
-        # Two top-level `const`s (or in one block) with their values.
+        # Two `const`s of one scope with their values.
         return "conflicting-value" if init != first_init else "duplicate-declaration"
-    if diagnostic["kind"] == "function" and diagnostic.get("firstKind") == "function":
-        if diagnostic.get("params") != diagnostic.get("firstParams"):
-            return "conflicting-signature"
+    if kind == first_kind == "function" and diagnostic.get("params") != diagnostic.get(
+        "firstParams"
+    ):
+        return "conflicting-signature"
     if diagnostic.get("member"):
-        if diagnostic.get("params") is not None and diagnostic.get("params") != diagnostic.get(
-            "firstParams"
-        ):
-            return "conflicting-signature"
         return "duplicate-member"
     return "duplicate-declaration"

@@ -478,7 +478,7 @@ def _plan_rename(
     calls = _calls_to(window, functions)
     if not calls or rng.random() > 0.5:
         return
-    call, name = rng.choice(calls)
+    _call, name = rng.choice(calls)
     new = _new_name(name.id, taken)
     if new is None or edits.touched(name.lineno - 1):
         return

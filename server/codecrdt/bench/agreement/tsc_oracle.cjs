@@ -1,7 +1,7 @@
 // The TypeScript compiler's findings for each file given, one program per file (lib and
 // React type files parsed once and shared). Used by codecrdt.bench.agreement.oracles.
 //
-//   node tsc_oracle.cjs PREFIX FILE...
+//   node tsc_oracle.cjs PREFIX [--syntax-only] FILE...
 //
 // PREFIX is the npm prefix of scripts/install-ts-corpora.sh (typescript, @types/react).
 // Prints one JSON object per file: its statements' line spans, and each diagnostic with
@@ -9,7 +9,9 @@
 // whether it is the first of its name in its scope, and its parameters.
 "use strict";
 const path = require("path");
-const [prefix, ...files] = process.argv.slice(2);
+const [prefix, ...rest] = process.argv.slice(2);
+const syntaxOnly = rest[0] === "--syntax-only";
+const files = syntaxOnly ? rest.slice(1) : rest;
 const ts = require(path.join(prefix, "node_modules", "typescript"));
 
 const modules = path.join(prefix, "node_modules");
@@ -131,7 +133,7 @@ for (const file of files) {
     diagnostics.push({ code: "syntax", line: lineOf(sf, d.start), tsCode: d.code });
   }
   const duplicates = [];
-  for (const d of program.getSemanticDiagnostics(sf)) {
+  for (const d of syntaxOnly ? [] : program.getSemanticDiagnostics(sf)) {
     if (d.file !== sf || d.start === undefined) continue;
     const item = { code: `TS${d.code}`, line: lineOf(sf, d.start) };
     if (DUPLICATES.has(d.code)) {
