@@ -12,6 +12,7 @@ as TOML entries ready to be triaged; the exit status is 1 when there are any.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -74,7 +75,11 @@ def main(argv: list[str] | None = None) -> int:
             score = measure_ts(args.corpora, corpus, args.ts_prefix)
             truth = TS_TRUTH
         print(table(f"{language}", score, truth))
-        print(f"({time.monotonic() - started:.1f} s; {tool_versions()})")
+        versions = tool_versions()
+        if language == "tsx":
+            package = args.ts_prefix / "node_modules" / "typescript" / "package.json"
+            versions = {"typescript": json.loads(package.read_text("utf-8"))["version"]}
+        print(f"({time.monotonic() - started:.1f} s; {versions})")
         print(f"{len(score.triaged)} disagreements triaged, {len(score.untriaged)} untriaged")
         for entry in score.stale:
             print(f"stale triage entry (no longer a disagreement): {entry}")

@@ -3,8 +3,8 @@
 A module is split into its import header and its top-level parts; a window of parts is
 handed to two or three "agents", one after the other, and the agents do what concurrent
 writers do: import again what the header imports, write a helper another agent already
-wrote (the same body, another body, or another signature), give an UPPER_CASE constant a
-new value (or the same one), call a helper by a name nobody defined (``load_rows`` for
+wrote (the same body, another body, or another signature), add their own version of a
+method the class has, give an UPPER_CASE constant a new value (or the same one), call a helper by a name nobody defined (``load_rows`` for
 ``read_rows``), call a helper with one positional argument more or less than it takes, and
 drop an import the rest still uses. Each injection is recorded with its line; the record
 is the truth only for ``conflicting-value`` (no oracle checks constants) — every other
@@ -165,14 +165,14 @@ def _merge(text: str, relative: str, rng: random.Random) -> Module | None:
     plan = _Plan()
     _plan_reimports(header, chunks, rng, plan)
     _plan_helper(chunks, lines, rng, plan)
-    _plan_constant(header, chunks, lines, rng, plan)
+    _plan_constant(chunks, rng, plan)
     _plan_method(window, lines, rng, plan)
     defined = _bound_names(tree)
     functions = _module_functions(tree)
     window_nodes = [p.node for p in window]
     _plan_rename(window_nodes, functions, defined, rng, edits)
     _plan_call(window_nodes, functions, rng, edits)
-    _plan_import_removal(header, window_nodes, lines, defined, rng, edits)
+    _plan_import_removal(header, window_nodes, rng, edits)
 
     out: list[str] = []
     for part in header:  # the imports (not the docstring or the comments around them)
@@ -354,13 +354,7 @@ def _plan_method(window: list[_Part], lines: list[str], rng: random.Random, plan
     plan.inside.setdefault(part.end, []).append((kind, node.name, code, snippet))
 
 
-def _plan_constant(
-    header: list[_Part],
-    chunks: list[list[_Part]],
-    lines: list[str],
-    rng: random.Random,
-    plan: _Plan,
-) -> None:
+def _plan_constant(chunks: list[list[_Part]], rng: random.Random, plan: _Plan) -> None:
     if rng.random() > 0.6:
         return
     constants = [
@@ -535,12 +529,7 @@ def _plan_call(
 
 
 def _plan_import_removal(
-    header: list[_Part],
-    window: list[ast.stmt],
-    lines: list[str],
-    taken: set[str],
-    rng: random.Random,
-    edits: _Edits,
+    header: list[_Part], window: list[ast.stmt], rng: random.Random, edits: _Edits
 ) -> None:
     if rng.random() > 0.4:
         return
