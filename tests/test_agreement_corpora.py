@@ -28,7 +28,14 @@ from codecrdt.analysis.detect import CODES
 from codecrdt.bench.agreement import pycorpus, tscorpus
 from codecrdt.bench.agreement.oracles import Label
 from codecrdt.bench.agreement.run import measure_python, measure_ts, read_corpus
-from codecrdt.bench.agreement.score import MEASURED_CODES, Score, Triage, compare
+from codecrdt.bench.agreement.score import (
+    MEASURED_CODES,
+    Score,
+    Triage,
+    compare,
+    load_triage,
+    update_triage,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT / "tests" / "corpora"
@@ -206,6 +213,29 @@ def test_conflicting_value_counts_as_a_duplicate_until_it_exists() -> None:
         ["m"], labels, ours, [], implemented=("duplicate-declaration", "conflicting-value")
     )
     assert {d.code for d in later.untriaged} == {"conflicting-value", "duplicate-declaration"}
+
+
+def test_update_triage_drops_stale_entries_and_adds_ones_to_fill_in(tmp_path: Path) -> None:
+    path = tmp_path / "triage.toml"
+    path.write_text(
+        "# the header stays\n\n"
+        '[[entry]]\nfile = "m"\nline = 3\ncode = "duplicate-import"\nside = "missed"\n'
+        'right = "oracle"\nreason = "a \\"quoted\\" reason"\n\n'
+        '[[entry]]\nfile = "m"\nline = 9\ncode = "duplicate-import"\nside = "missed"\n'
+        'right = "oracle"\nreason = "fixed since"\n',
+        encoding="utf-8",
+    )
+    labels = [_label(3), _label(4)]
+    score = compare(["m"], labels, [], load_triage(path))
+    assert update_triage(path, score) == (1, 1)
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# the header stays\n")
+    entries = load_triage(path)
+    assert [(e.line, e.right) for e in entries] == [(3, "oracle"), (4, "")]
+    assert entries[0].reason == 'a "quoted" reason'
+    again = compare(["m"], labels, [], entries)
+    assert [d.line for d in again.untriaged] == [4]  # until it is filled in
+    assert not again.stale
 
 
 def test_sample_is_the_same_for_a_seed() -> None:

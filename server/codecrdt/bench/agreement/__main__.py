@@ -6,7 +6,9 @@
 ``--generate`` rewrites the corpora from their seeds (``--python-seed``, ``--tsx-seed``;
 the seeds are printed). The TypeScript oracle needs the install prefix of
 ``scripts/install-ts-corpora.sh`` (default: its cache). Untriaged disagreements are printed
-as TOML entries ready to be triaged; the exit status is 1 when there are any.
+as TOML entries ready to be triaged, and stale entries; the exit status is 1 when there are
+any. ``--update-triage`` writes them into the triage lists (stale ones dropped, new ones
+with an empty ``right`` and ``reason`` to fill in).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from codecrdt.bench.agreement.run import (
     read_corpus,
     write_corpus,
 )
-from codecrdt.bench.agreement.score import Score, table
+from codecrdt.bench.agreement.score import Score, table, update_triage
 
 PYTHON_SEED = 20261204
 TSX_SEED = 20261205
@@ -55,6 +57,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="the sample's seed")
     parser.add_argument("--ts-prefix", type=Path, default=default_ts_prefix())
     parser.add_argument("--jobs", type=int, default=2, help="pylint's processes")
+    parser.add_argument(
+        "--update-triage",
+        action="store_true",
+        help="drop stale entries from the triage list and add one to fill in for each "
+        "untriaged disagreement (whole corpora only)",
+    )
     args = parser.parse_args(argv)
     untriaged = 0
     for language in args.language:
@@ -85,7 +93,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"stale triage entry (no longer a disagreement): {entry}")
         for disagreement in score.untriaged:
             print(disagreement.toml())
-        untriaged += len(score.untriaged)
+        untriaged += len(score.untriaged) + len(score.stale)
+        if args.update_triage:
+            if args.sample:
+                parser.error("--update-triage needs the whole corpus (no --sample)")
+            path = args.corpora / f"{language}-triage.toml"
+            dropped, added = update_triage(path, score)
+            print(f"{path}: {dropped} stale entries dropped, {added} to fill in")
     return 1 if untriaged else 0
 
 

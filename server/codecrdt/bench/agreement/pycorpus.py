@@ -4,11 +4,12 @@ A module is split into its import header and its top-level parts; a window of pa
 handed to two or three "agents", one after the other, and the agents do what concurrent
 writers do: import again what the header imports, write a helper another agent already
 wrote (the same body, another body, or another signature), add their own version of a
-method the class has, give an UPPER_CASE constant a new value (or the same one), call a helper by a name nobody defined (``load_rows`` for
-``read_rows``), call a helper with one positional argument more or less than it takes, and
-drop an import the rest still uses. Each injection is recorded with its line; the record
-is the truth only for ``conflicting-value`` (no oracle checks constants) — every other
-label comes from ruff and pylint (:mod:`codecrdt.bench.agreement.oracles`).
+method the class has, give an UPPER_CASE constant a new value (or the same one), call a
+helper by a name nobody defined (``load_rows`` for ``read_rows``), call a helper with one
+positional argument more or less than it takes, and drop an import the rest still uses.
+Each injection is recorded with its line; the record is the truth only for constants (no
+oracle checks them) — every other label comes from ruff and pylint
+(:mod:`codecrdt.bench.agreement.oracles`).
 
 The standard library is PSF-licensed; the generated modules are derived from it.
 Everything is decided by ``random.Random`` seeded with the seed and the module's path, so

@@ -39,6 +39,7 @@ __all__ = [
     "compare",
     "effective_code",
     "load_triage",
+    "update_triage",
 ]
 
 #: Our codes that an oracle (or, for conflicting-value, the generator) can label.
@@ -118,6 +119,8 @@ class Score:
 
 
 def load_triage(path: Path) -> list[Triage]:
+    """The entries of a triage list. An entry not filled in yet (no ``right`` or no
+    ``reason``, as ``--update-triage`` writes it) is kept, and triages nothing."""
     if not path.exists():
         return []
     data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -131,12 +134,36 @@ def load_triage(path: Path) -> list[Triage]:
             str(item.get("right", "")),
             str(item.get("reason", "")),
         )
-        if entry.side not in ("missed", "extra") or entry.right not in ("oracle", "ours"):
+        if entry.side not in ("missed", "extra") or entry.right not in ("oracle", "ours", ""):
             raise ValueError(f"{path}: bad triage entry {item}")
-        if not entry.reason:
-            raise ValueError(f"{path}: a triage entry without a reason: {item}")
         entries.append(entry)
     return entries
+
+
+def update_triage(path: Path, score: Score) -> tuple[int, int]:
+    """Rewrite a triage list: the entries that match a disagreement (stale ones dropped),
+    then an entry to fill in for each untriaged disagreement. The leading comment stays.
+    Returns (dropped, added)."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    header = []
+    for line in text.splitlines():
+        if line.startswith("[[entry]]"):
+            break
+        header.append(line)
+    stale = set(score.stale)
+    kept = [e for e in load_triage(path) if e not in stale]
+    untriaged = {(d.file, d.line, d.code, d.side) for d in score.untriaged}
+    kept = [e for e in kept if e.right or (e.file, e.line, e.code, e.side) not in untriaged]
+    blocks = ["\n".join(header).rstrip("\n") + "\n"] if header else []
+    for entry in kept:
+        reason = entry.reason.replace("\\", "\\\\").replace('"', '\\"')
+        blocks.append(
+            f'[[entry]]\nfile = "{entry.file}"\nline = {entry.line}\ncode = "{entry.code}"\n'
+            f'side = "{entry.side}"\nright = "{entry.right}"\nreason = "{reason}"\n'
+        )
+    blocks += [d.toml() for d in score.untriaged]
+    path.write_text("\n".join(blocks), encoding="utf-8")
+    return len(stale), len(score.untriaged)
 
 
 def compare(
@@ -167,7 +194,7 @@ def compare(
     for side, keys in (("missed", missed), ("extra", extra)):
         for key in sorted(keys):
             entry = entries.pop((*key, side), None)
-            if entry is None:
+            if entry is None or not entry.right or not entry.reason:
                 sources = tuple(sorted(truth.get(key, ())))
                 score.untriaged.append(Disagreement(*key, side, sources))
                 continue
