@@ -140,6 +140,59 @@ def test_the_samples_exercise_every_detector(python_score: Score, ts_score: Scor
             assert score.codes[code].raw_labels >= 5, (language, code)
 
 
+def test_the_tsx_corpus_has_the_conflicts_its_generator_records(ts_score: Score) -> None:
+    """tsc confirms every injection of the sample where the generator records it (near
+    it: a statement's first line), and a dropped import where the code still uses it."""
+    records = {str(m["id"]): m for m in json.loads((CORPORA / "tsx.json").read_text())["modules"]}
+    expected = {
+        "reimport": "duplicate-import",
+        "member": "duplicate-member",
+        "rename": "undefined-name",
+        "stranger": "undefined-name",
+        "call-extra": "arity-mismatch",
+        "call-missing": "arity-mismatch",
+    }
+    checked = 0
+    for file, code, line in _injections(records, ts_score, expected):
+        assert any(f == file and c == code and abs(n - line) <= 12 for f, n, c in ts_score.truth), (
+            file,
+            line,
+            code,
+        )
+        checked += 1
+    assert checked >= 40
+    for file, code, _ in _injections(records, ts_score, {"import-removed": "undefined-name"}):
+        assert any(f == file and c == code for f, _, c in ts_score.truth), file
+        checked += 1
+
+
+def test_the_python_corpus_has_the_reimports_its_generator_records(python_score: Score) -> None:
+    """pylint's W0404 confirms every re-import the generator records in the sample."""
+    records = {
+        str(m["id"]): m for m in json.loads((CORPORA / "python.json").read_text())["modules"]
+    }
+    injected = list(_injections(records, python_score, {"reimport": "duplicate-import"}))
+    for file, code, line in injected:
+        assert (file, line, code) in python_score.truth, (file, line)
+    assert len(injected) >= 20
+
+
+def _injections(
+    records: dict[str, dict[str, object]], score: Score, kinds: dict[str, str]
+) -> list[tuple[str, str, int]]:
+    sampled = {file for file, _, _ in score.truth}
+    found = []
+    for file, record in records.items():
+        injections = record["injections"]
+        assert isinstance(injections, list)
+        if file not in sampled:
+            continue
+        for injection in injections:
+            if injection["kind"] in kinds:
+                found.append((file, kinds[injection["kind"]], int(injection["line"])))
+    return found
+
+
 def test_tsx_corpus_is_what_its_seed_generates() -> None:
     manifest = json.loads((CORPORA / "tsx.json").read_text(encoding="utf-8"))
     print(f"tsx corpus seed {manifest['seed']}")

@@ -1,4 +1,4 @@
-from turtle import Shape, Turtle, Vec2D as Vec
+from turtle import Shape, Turtle, mainloop
 
 # agent 1
 G = 8

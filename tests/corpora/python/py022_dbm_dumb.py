@@ -1,6 +1,6 @@
 import ast as _ast
+import io as _io
 
-import os as _os
 import collections.abc
 
 # agent 1

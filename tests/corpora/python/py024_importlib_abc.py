@@ -1,5 +1,5 @@
+from . import _bootstrap_external
 
-from . import machinery
 
 # agent 1
 TIMEOUT = 3

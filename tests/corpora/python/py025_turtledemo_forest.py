@@ -1,6 +1,6 @@
 from turtle import Turtle, colormode, tracer, mainloop
+from random import randrange
 
-from time import perf_counter as clock
 
 # agent 1
 MAX_ITEMS = 3

@@ -1,4 +1,4 @@
-
+import codecs
 
 # agent 1
 MAX_ITEMS = 3

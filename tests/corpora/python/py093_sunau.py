@@ -1,5 +1,5 @@
 from collections import namedtuple
-
+import warnings
 
 # agent 1
 TIMEOUT = 3

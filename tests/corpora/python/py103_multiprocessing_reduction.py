@@ -4,8 +4,8 @@ import functools
 import io
 import os
 import pickle
+import socket
 
-import sys
 from . import context
 
 # agent 1

@@ -3,7 +3,7 @@ import os
 import pathlib
 import types
 import warnings
-from typing import Union, Iterable, ContextManager, TextIO, Any
+from typing import Union, ContextManager, BinaryIO, TextIO, Any
 from . import _common
 
 # agent 1

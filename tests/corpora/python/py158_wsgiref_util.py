@@ -1,4 +1,4 @@
-
+import posixpath
 
 # agent 1
 TIMEOUT = 3

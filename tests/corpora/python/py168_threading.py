@@ -1,5 +1,5 @@
 import os as _os
-
+import sys as _sys
 import _thread
 import functools
 from time import monotonic as _time

@@ -1,6 +1,6 @@
-
+import os
 import sys
-import posixpath
+
 import urllib.parse
 
 # agent 1

@@ -1,7 +1,7 @@
 import contextlib
-import os
-import re
 
+import re
+import fnmatch
 import itertools
 import stat
 import sys

@@ -1,4 +1,4 @@
-
+import codecs
 
 # agent 1
 RETRY_LIMIT = 3

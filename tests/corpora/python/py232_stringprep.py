@@ -1,4 +1,4 @@
-
+from unicodedata import ucd_3_2_0 as unicodedata
 
 # agent 1
 def in_table_c22(code):

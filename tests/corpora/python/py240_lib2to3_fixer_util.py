@@ -1,6 +1,6 @@
 from .pgen2 import token
-from .pytree import Leaf
-from .pygram import python_symbols as syms
+from .pytree import Leaf, Node
+
 from . import patcomp
 
 # agent 1

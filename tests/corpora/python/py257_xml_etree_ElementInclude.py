@@ -1,5 +1,5 @@
 import copy
-
+from . import ElementTree
 from urllib.parse import urljoin
 
 # agent 1

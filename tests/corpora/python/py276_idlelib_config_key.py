@@ -1,6 +1,6 @@
 from tkinter import Toplevel, Listbox, StringVar, TclError
-from tkinter.ttk import Frame, Button, Checkbutton, Entry, Scrollbar
-from tkinter import messagebox
+from tkinter.ttk import Frame, Button, Checkbutton, Entry, Label, Scrollbar
+
 from tkinter.simpledialog import _setup_dialog
 import string
 import sys

@@ -1,6 +1,6 @@
 from .. import fixer_base
 from ..pygram import token
-from ..fixer_util import Node, Leaf
+from ..fixer_util import syms, Leaf
 
 # agent 1
 def fixup_simple_stmt(parent, i, stmt_node):

@@ -173,7 +173,7 @@ def _merge(text: str, relative: str, rng: random.Random) -> Module | None:
     window_nodes = [p.node for p in window]
     _plan_rename(window_nodes, functions, defined, rng, edits)
     _plan_call(window_nodes, functions, rng, edits)
-    _plan_import_removal(header, window_nodes, rng, edits)
+    _plan_import_removal(header, window_nodes, plan.reimported, rng, edits)
 
     out: list[str] = []
     for part in header:  # the imports (not the docstring or the comments around them)
@@ -228,6 +228,8 @@ class _Plan:
         self.after: dict[int, list[tuple[str, str, str, list[str]]]] = {}
         #: Lines written right after a line of the original (a method added to a class).
         self.inside: dict[int, list[tuple[str, str, str, list[str]]]] = {}
+        #: Names an agent imports again (so no import of them is dropped).
+        self.reimported: set[str] = set()
 
     def add(
         self, where: str, agent: int, kind: str, name: str, code: str, snippet: list[str]
@@ -284,6 +286,7 @@ def _plan_reimports(
         else:
             line = f"from {'.' * node.level}{node.module or ''} import {aliases}"
         bound = ", ".join(a.asname or a.name for a in names)
+        plan.reimported.update(a.asname or a.name for a in names)
         plan.add("before", agent, "reimport", bound, "duplicate-import", [line])
 
 
@@ -530,7 +533,11 @@ def _plan_call(
 
 
 def _plan_import_removal(
-    header: list[_Part], window: list[ast.stmt], rng: random.Random, edits: _Edits
+    header: list[_Part],
+    window: list[ast.stmt],
+    reimported: set[str],
+    rng: random.Random,
+    edits: _Edits,
 ) -> None:
     if rng.random() > 0.4:
         return
@@ -544,7 +551,7 @@ def _plan_import_removal(
             continue
         for alias in node.names:
             bound = (alias.asname or alias.name).split(".")[0]
-            if bound in used and "." not in alias.name:
+            if bound in used and bound not in reimported and "." not in alias.name:
                 choices.append((node, alias, bound))
     if not choices:
         return

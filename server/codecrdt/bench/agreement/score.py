@@ -116,6 +116,8 @@ class Score:
     untriaged: list[Disagreement] = field(default_factory=list)
     stale: list[Triage] = field(default_factory=list)
     triaged: list[Triage] = field(default_factory=list)
+    #: Every label (file, statement line, code as counted) → the oracles that report it.
+    truth: dict[Key, set[str]] = field(default_factory=dict)
 
 
 def load_triage(path: Path) -> list[Triage]:
@@ -187,7 +189,7 @@ def compare(
                 pending.setdefault(label.code, set()).add((label.file, label.line))
     found = {(f, line, c) for f, line, c in ours if f in names and c in MEASURED_CODES}
     entries = {(t.file, t.line, t.code, t.side): t for t in triage if t.file in names}
-    score = Score(len(names), {c: CodeScore(c, c in done) for c in MEASURED_CODES})
+    score = Score(len(names), {c: CodeScore(c, c in done) for c in MEASURED_CODES}, truth=truth)
     missed = {k for k in truth if k not in found and k[2] in done}
     extra = {k for k in found if k not in truth}
     corrected = set(truth)

@@ -207,8 +207,9 @@ def _module(rng: random.Random, jsx: bool) -> Module:
     pieces += [_Piece(owner[i], text.rstrip("\n").splitlines()) for i, (_, text) in enumerate(body)]
 
     # The agents' doings.
+    reimported = ""
     if rng.random() < 0.6:
-        hook = rng.choice(hooks)
+        hook = reimported = rng.choice(hooks)
         line = f'import {{ {hook} }} from "react";'
         _insert(pieces, rng, 1, line, ("reimport", hook, "duplicate-import"))
     if rng.random() < 0.6:
@@ -237,7 +238,7 @@ def _module(rng: random.Random, jsx: bool) -> Module:
     if rng.random() < 0.5:
         _arity(pieces, rng)
     if rng.random() < 0.3:
-        _drop_hook(pieces, rng, hooks)
+        _drop_hook(pieces, rng, [h for h in hooks[1:] if h != reimported])
 
     module = Module("", small, "")
     out: list[str] = []
@@ -354,7 +355,10 @@ def _arity(pieces: list[_Piece], rng: random.Random) -> None:
 
 
 def _drop_hook(pieces: list[_Piece], rng: random.Random, hooks: list[str]) -> None:
-    hook = rng.choice(hooks[1:])
+    """An agent drops one of ``hooks`` (never the header's first) from the React import."""
+    if not hooks:
+        return
+    hook = rng.choice(hooks)
     header = pieces[0]
     line = header.lines[0]
     if f"{hook}, " in line:
