@@ -107,10 +107,16 @@ def tool_versions() -> dict[str, str]:
     return versions
 
 
-def _run(command: list[str], cwd: Path | None = None, timeout: float = 600) -> str:
+def _run(
+    command: list[str], cwd: Path | None = None, timeout: float = 600, *, failed: int = 2
+) -> str:
+    """The command's output; a RuntimeError with its stderr when its status is ``failed``
+    or more (ruff: 2 is an error, 1 means findings; pylint: 32 is a usage error)."""
     done = subprocess.run(
         command, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False
     )
+    if done.returncode >= failed:
+        raise RuntimeError(f"{command[0]} failed ({done.returncode}): {done.stderr[-2000:]}")
     return done.stdout
 
 
@@ -148,7 +154,7 @@ def python_labels(folder: Path, ids: list[str], *, pylint_jobs: int = 2) -> set[
     ]
     for start in range(0, len(files), _PYLINT_BATCH):
         batch = files[start : start + _PYLINT_BATCH]
-        for item in json.loads(_run([*pylint, *batch], cwd=folder) or "[]"):
+        for item in json.loads(_run([*pylint, *batch], cwd=folder, failed=32) or "[]"):
             file = Path(item["path"]).stem
             line = item["line"]
             code = _python_code(item["message-id"], item["message"], trees[file], line)
@@ -234,7 +240,7 @@ def ts_labels(
         raise RuntimeError("node is not installed")
     flags = ["--syntax-only"] if syntax_only else []
     paths = [str(folder / n) for n in names]
-    out = _run([node, str(ORACLE_SCRIPT), str(prefix), *flags, *paths])
+    out = _run([node, str(ORACLE_SCRIPT), str(prefix), *flags, *paths], failed=1)
     result: dict[str, TsFile] = {}
     for row in out.splitlines():
         item = json.loads(row)
