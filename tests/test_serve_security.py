@@ -215,6 +215,37 @@ async def test_a_second_tcp_connection_cannot_read_the_first_ones_documents():
 # -- item 1: the websocket handshake --------------------------------------------------------
 
 
+async def test_the_token_and_api_keys_never_reach_the_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """pygls logs ``initialize``'s parameters (the token among them) at INFO, and a debug
+    log shows much more: the server's log has ``[redacted]`` where a secret would be."""
+    key = "sk-test-" + "k" * 24
+    monkeypatch.setenv("OPENAI_API_KEY", key)
+    log = tmp_path / "server.log"
+    server = [*SERVER, "--log-level", "DEBUG", "--log-file", str(log)]
+    process, port = await spawn_tcp_server(server, TOKEN)
+    try:
+        reader, writer = await open_tcp(port)
+        connection = RawConnection(process, reader, writer)
+        connection.token = TOKEN
+        assert "result" in await connection.initialize()
+        await connection.request(
+            "workspace/executeCommand",
+            {"command": "codecrdt.status", "arguments": [{"echo": key}]},
+        )
+        writer.close()
+        await asyncio.wait_for(process.wait(), TIMEOUT)
+    finally:
+        if process.returncode is None:
+            process.kill()
+        await stop_process(process)
+    text = log.read_text(encoding="utf-8")
+    assert TOKEN not in text
+    assert key not in text
+    assert "initialized" in text and "[redacted]" in text, text[-2000:]
+
+
 @contextlib.asynccontextmanager
 async def _ws_server(*extra: str):
     port = free_port()
