@@ -460,3 +460,19 @@ async def test_a_base_url_the_user_configured_gets_the_key(provider: str, secret
                 fake, provider, env={"CODECRDT_ALLOWED_BASE_URLS": f"http://x.invalid, {fake.url}"}
             )
     assert _key_seen(fake, secret)
+
+
+@pytest.mark.parametrize("trusted", [False, True])
+async def test_the_environments_custom_anthropic_headers_go_only_where_the_key_goes(
+    trusted: bool,
+):
+    """The anthropic SDK adds the headers of ``$ANTHROPIC_CUSTOM_HEADERS`` to every request;
+    they are the user's, like the key, and may carry credentials."""
+    header_secret = "team-credential-" + "h" * 16
+    env = {"ANTHROPIC_CUSTOM_HEADERS": f"X-Team-Auth: {header_secret}\nX-Other: plain"}
+    with FakeModelServer("anthropic") as fake:
+        fake.script(unauthorized("whatever") if not trusted else Status(400, "enough"))
+        server_args = ("--allow-base-url", fake.url) if trusted else ()
+        await _generate_against(fake, "anthropic", server_args=server_args, env=env)
+    assert _key_seen(fake, header_secret) is trusted
+    assert _key_seen(fake, ANTHROPIC_SECRET) is trusted
