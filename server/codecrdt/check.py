@@ -161,7 +161,7 @@ def _check_file(path: Path, config: CheckConfig, report: _Report) -> None:
             _skip(report, shown, problem.reason)
         return
     try:
-        findings = analyze_text(text, spec, codes=config.select)
+        findings = analyze_text(text, spec, codes=config.select, stub=path.suffix.lower() == ".pyi")
     except Exception as error:  # a bug in the analysis must not hide the other files
         _error(report, shown, f"internal error while analysing: {error!r}")
         return

@@ -155,23 +155,25 @@ def _duplicates(
     for (_, _, category, name), bindings in groups.items():
         bindings.sort(key=lambda b: b.node.start_byte)
         first = bindings[0]
-        imported = {first.imported}
+        imported = {first.imported: first}
         for later in bindings[1:]:
             # A re-import (the same object again) is redundant whatever came between:
             # the same import as the binding in force, or a dotted `import a.b` again
             # (every `import a.*` binds the same package `a`).
-            reimport = later.imported is not None and (
-                later.imported == first.imported
-                or ((first.dotted or later.dotted) and later.imported in imported)
-            )
-            imported.add(later.imported)
+            original = imported.get(later.imported) if later.imported is not None else None
+            reimport = original is not None and (original is first or first.dotted or later.dotted)
+            imported.setdefault(later.imported, later)
             if category == "import" and (first.dotted or later.dotted) and not reimport:
+                continue
+            if reimport and original is not None:
+                yield _duplicate_finding(category, name, original, later, source, True)
                 continue
             reason = ""
             if later.kind == "variable" and placeholder(first.node):
                 first = later  # `X = None`, then its value: a declaration, then the value
                 continue
-            if spec.queries in _REBINDABLE and not reimport:
+            if spec.queries in _REBINDABLE and not stub:
+                # (A stub is never run: no use in it keeps a binding alive.)
                 if lazy is None:
                     lazy = lazy_annotations(root, stub)
                 uses = uses_between(

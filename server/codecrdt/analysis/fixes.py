@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import tree_sitter
 
 from codecrdt.analysis.detect import Finding, node_text
+from codecrdt.analysis.values import import_key
 
 __all__ = ["Fix", "find_again", "fix_for", "region_for"]
 
@@ -31,6 +32,10 @@ def find_again(findings: list[Finding], code: str, name: str | None, near: int) 
 def fix_for(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> Fix | None:
     """The deterministic fix of a finding, or None when only a model could fix it."""
     if finding.code == "duplicate-import":
+        if finding.data.get("reimport"):
+            fix = _drop_reimports(finding, tree, source)
+            if fix is not None:
+                return fix
         return _merge_import(finding, tree, source)
     if finding.code in ("duplicate-declaration", "duplicate-member") and finding.data.get(
         "identical"
@@ -90,6 +95,36 @@ def _merge_import(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> Fi
             ((list_start, list_end, inner), (start, end, "")),
         )
     return _drop_specifier(finding, second, second_names, name, source)
+
+
+def _drop_reimports(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> Fix | None:
+    """A Python re-import: remove the names the later statement imports again (what the
+    first statement already imports), keep its other names."""
+    first = _node(tree, *finding.data["first"])
+    second = _node(tree, *finding.data["second"])
+    if first is None or second is None or first.id == second.id:
+        return None
+    names, _module = _import_parts(second)
+    before = {_specifier_key(first, n) for n in _import_parts(first)[0]}
+    repeated = [i for i, n in enumerate(names) if _specifier_key(second, n) in before]
+    if not repeated:
+        return None
+    shown = ", ".join(f"'{_local_name(names[i])}'" for i in repeated)
+    title = f"Remove the duplicate import{'s' if len(repeated) > 1 else ''} of {shown}"
+    kept = [i for i in range(len(names)) if i not in repeated]
+    if not kept:
+        start, end = _whole_lines(source, second.start_byte, second.end_byte)
+        return Fix(title, ((start, end, ""),))
+    last_kept = kept[-1]
+    edits = [(names[i].start_byte, names[i + 1].start_byte, "") for i in repeated if i < last_kept]
+    if repeated[-1] > last_kept:  # the names after the last kept one, with their commas
+        edits.append((names[last_kept].end_byte, names[repeated[-1]].end_byte, ""))
+    return Fix(title, tuple(edits))
+
+
+def _specifier_key(statement: tree_sitter.Node, specifier: tree_sitter.Node) -> object:
+    alias = specifier.child_by_field_name("alias")
+    return import_key(statement, alias if alias is not None else specifier)
 
 
 def _only_named(statement: tree_sitter.Node) -> bool:

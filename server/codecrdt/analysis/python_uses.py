@@ -168,8 +168,7 @@ def deferred_reason(use: tree_sitter.Node) -> str:
             )
         if node.type == "lambda":
             return (
-                f"a lambda uses it on line {line}, but a lambda body runs after the "
-                "second binding"
+                f"a lambda uses it on line {line}, but a lambda body runs after the second binding"
             )
         if node.type == "type_alias_statement":
             return (

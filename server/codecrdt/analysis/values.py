@@ -35,8 +35,8 @@ _PY_IMPORTS = ("import_statement", "import_from_statement")
 def import_key(statement: tree_sitter.Node, name: tree_sitter.Node) -> tuple[str, ...] | None:
     """What a Python import binds to ``name`` (an ``@import.name`` capture), or None for
     another language. ``import a.b`` and ``import a.b as c`` are keyed by the whole path."""
-    if statement.type not in _PY_IMPORTS:
-        return None
+    if statement.type not in _PY_IMPORTS or statement.child_by_field_name("source"):
+        return None  # JavaScript's `import … from "m"` is an `import_statement` too
     alias = None
     if name.parent is not None and name.parent.type == "aliased_import":
         alias = _text(name)
@@ -84,23 +84,36 @@ def placeholder(declaration: tree_sitter.Node) -> bool:
 
 
 def normalised(node: tree_sitter.Node) -> str:
-    """The node's tokens without comments, one space apart: ``f(a,b)`` is ``f(a, b)``."""
-    tokens: list[str] = []
+    """The node's tokens without comments and trailing commas, one space apart:
+    ``f(a,b)`` is ``f(a, b)``, ``[1, 2,]`` is ``[1, 2]`` (``(1,)`` stays a tuple)."""
+    return " ".join(_text(token) for token in _tokens(node))
+
+
+def _tokens(node: tree_sitter.Node) -> list[tree_sitter.Node]:
+    tokens: list[tree_sitter.Node] = []
     stack = [node]
     while stack:
         current = stack.pop()
-        if current.type == "comment":
+        if current.type == "comment" or _trailing_comma(current):
             continue
         if current.child_count == 0:
-            tokens.append(_text(current))
+            tokens.append(current)
         else:
             stack.extend(reversed(current.children))
-    return " ".join(tokens)
+    return tokens
 
 
-def conflicting_values(
-    first: tree_sitter.Node, later: tree_sitter.Node
-) -> tuple[str, str] | None:
+def _trailing_comma(node: tree_sitter.Node) -> bool:
+    following = node.next_sibling
+    while following is not None and following.type == "comment":
+        following = following.next_sibling
+    if node.type != "," or following is None or following.type not in (")", "]", "}"):
+        return False
+    parent = node.parent
+    return parent is None or parent.type != "tuple" or parent.named_child_count > 1
+
+
+def conflicting_values(first: tree_sitter.Node, later: tree_sitter.Node) -> tuple[str, str] | None:
     """The two values (as shown to a user) when both declarations assign a constant and
     the values differ; None when they are the same or either is not a constant's value."""
     one, two = value_node(first), value_node(later)
@@ -110,7 +123,15 @@ def conflicting_values(
 
 
 def _shown(node: tree_sitter.Node) -> str:
-    text = re.sub(r"\s+", " ", _text(node)).strip()
+    """The value on one line, comments left out, one space where the source has space."""
+    parts: list[str] = []
+    end = None
+    for token in _tokens(node):
+        if end is not None and token.start_byte > end:
+            parts.append(" ")
+        parts.append(_text(token))
+        end = token.end_byte
+    text = re.sub(r"([(\[{]) | (?=[)\]}])", r"\1", "".join(parts))
     return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
 
 
