@@ -39,6 +39,7 @@ RULE_DESCRIPTIONS: dict[str, str] = {
     "duplicate-declaration": "A function, class, constant or type is declared twice in one scope.",
     "duplicate-member": "A method or field is declared twice in one class or object type.",
     "conflicting-signature": "The same function is declared twice with different parameters.",
+    "conflicting-value": "A constant is assigned twice, unconditionally, with different values.",
     "syntax-error": "The file does not parse.",
     "leftover-todo": f"A {tag('<name>')} marker is still in the file.",
 }

@@ -14,7 +14,7 @@ import tree_sitter
 from codecrdt.analysis.detect import Finding, node_text
 from codecrdt.analysis.values import import_key
 
-__all__ = ["Fix", "find_again", "fix_for", "region_for"]
+__all__ = ["Fix", "ModelTask", "find_again", "fix_for", "model_task", "region_for"]
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,18 @@ class Fix:
     title: str
     #: Replacements (start_byte, end_byte, text) on the current source, non-overlapping.
     edits: tuple[tuple[int, int, str], ...]
+
+
+@dataclass(frozen=True)
+class ModelTask:
+    """A targeted model fix that is more than "replace the later statement": the region
+    the answer replaces, the edits applied with it, and what the model is shown."""
+
+    region: tuple[int, int]
+    #: Applied together with the answer (start_byte, end_byte, text), not overlapping it.
+    also: tuple[tuple[int, int, str], ...]
+    #: Both sites, for the request.
+    sites: str
 
 
 def find_again(findings: list[Finding], code: str, name: str | None, near: int) -> Finding | None:
@@ -55,16 +67,46 @@ def region_for(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> tuple
     For a duplicate, that is the later declaration's statement (decorators and ``export``
     included), on whole lines when nothing else shares them.
     """
-    statement = _statement(tree, finding.start_byte, finding.end_byte)
-    while statement.parent is not None and statement.parent.type not in (
+    statement = _top_statement(_statement(tree, finding.start_byte, finding.end_byte))
+    return _whole_lines(source, statement.start_byte, statement.end_byte)
+
+
+def model_task(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> ModelTask | None:
+    """A ``conflicting-value``: no value can be guessed, so the model is shown both
+    assignments and answers with the one that stands; it replaces the first (so that every
+    use after it sees the value) and the second is removed. None for other findings."""
+    if finding.code != "conflicting-value":
+        return None
+    first = _node(tree, *finding.data["first"])
+    second = _node(tree, *finding.data["second"])
+    if first is None or second is None:
+        return None
+    one, two = _top_statement(first), _top_statement(second)
+    if _declarators(one) > 1 or _declarators(two) > 1:
+        return None  # `const A = 1, B = 2`: the other constant must stay
+    region = _whole_lines(source, one.start_byte, one.end_byte)
+    removed = _whole_lines(source, two.start_byte, two.end_byte)
+    sites = "\n".join(f"- line {node.start_point[0] + 1}: {node_text(node)}" for node in (one, two))
+    return ModelTask(region, ((removed[0], removed[1], ""),), sites)
+
+
+def _top_statement(node: tree_sitter.Node) -> tree_sitter.Node:
+    """The statement ``node`` is in, directly in a module, block or class body."""
+    while node.parent is not None and node.parent.type not in (
         "module",
         "program",
         "block",
         "statement_block",
         "class_body",
     ):
-        statement = statement.parent
-    return _whole_lines(source, statement.start_byte, statement.end_byte)
+        node = node.parent
+    return node
+
+
+def _declarators(statement: tree_sitter.Node) -> int:
+    if statement.type == "export_statement":
+        statement = statement.child_by_field_name("declaration") or statement
+    return sum(1 for c in statement.named_children if c.type == "variable_declarator")
 
 
 def _merge_import(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> Fix | None:
