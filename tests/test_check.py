@@ -47,7 +47,7 @@ TEXT_FINDINGS = [
     "binding again, so this import is redundant",
     "pkg/mod.py:9:5: duplicate-declaration 'f' is declared again (first on line 5)",
     "pkg/mod.py:12:3: leftover-todo TODO 'later' is still in the file",
-    "web/app.tsx:3:27: conflicting-value 'label' is assigned \"x\" here but \"é😀\" on line 3",
+    'web/app.tsx:3:27: conflicting-value \'label\' is assigned "x" here but "é😀" on line 3',
 ]
 
 

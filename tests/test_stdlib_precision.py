@@ -1,8 +1,8 @@
 """Precision on real code: the duplicate detectors over the whole Python standard library.
 
-Every duplicate-* / conflicting-signature / conflicting-value finding in the running interpreter's stdlib must
-be a true redefinition listed in ALLOWED with the reason it is one; anything else is a false
-alarm that the detector (or its queries) must learn to exempt.
+Every duplicate-* / conflicting-signature / conflicting-value finding in the running
+interpreter's stdlib must be a true redefinition listed in ALLOWED with the reason it is one;
+anything else is a false alarm that the detector (or its queries) must learn to exempt.
 """
 
 from __future__ import annotations

@@ -253,11 +253,13 @@ def _node(tree: tree_sitter.Tree, start: int, end: int) -> tree_sitter.Node | No
 
 
 def _whole_lines(source: bytes, start: int, end: int) -> tuple[int, int]:
-    """Widen to whole lines when nothing else shares them, with the line break."""
+    """Widen to whole lines when nothing else shares them, with the line break (and a
+    comment at the end of the last line, which goes with the statement it follows)."""
     line_start = source.rfind(b"\n", 0, start) + 1
     line_end = source.find(b"\n", end)
     line_end = len(source) if line_end < 0 else line_end + 1
-    if source[line_start:start].strip() or source[end:line_end].strip():
+    after = source[end:line_end].strip()
+    if source[line_start:start].strip() or (after and not after.startswith((b"#", b"//"))):
         return start, end
     return line_start, line_end
 
