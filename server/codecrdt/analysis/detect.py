@@ -2,12 +2,14 @@
 
 Every finding has a stable code:
 
-- ``duplicate-import``: a local name bound by two imports in one scope;
+- ``duplicate-import``: a local name bound by two imports in one scope (a Python
+  re-import of the same object: whatever came between);
 - ``duplicate-declaration``: a function, class, constant/variable or type alias
   declared twice in one scope;
 - ``duplicate-member``: a method or field declared twice in one class, interface or
   object type;
 - ``conflicting-signature``: the same function declared twice with different parameters;
+- ``conflicting-value``: a constant assigned twice with different values;
 - ``syntax-error``: ERROR and MISSING nodes, once per broken region;
 - ``leftover-todo``: a ``TODO(codecrdt:<name>)`` marker still in the file.
 
@@ -16,8 +18,11 @@ their own name, ``typing.overload`` and TypeScript overload signatures, merging 
 language allows (interfaces, enums, namespaces are not captured at all), declarations in
 different ``if``/``else`` or ``try``/``except`` arms (or in an arm and outside it, e.g.
 ``if TYPE_CHECKING``), ``var`` in JavaScript, the name ``_``; in Python, a name rebound
-after it was used (as pyflakes' "redefinition of unused name"; ``self.name`` counts as a use
-of a member); declarations inside an ERROR node (their scope is a guess).
+after a use that runs before the rebinding (as pyflakes' "redefinition of unused name";
+``self.name`` counts as a use of a member; a use in a function body defined in between
+runs later and does not count: :mod:`codecrdt.analysis.python_uses`), a constant declared
+``None`` and given its value later; declarations inside an ERROR node (their scope is a
+guess).
 """
 
 from __future__ import annotations
