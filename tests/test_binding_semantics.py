@@ -86,6 +86,28 @@ def test_a_parameter_or_keyword_of_the_same_name_is_not_a_use() -> None:
     assert [(f.code, f.name) for f in findings(text)] == [("duplicate-declaration", "f")]
 
 
+def test_every_redefinition_in_a_row_is_reported() -> None:
+    """A definition's own name is not a use of the one before it: a third `def f` is a
+    redefinition too (as ruff's F811 says)."""
+    text = "def f():\n    pass\ndef f():\n    pass\ndef f():\n    pass\n"
+    assert [(f.name, f.start_point[0]) for f in findings(text)] == [("f", 2), ("f", 4)]
+    text = "X = 1\nX = 1\nX = 1\n"
+    assert [(f.code, f.start_point[0]) for f in findings(text)] == [
+        ("duplicate-declaration", 1),
+        ("duplicate-declaration", 2),
+    ]
+
+
+def test_an_overload_with_a_comment_on_its_decorator_is_still_an_overload() -> None:
+    text = (
+        "from typing import overload\n"
+        "@overload  # noqa: F811\ndef f(x: int) -> int: ...\n"
+        "@overload  # typed\ndef f(x: str) -> str: ...\n"
+        "def f(x):\n    return x\n"
+    )
+    assert findings(text) == []
+
+
 @pytest.mark.parametrize(
     "header",
     [

@@ -31,10 +31,14 @@ ALLOWED: dict[tuple[str, str], tuple[int, str]] = {
         "OK = 'ok' is defined under '# types' and again under '# replies': a real repeat",
     ),
     ("test/test_grammar.py", "f"): (
-        12,
-        "grammar tests define f again and again to check that each form parses",
+        24,
+        "grammar tests define f again and again to check that each form parses (each "
+        "redefinition counts: a definition's own name is not a use of the one before)",
     ),
-    ("test/test_grammar.py", "g"): (7, "test_yield redefines g to check each yield form parses"),
+    ("test/test_grammar.py", "g"): (
+        13,
+        "test_yield redefines g to check each yield form parses (ruff's F811: the same 13)",
+    ),
     ("test/test_grammar.py", "sys"): (1, "test_import repeats imports to check each form parses"),
     ("test/test_grammar.py", "time"): (2, "test_import repeats imports (see sys)"),
     ("test/test_grammar.py", "path"): (2, "test_import repeats imports (see sys)"),
@@ -72,7 +76,7 @@ ALLOWED: dict[tuple[str, str], tuple[int, str]] = {
         "`from test.support import os_helper` appears twice in the module's imports",
     ),
     ("test/test_zoneinfo/test_zoneinfo.py", "_add"): (
-        5,
+        9,
         "@call def _add(): runs each function at definition time; the name is a throwaway. "
         "Accepted: a decorator's effect is not visible in the syntax tree, and duplicate "
         "decorated helpers are what concurrent writers produce",

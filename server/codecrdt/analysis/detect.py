@@ -266,7 +266,8 @@ def _exempt(binding: _Binding, name: str) -> bool:
     """Definitions that may repeat: overloads and definitions decorated by their own name."""
     for decorator in binding.decorators:
         expression = node_text(decorator).lstrip("@").strip()
-        target = expression.split("(", 1)[0]
+        # The dotted name called or used (the node may hold a comment after it).
+        target = re.split(r"[^\w.]", expression, maxsplit=1)[0]
         if target.split(".")[-1] == "overload" or target.split(".")[0] == name:
             return True
     return False

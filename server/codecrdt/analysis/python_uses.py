@@ -25,6 +25,9 @@ __all__ = ["Uses", "deferred_reason", "lazy_annotations", "uses_between"]
 _DEFERRED_BODY = frozenset({"function_definition", "lambda"})
 _IMPORTS = frozenset({"import_statement", "import_from_statement", "future_import_statement"})
 
+#: Nodes whose field binds the identifier in it (``def f``, ``class C``, ``X = …``).
+_NAMED_BY = {"function_definition": "name", "class_definition": "name", "assignment": "left"}
+
 #: ``children(node, start, end)``: the children of ``node`` overlapping ``start:end``.
 ChildLister = Callable[[tree_sitter.Node, int, int], Iterator[tree_sitter.Node]]
 
@@ -128,6 +131,8 @@ def _is_reference(node: tree_sitter.Node) -> bool:
     if parent is None:
         return False
     kind = parent.type
+    if kind in _NAMED_BY and parent.child_by_field_name(_NAMED_BY[kind]) == node:
+        return False  # another definition's name, an assignment's target: bindings
     if kind == "attribute" and parent.child_by_field_name("attribute") == node:
         # `self.name` / `cls.name` read a class member; other attributes are other names.
         target = parent.child_by_field_name("object")
