@@ -280,3 +280,21 @@ def test_check_treats_a_pyi_file_as_a_stub(tmp_path: Path) -> None:
     )
     found = [(f["path"], f["line"], f["column"], f["name"]) for f in json.loads(result.stdout)]
     assert found == [("sheet.pyi", 5, 7, "Row"), ("sheet.pyi", 11, 7, "Cell")]
+
+
+async def test_the_server_treats_a_pyi_document_as_a_stub(
+    client: EditorClient, tmp_path: Path
+) -> None:
+    """By file name, as `codecrdt check` does: the stub's redefinitions are reported, the
+    same text as a module has none (its annotation and base class are evaluated uses)."""
+    published = record_publishes(client)
+    text = (FIXTURES / "python" / "stub_annotations.pyi").read_text(encoding="utf-8")
+    stub, module = (tmp_path / "sheet.pyi").as_uri(), (tmp_path / "sheet.py").as_uri()
+    open_document(client, module, text, "python")
+    open_document(client, stub, text, "python")
+    found = await wait_publish(published, stub)
+    assert [(d.range, d.message) for d in found.diagnostics] == [
+        (rng(4, 6, 9), "'Row' is declared again (first on line 1)"),
+        (rng(10, 6, 10), "'Cell' is declared again (first on line 7)"),
+    ]
+    assert list((await wait_publish(published, module)).diagnostics) == []
