@@ -117,7 +117,12 @@ def test_an_overload_with_a_comment_on_its_decorator_is_still_an_overload() -> N
 )
 def test_under_future_annotations_an_annotation_is_no_use(header: str) -> None:
     text = f"{header}class R:\n    pass\ndef g(r: R) -> R:\n    return r\nclass R:\n    pass\n"
-    assert [(f.code, f.name) for f in findings(text)] == [("duplicate-declaration", "R")]
+    (finding,) = findings(text)
+    assert (finding.code, finding.name) == ("duplicate-declaration", "R")
+    line = header.count("\n") + 3
+    assert finding.message.endswith(
+        f"; the annotation on line {line} that uses it is not evaluated before it"
+    )
 
 
 def test_a_future_import_after_code_is_not_the_future_statement() -> None:

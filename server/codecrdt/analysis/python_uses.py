@@ -38,7 +38,8 @@ class Uses:
 
     #: The first reference evaluated before the later binding runs, if any.
     evaluated: tree_sitter.Node | None = None
-    #: References in code that runs later (function and lambda bodies, lazy values).
+    #: References in code that runs later (function and lambda bodies, lazy values) or
+    #: never (annotations that are not evaluated).
     deferred: list[tree_sitter.Node] = field(default_factory=list)
 
 
@@ -101,7 +102,7 @@ def uses_between(
                 uses.deferred.append(node)
             continue
         if kind == "type" and not deferred and (lazy or _local_annotation(node)):
-            continue  # an annotation that is never evaluated: not even a deferred use
+            deferred = True  # an annotation that is never evaluated
         listed = node.children if children is None else children(node, start, end)
         # A function or lambda defined in between (not one that holds both bindings).
         defined_here = node.start_byte >= first.end_byte
@@ -164,6 +165,9 @@ def deferred_reason(use: tree_sitter.Node) -> str:
     line = use.start_point[0] + 1
     node = use.parent
     while node is not None:
+        above = node.parent.type if node.parent is not None else ""
+        if node.type == "type" and above not in ("type", "type_alias_statement"):
+            return f"the annotation on line {line} that uses it is not evaluated before it"
         if node.type == "function_definition":
             name = node.child_by_field_name("name")
             function = name.text.decode("utf-8", "replace") if name is not None else "?"
