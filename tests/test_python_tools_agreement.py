@@ -39,6 +39,8 @@ ONLY_THEIRS = {
     ("binding_order.py", 104): "pylint ignores uses: `size(None)` ran in the class body",
     ("annotations_deferred.py", 37): "pylint ignores uses: `width()` is a default value",
     ("annotations_deferred.py", 50): "pylint ignores uses: `label()` is a default value",
+    ("reimports.py", 46): "pylint's W0404 looks at enclosing scopes: a function's own "
+    "`import json` binds a local name",
     ("reimports.py", 28): "pylint's W0404 goes by name: `from pickle import dumps` binds "
     "another object than `from json import dumps`, which was used in between (a rebinding)",
 }
@@ -63,6 +65,8 @@ REIMPORT_ONLY_PYLINT = {
     ("reimports.py", 28): "W0404 goes by name: another module's `dumps`, not a re-import",
     ("reimports.py", 31): "W0404 goes by name: `marshal.loads` after `pickle.loads` is "
     "another object (our duplicate-import, not a re-import; ruff's F811 agrees)",
+    ("reimports.py", 46): "W0404 looks at enclosing scopes: `import json` in a function binds "
+    "a local name (a lazy import, often on purpose); we compare bindings of one scope",
 }
 
 
