@@ -7,8 +7,10 @@ CPython: a use keeps an earlier binding alive only if it runs before the later b
 from __future__ import annotations
 
 import pytest
+import tree_sitter
 
 from codecrdt.analysis.detect import Finding
+from codecrdt.analysis.fixes import fix_for, model_task
 from codecrdt.analysis.languages import language_named
 from codecrdt.analysis.tree import analyze_text
 
@@ -268,3 +270,62 @@ def test_top_level_consts_with_two_values(language: str) -> None:
         ("duplicate-declaration", "local", 6, 8, 13),  # not top level
     ]
     assert findings(text, language)[0].message == "'LIMIT' is assigned 5 here but 3 on line 1"
+
+
+# -- the fixes ----------------------------------------------------------------------------------
+
+
+def _task(text: str, language: str, answer: str = "") -> tuple[str | None, str | None]:
+    """(the text after the model's ``answer``, the sites shown), for the first finding.
+
+    The region is the first statement on whole lines, indentation included (the model sees
+    it so), and the answer replaces it."""
+    spec = language_named(language)
+    assert spec is not None
+    source = text.encode("utf-8")
+    tree = tree_sitter.Parser(spec.tree_sitter).parse(source)
+    (finding, *_) = analyze_text(source, spec)
+    assert fix_for(finding, tree, source) is None  # no deterministic guess of the value
+    task = model_task(finding, tree, source)
+    if task is None:
+        return None, None
+    edits = sorted([(*task.region, answer), *task.also], reverse=True)
+    for start, end, new in edits:
+        source = source[:start] + new.encode("utf-8") + source[end:]
+    return source.decode("utf-8"), task.sites
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "answer", "after", "sites"),
+    [
+        (
+            "python",
+            "X = 1\ndef f():\n    return X\nX = 2  # theirs\n",
+            "X = 9\n",
+            "X = 9\ndef f():\n    return X\n",
+            "- line 1: X = 1\n- line 4: X = 2",
+        ),
+        (
+            "python",
+            "class C:\n    X = 1\n    X = 2\n",
+            "    X = 9\n",
+            "class C:\n    X = 9\n",
+            "- line 2: X = 1\n- line 3: X = 2",
+        ),
+        (
+            "typescript",
+            "export const X = 1;\nconst y = X;\nconst X = 2;\n",
+            "const X = 9;\n",
+            "const X = 9;\nconst y = X;\n",
+            "- line 1: export const X = 1;\n- line 3: const X = 2;",
+        ),
+    ],
+)
+def test_a_conflicting_value_goes_to_the_model_with_both_places(
+    language: str, text: str, answer: str, after: str, sites: str
+) -> None:
+    assert _task(text, language, answer) == (after, sites)
+
+
+def test_a_const_beside_another_declarator_is_left_to_the_plain_request() -> None:
+    assert _task("const X = 1, Y = 2;\nconst X = 3;\n", "javascript") == (None, None)
