@@ -48,12 +48,7 @@ PRECISION = 0.98
 
 #: (language, code) → why the code is below the bar today. Strict: once it reaches the
 #: bar the test fails, so that the entry is removed.
-BELOW_BAR: dict[tuple[str, str], str] = {
-    ("python", "duplicate-import"): (
-        "a re-import after the name was used (at module level, or only in function bodies) "
-        "is exempt today; issue 12 items 1-2 report it (pylint W0404, ruff F811)"
-    ),
-}
+BELOW_BAR: dict[tuple[str, str], str] = {}
 
 
 def _print_problems(language: str, score: Score) -> None:
