@@ -68,7 +68,9 @@ def add_arguments(parser: argparse.ArgumentParser, *, demo: bool = False) -> Non
         parser.add_argument(
             "--provider",
             choices=provider_names(),
-            help="anthropic when ANTHROPIC_API_KEY is set, else scripted (prepared output)",
+            help="default: anthropic when ANTHROPIC_API_KEY is set, else openai when "
+            "OPENAI_API_KEY or a base URL is; none: exit 2 (scripted, prepared output that "
+            "ignores the spec, runs only when named)",
         )
         parser.add_argument("--model", help="the provider's model name")
         parser.add_argument("--base-url", help="endpoint of an OpenAI-compatible server")

@@ -78,9 +78,9 @@ class GenerateCommand:
                 raise RunError(f"cannot tell the language of {uri} from its name")
             language = by_suffix.name
 
-        def pick(key: str) -> Any:
+        def pick(key: str) -> Any:  # absent, null or "": the setting's
             value = args.get(key)
-            return defaults.get(key) if value is None else value
+            return defaults.get(key) if value is None or value == "" else value
 
         wait = args.get("wait", False)
         if not isinstance(wait, bool):

@@ -46,11 +46,18 @@ from codecrdt.lsp.arguments import (
     StatusArguments,
 )
 from codecrdt.lsp.server import CodeCrdtServer, OpenDocument, language_of
-from codecrdt.request import RequestError
+from codecrdt.request import NoProviderError, RequestError
 from codecrdt.runs import GenerateCommand, Run, RunError, RunListener
 from codecrdt.sourcefile import NotSource, Saved, read_source, save_work
 
-__all__ = ["ServerRuns", "evaluate_document", "register", "server_runs"]
+__all__ = [
+    "NO_PROVIDER_DATA",
+    "ServerRuns",
+    "evaluate_document",
+    "invalid_params",
+    "register",
+    "server_runs",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -338,12 +345,23 @@ def server_runs(ls: CodeCrdtServer) -> ServerRuns:
 
 # -- commands: each turns a RequestError into InvalidParams with its message ------------------
 
+#: InvalidParams' ``data`` when no provider is named and none is configured, so that a
+#: client can offer to configure one (the VS Code extension's quick pick).
+NO_PROVIDER_DATA = {"reason": "noProvider"}
+
+
+def invalid_params(error: RequestError) -> JsonRpcInvalidParams:
+    """The InvalidParams error of a refused request (with :data:`NO_PROVIDER_DATA` when
+    the refusal is that no provider is configured)."""
+    data = dict(NO_PROVIDER_DATA) if isinstance(error, NoProviderError) else None
+    return JsonRpcInvalidParams(str(error), data=data)
+
 
 async def generate(ls: CodeCrdtServer, arguments: GenerateArguments) -> dict[str, Any]:
     try:
         return await server_runs(ls).generate(arguments.as_json())
     except RequestError as error:
-        raise JsonRpcInvalidParams(str(error)) from None
+        raise invalid_params(error) from None
 
 
 def cancel(ls: CodeCrdtServer, arguments: RunIdArguments) -> dict[str, Any]:
@@ -404,4 +422,4 @@ async def evaluate_document(ls: CodeCrdtServer, arguments: EvaluateArguments) ->
         )
         return await ls.runs.evaluate(opened.document, opened.analysis.spec, request)
     except RequestError as error:
-        raise JsonRpcInvalidParams(str(error)) from None
+        raise invalid_params(error) from None
