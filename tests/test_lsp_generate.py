@@ -61,7 +61,16 @@ def _plain(value: Any) -> Any:
 
 
 @pytest.fixture
-async def session(tmp_path: Path) -> AsyncIterator[tuple[EditorClient, Recorder, Path]]:
+def unconfigured(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No key and no base URL in the server's environment (it inherits this one)."""
+    for name in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+async def session(
+    tmp_path: Path, unconfigured: None
+) -> AsyncIterator[tuple[EditorClient, Recorder, Path]]:
     started: Session = await start_session("stdio")
     client = started.client
     recorder = Recorder(client)
@@ -240,7 +249,7 @@ async def test_bad_arguments_get_clear_errors(session):
         client, "codecrdt.generate", uri=outside, script="inventory-cli", provider="scripted"
     )
     assert "agents must be" in await _error(
-        client, "codecrdt.generate", uri=uri, script="inventory-cli", agents=0
+        client, "codecrdt.generate", uri=uri, script="inventory-cli", provider="scripted", agents=0
     )
     assert "is tsx, but the document is python" in await _error(
         client, "codecrdt.generate", uri=uri, script="pomodoro-timer", provider="scripted"
@@ -255,6 +264,45 @@ async def test_bad_arguments_get_clear_errors(session):
     await client.command("codecrdt.cancel", runId=first["runId"])
     await recorder.finished(first["runId"])
     assert await client.state(uri)  # the server still answers
+
+
+async def test_without_a_configured_provider_generate_is_refused_and_writes_nothing(session):
+    client, recorder, folder = session
+    uri = _open(client, folder / "snake.py")
+    with pytest.raises(JsonRpcException) as caught:
+        await client.command("codecrdt.generate", uri=uri, spec="a snake game", wait=True)
+    error = caught.value
+    assert error.code == -32602  # InvalidParams
+    assert error.data == {"reason": "noProvider"}  # a client offers to configure one
+    message = str(error)
+    for advice in (
+        "no model provider is configured",
+        "ANTHROPIC_API_KEY or OPENAI_API_KEY in the server's environment",
+        "give baseUrl URL for a local OpenAI-compatible server",
+        'set the provider to "scripted" for the offline demo',
+    ):
+        assert advice in message
+    await asyncio.sleep(0.3)
+    assert recorder.of("codecrdt/runStarted") == []
+    assert (await client.state(uri))["text"] == ""  # no prepared output in the user's file
+    # Named, the scripted provider runs.
+    answer = await client.command(
+        "codecrdt.generate", uri=uri, script="inventory-cli", provider="scripted", timeScale=FAST
+    )
+    finished = await recorder.finished(answer["runId"])
+    assert finished["report"]["provider"] == "scripted"
+
+
+async def test_evaluate_without_a_provider_makes_the_deterministic_fixes_and_says_why_not_more(
+    session,
+):
+    client, _recorder, folder = session
+    text = "import os\nimport os\n\n\ndef f():\n    return os.sep\n"
+    uri = _open(client, folder / "e.py", text)
+    result = await client.command("codecrdt.evaluate", uri=uri)
+    assert result["found"] == 1 and result["fixedDeterministic"] == 1 and result["errors"] == []
+    state = await client.converged(uri)
+    assert state["text"].count("import os") == 1
 
 
 async def test_the_client_cancels_through_progress(session):

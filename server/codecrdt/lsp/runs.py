@@ -36,6 +36,8 @@ from pygls.exceptions import JsonRpcInvalidParams
 
 from codecrdt.agents.board import Board
 from codecrdt.agents.context import RunEvent
+from codecrdt.agents.providers.base import Provider
+from codecrdt.agents.providers.unconfigured import UnconfiguredProvider
 from codecrdt.diskedits import DiskEdits
 from codecrdt.document import SharedDocument
 from codecrdt.fileuri import file_key, file_path
@@ -46,7 +48,7 @@ from codecrdt.lsp.arguments import (
     StatusArguments,
 )
 from codecrdt.lsp.server import CodeCrdtServer, OpenDocument, language_of
-from codecrdt.request import NoProviderError, RequestError
+from codecrdt.request import NoProviderError, RequestError, RunRequest
 from codecrdt.runs import GenerateCommand, Run, RunError, RunListener
 from codecrdt.sourcefile import NotSource, Saved, read_source, save_work
 
@@ -413,13 +415,23 @@ async def evaluate_document(ls: CodeCrdtServer, arguments: EvaluateArguments) ->
     if opened is None or opened.analysis is None:
         raise JsonRpcInvalidParams(f"{uri!r} is not an open document of a supported language")
     defaults = ls.options.generation_defaults()
+    spec = arguments.spec or "Fix the conflicts in this file."
+    language = opened.analysis.spec.name
+    provider: Provider | None = None
     try:
-        request = GenerateCommand.parse(
-            {"uri": uri, "spec": arguments.spec or "Fix the conflicts in this file."},
-            defaults,
-            language=opened.analysis.spec.name,
-            user_urls=ls.user_urls,
+        try:
+            request = GenerateCommand.parse(
+                {"uri": uri, "spec": spec}, defaults, language=language, user_urls=ls.user_urls
+            )
+        except NoProviderError as error:
+            # No model: the deterministic fixes are made all the same, and each fix that
+            # needs a model is left with the message that says how to configure one.
+            request = GenerateCommand(
+                uri, RunRequest(spec=spec, language=language, provider="none")
+            )
+            provider = UnconfiguredProvider(str(error))
+        return await ls.runs.evaluate(
+            opened.document, opened.analysis.spec, request, provider=provider
         )
-        return await ls.runs.evaluate(opened.document, opened.analysis.spec, request)
     except RequestError as error:
         raise invalid_params(error) from None
