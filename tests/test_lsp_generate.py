@@ -351,3 +351,113 @@ async def test_invalid_settings_are_reported_and_valid_ones_apply(session):
     answer = await client.command("codecrdt.generate", uri=uri, timeScale=FAST, wait=True)
     assert answer["report"]["agents"] == 2
     assert answer["report"]["provider"] == "scripted"
+
+
+QUIET_SCRIPT = """format = 1
+
+[task]
+name = "quiet-while-writing"
+title = "Two functions, one left broken"
+language = "python"
+file = "numbers.py"
+spec = "Two functions."
+
+[latency]
+ttft_s = 0.05
+chars_per_s = 400.0
+jitter = 0.0
+chars_per_token = 4.0
+tokens_per_event = 1
+
+[outline]
+text = '''
+# Numbers.
+
+
+# TODO(codecrdt:parse): a function that parses a number
+
+
+# TODO(codecrdt:broken): a function left broken
+'''
+
+[todos.parse]
+text = '''
+def parse(text):
+    return int(
+        text,
+    )
+'''
+
+[todos.broken]
+text = '''
+def broken(:
+    return 1
+'''
+
+[[faults]]
+key = "todo:parse"
+kind = "stall"
+at_token = 9
+stall_s = 3.0
+"""
+
+
+def _syntax_rows(diagnostics: Any) -> list[tuple[int, int]]:
+    return [(d.range.start.line, d.range.end.line) for d in diagnostics if d.code == "syntax-error"]
+
+
+async def test_findings_in_a_region_still_being_written_are_held_back(session):
+    """Mid-statement, the file has a syntax error in the region an agent is writing: it is
+    neither pushed nor pulled while the agent writes there, and once the region is done,
+    a syntax error still there is shown."""
+    client, recorder, folder = session
+    script = folder / "quiet.toml"
+    script.write_text(QUIET_SCRIPT, encoding="utf-8")
+    uri = _open(client, folder / "numbers.py")
+    answer = await client.command(
+        "codecrdt.generate", uri=uri, script=str(script), provider="scripted", agents=1
+    )
+    # The stall: the agent has written "def parse(text):" and "    return int(" only.
+    deadline = time.monotonic() + TIMEOUT
+    while "    return int(\n" not in (state := await client.state(uri))["text"]:
+        assert time.monotonic() < deadline, state["text"]
+        await asyncio.sleep(0.05)
+    text = state["text"]
+    assert "        text,\n" not in text
+    # The analysis reports the unfinished statement (what an editor would show without
+    # holding back): its rows are those of the region being written.
+    python = language_named("python")
+    assert python is not None
+    broken_rows = [
+        (f.start_point[0], f.end_point[0])
+        for f in analyze_text(text, python)
+        if f.code == "syntax-error"
+    ]
+    written_at = text.splitlines().index("def parse(text):")
+    assert broken_rows and all(start >= written_at for start, _end in broken_rows), broken_rows
+    await asyncio.sleep(1.0)  # the analysis after the last line has long been published
+    assert (await client.state(uri))["text"] == text  # still stalled
+    assert _syntax_rows(client.diagnostics.get(uri, [])) == []
+    pulled = await client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+    assert _syntax_rows(pulled.items) == []
+    # The run ends: parse is complete (no error), broken is left broken and now shown.
+    finished = await recorder.finished(answer["runId"])
+    assert [t["status"] for t in finished["report"]["todos"]] == ["done", "done"]
+    final = (await client.converged(uri))["text"]
+    expected = [
+        (f.start_point[0], f.end_point[0])
+        for f in analyze_text(final, python)
+        if f.code == "syntax-error"
+    ]
+    broken_line = final.splitlines().index("def broken(:")
+    assert expected and expected[0][0] == broken_line
+    deadline = time.monotonic() + TIMEOUT
+    while _syntax_rows(client.diagnostics.get(uri, [])) != expected:
+        assert time.monotonic() < deadline, client.diagnostics.get(uri)
+        await asyncio.sleep(0.05)
+    pulled = await client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+    assert _syntax_rows(pulled.items) == expected

@@ -322,6 +322,10 @@ class ServerRuns(RunListener):
             self.server.work_done_progress.end(token, types.WorkDoneProgressEnd(message=summary))
         fields = self._file_fields(run)
         self._saved.pop(run.id, None)
+        # What was held back while the agents wrote (codecrdt.lsp.writing) is shown now.
+        opened = self.server.documents.get(run.uri)
+        if opened is not None and opened.document is run.document:
+            self.server.analyse_again(run.uri)
         self.server.protocol.notify(
             "codecrdt/runFinished",
             {"runId": run.id, "uri": run.uri, "report": report, **fields},
