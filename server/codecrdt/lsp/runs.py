@@ -47,7 +47,7 @@ from codecrdt.lsp.arguments import (
     RunIdArguments,
     StatusArguments,
 )
-from codecrdt.lsp.server import CodeCrdtServer, OpenDocument, language_of
+from codecrdt.lsp.server import CodeCrdtServer, OpenDocument
 from codecrdt.request import NoProviderError, RequestError, RunRequest
 from codecrdt.runs import GenerateCommand, Run, RunError, RunListener
 from codecrdt.sourcefile import NotSource, Saved, read_source, save_work
@@ -108,8 +108,15 @@ class ServerRuns(RunListener):
         return path
 
     async def generate(self, args: dict[str, Any]) -> dict[str, Any]:
+        uri = args.get("uri")
+        # An open document's language is its own (an untitled one has no suffix to tell).
+        _, was_open = self.opened(uri) if isinstance(uri, str) else (uri, None)
+        known = was_open.analysis.spec.name if was_open and was_open.analysis else None
         request = GenerateCommand.parse(
-            args, self.server.options.generation_defaults(), user_urls=self.server.user_urls
+            args,
+            self.server.options.generation_defaults(),
+            language=known,
+            user_urls=self.server.user_urls,
         )
         path = self._workspace_check(request.uri)
         opened_uri, opened = self.opened(request.uri)
@@ -118,9 +125,7 @@ class ServerRuns(RunListener):
             request = dataclasses.replace(request, uri=opened_uri)
         if self.manager.active_for(request.uri) is not None:
             raise RunError(f"a run is already writing {request.uri}; cancel it first")
-        language = language_of(request.uri, None)
-        if language is None:
-            raise RunError(f"cannot tell the language of {request.uri} from its name")
+        language = request.request.language_spec
         disk_edits: DiskEdits | None = None
         if opened is not None:
             document = opened.document
