@@ -561,9 +561,16 @@ async function main() {
       check(written === '' && !/def |import /.test(buffer),
         `with no provider, something was written into inventory.py (file: ${JSON.stringify(written.slice(0, 80))})`);
     }
-    // The scripted provider, named: a user setting, which the extension reads on the next run.
-    writeJson(userSettingsFile, { ...userSettings, 'codecrdt.provider': 'scripted' });
-    await page.waitForTimeout(3000);
+    // The scripted provider, named. codecrdt.provider is a machine setting: in code-server
+    // (a remote window) the server machine's settings hold it, not the browser's user ones.
+    writeJson(path.join(userData, 'Machine', 'settings.json'), { 'codecrdt.provider': 'scripted' });
+    await waitFor('the extension to read codecrdt.provider = scripted ("next run: scripted" in its log)', async () => {
+      const logs = path.join(userData, 'logs');
+      const found = fs.existsSync(logs)
+        ? fs.readdirSync(logs, { recursive: true }).filter((name) => String(name).endsWith('CodeCRDT.log'))
+        : [];
+      return found.some((name) => fs.readFileSync(path.join(logs, String(name)), 'utf8').includes('next run: scripted'));
+    }, { timeout: 20_000, interval: 250 });
 
     // --- 2. a parallel generation while the user types ----------------------------------
     step('generate inventory.py from the command palette',

@@ -152,7 +152,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
             if (!event.affectsConfiguration('codecrdt')) {
                 return;
             }
-            status.setNextRun(nextRunText(settings(), serverKeys(serverEnv)));
+            const next = nextRunText(settings(), serverKeys(serverEnv));
+            status.setNextRun(next);
+            traceInfo(`Settings changed; ${next}.`);
             if (needsRestart(event)) {
                 void restart('its settings changed');
             } else if (client?.isRunning()) {
