@@ -293,16 +293,47 @@ async def test_without_a_configured_provider_generate_is_refused_and_writes_noth
     assert finished["report"]["provider"] == "scripted"
 
 
+async def test_the_offline_demo_writes_a_new_untitled_document(session):
+    """What VS Code's "Run the Offline Demo" does: the scripted provider and a bundled task,
+    named, into an untitled document (its language is the document's: it has no suffix)."""
+    client, recorder, _folder = session
+    uri = "untitled:Untitled-1"
+    client.open(uri, "")
+    answer = await client.command(
+        "codecrdt.generate",
+        uri=uri,
+        provider="scripted",
+        script="inventory-cli",
+        timeScale=FAST,
+        wait=True,
+    )
+    assert answer["report"]["provider"] == "scripted"
+    assert answer["report"]["model"] == "prepared:inventory-cli"
+    assert "savedTo" not in answer  # nothing on disk: the editor holds it
+    text = (await client.converged(uri))["text"]
+    assert "def main(" in text and "TODO(codecrdt:" not in text
+    assert recorder.of("codecrdt/runStarted")[0]["uri"] == uri
+
+
 async def test_evaluate_without_a_provider_makes_the_deterministic_fixes_and_says_why_not_more(
     session,
 ):
     client, _recorder, folder = session
-    text = "import os\nimport os\n\n\ndef f():\n    return os.sep\n"
+    text = (
+        "import os\nimport os\n\n\ndef f():\n    return os.sep\n\n\n"
+        "def g():\n    return 1\n\n\ndef g():\n    return 2\n"
+    )
     uri = _open(client, folder / "e.py", text)
     result = await client.command("codecrdt.evaluate", uri=uri)
-    assert result["found"] == 1 and result["fixedDeterministic"] == 1 and result["errors"] == []
+    assert result["found"] == 2 and result["fixedDeterministic"] == 1
+    assert result["fixedModel"] == 0
+    # The two different g need a model: left, with how to configure one.
+    assert [entry["name"] for entry in result["left"]] == ["g"]
+    assert result["errors"] and all(
+        "no model provider is configured" in error for error in result["errors"]
+    )
     state = await client.converged(uri)
-    assert state["text"].count("import os") == 1
+    assert state["text"].count("import os") == 1 and state["text"].count("def g") == 2
 
 
 async def test_the_client_cancels_through_progress(session):

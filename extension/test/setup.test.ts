@@ -7,6 +7,7 @@ import {
     DEFAULT_LOCAL_URL,
     DEMO_NOTICE,
     demoLanguage,
+    demoScript,
     isNoProviderError,
     listModels,
     offerProviderSetup,
@@ -123,6 +124,9 @@ describe('no provider configured', () => {
         assert.deepEqual(accepted.calls.slice(2), ['runDemo']);
         assert.equal(demoLanguage('typescriptreact'), 'typescriptreact');
         assert.equal(demoLanguage('typescript'), 'python'); // the bundled tasks: Python and TSX
+        assert.equal(demoScript('python', null), 'inventory-cli');
+        assert.equal(demoScript('typescriptreact', null), 'pomodoro-timer');
+        assert.equal(demoScript('python', 'csv-pipeline'), 'csv-pipeline'); // codecrdt.script
     });
 
     it('checks URLs and tries <url>/v1/models before <url>/models', () => {

@@ -14,7 +14,7 @@ import { fileNameOf, type RunTracker, type TrackedRun } from './runs';
 import { KEY_PROVIDERS, storeKey } from './secrets';
 import { executeServerCommand } from './server';
 import { agentChoices, effectiveProvider, generateArguments, type ExtensionSettings, type ServerKeys } from './settings';
-import { demoLanguage, isNoProviderError, listModels, offerProviderSetup, urlProblem, SETUP_TITLE, type FetchLike, type SetupUi } from './setup';
+import { demoLanguage, demoScript, isNoProviderError, listModels, offerProviderSetup, urlProblem, SETUP_TITLE, type FetchLike, type SetupUi } from './setup';
 import { show } from './status';
 
 export interface CommandHost {
@@ -205,7 +205,12 @@ function setupUi(host: CommandHost, client: LanguageClient, languageId: string, 
             const document = await vscode.workspace.openTextDocument({ language: demoLanguage(languageId), content: '' });
             await vscode.window.showTextDocument(document);
             const settings = host.settings();
-            const args: Record<string, unknown> = { uri: document.uri.toString(), provider: 'scripted', agents };
+            const args: Record<string, unknown> = {
+                uri: document.uri.toString(),
+                provider: 'scripted',
+                script: demoScript(languageId, settings.script),
+                agents,
+            };
             if (settings.scriptedTimeScale !== 1) {
                 args.timeScale = settings.scriptedTimeScale;
             }

@@ -136,6 +136,11 @@ export function demoLanguage(languageId: string | undefined): 'python' | 'typesc
     return languageId === 'typescriptreact' ? 'typescriptreact' : 'python';
 }
 
+/** The bundled task the demo plays: `codecrdt.script` when set, else the language's own. */
+export function demoScript(languageId: string | undefined, configured: string | null): string {
+    return configured ?? (demoLanguage(languageId) === 'typescriptreact' ? 'pomodoro-timer' : 'inventory-cli');
+}
+
 /** What the flow asks of the editor. */
 export interface SetupUi {
     pick(items: readonly SetupItem[]): Promise<SetupChoice | undefined>;

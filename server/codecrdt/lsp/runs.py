@@ -108,10 +108,10 @@ class ServerRuns(RunListener):
         return path
 
     async def generate(self, args: dict[str, Any]) -> dict[str, Any]:
-        uri = args.get("uri")
         # An open document's language is its own (an untitled one has no suffix to tell).
-        _, was_open = self.opened(uri) if isinstance(uri, str) else (uri, None)
-        known = was_open.analysis.spec.name if was_open and was_open.analysis else None
+        uri = args.get("uri")
+        already = self.opened(uri)[1] if isinstance(uri, str) else None
+        known = already.analysis.spec.name if already and already.analysis else None
         request = GenerateCommand.parse(
             args,
             self.server.options.generation_defaults(),

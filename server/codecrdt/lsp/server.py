@@ -420,8 +420,9 @@ class CodeCrdtServer(LanguageServer):
         if opened.analysis is None:
             return []
         findings, lines = opened.findings(limit=self.options.max_diagnostics)
-        text = opened.document.text if opened.bridge.in_sync else opened.bridge.editor_text
-        findings = self.quiet_while_writing(uri, opened, findings, text)
+        if self.runs.active_for(uri) is not None:  # else nothing is held back
+            text = opened.document.text if opened.bridge.in_sync else opened.bridge.editor_text
+            findings = self.quiet_while_writing(uri, opened, findings, text)
         return [to_diagnostic(f, lines, self.encoding, uri) for f in findings]
 
     def analyse_again(self, uri: str) -> None:
@@ -518,8 +519,9 @@ class CodeCrdtServer(LanguageServer):
                 return
             findings, lines = future.result()
             # Not stale: the document's lines are still the text that was analysed.
-            analysed_text = opened.document.text if text is None else text
-            findings = self.quiet_while_writing(uri, opened, findings, analysed_text)
+            if self.runs.active_for(uri) is not None:  # else nothing is held back
+                analysed = opened.document.text if text is None else text
+                findings = self.quiet_while_writing(uri, opened, findings, analysed)
             lines = opened.document.lines if lines is None else lines
             diagnostics = [to_diagnostic(f, lines, encoding, uri) for f in findings]
             self.text_document_publish_diagnostics(
