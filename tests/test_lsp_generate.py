@@ -492,3 +492,72 @@ async def test_findings_in_a_region_still_being_written_are_held_back(session):
         types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri))
     )
     assert _syntax_rows(pulled.items) == expected
+
+
+OUTLINE_SCRIPT = """format = 1
+
+[task]
+name = "quiet-outline"
+title = "An outline that stalls mid-statement"
+language = "python"
+file = "numbers.py"
+spec = "One function."
+
+[latency]
+ttft_s = 0.05
+chars_per_s = 400.0
+jitter = 0.0
+chars_per_token = 4.0
+tokens_per_event = 1
+
+[outline]
+text = '''
+# Numbers.
+
+
+def parse(text):
+    return int(
+        text,
+    )
+
+
+# TODO(codecrdt:tail): a constant
+'''
+
+[todos.tail]
+text = '''
+TAIL = 1
+'''
+
+[[faults]]
+key = "outline"
+kind = "stall"
+at_token = 12
+stall_s = 3.0
+"""
+
+
+async def test_the_outline_being_written_is_quiet_and_findings_elsewhere_are_shown(session):
+    client, recorder, folder = session
+    script = folder / "outline.toml"
+    script.write_text(OUTLINE_SCRIPT, encoding="utf-8")
+    uri = _open(client, folder / "numbers.py", "import os\nimport os\n")
+    answer = await client.command(
+        "codecrdt.generate", uri=uri, script=str(script), provider="scripted", agents=1
+    )
+    deadline = time.monotonic() + TIMEOUT
+    while "    return int(\n" not in (state := await client.state(uri))["text"]:
+        assert time.monotonic() < deadline, state["text"]
+        await asyncio.sleep(0.05)
+    text = state["text"]
+    python = language_named("python")
+    assert python is not None
+    codes = {f.code for f in analyze_text(text, python)}
+    assert {"syntax-error", "duplicate-import"} <= codes  # what an editor would show
+    await asyncio.sleep(1.0)
+    assert (await client.state(uri))["text"] == text  # the Outliner is still stalled
+    shown = [(d.code, d.range.start.line) for d in client.diagnostics.get(uri, [])]
+    assert ("duplicate-import", 1) in shown  # outside the region: shown as always
+    assert all(code != "syntax-error" for code, _line in shown), shown
+    finished = await recorder.finished(answer["runId"])
+    assert finished["report"]["todos"][0]["status"] == "done"

@@ -92,6 +92,7 @@ class Agent:
             self.replica.check()
             self.document.insert(cursor.offset, line, self.origin)
             written.append(line)
+            self.board.publish(lines=len(written))  # its region: the document's last lines
             self.count_lines(1)
 
         async for piece in self.ctx.stream(request):
