@@ -4,10 +4,15 @@
 Chromium and playwright-core into a cache outside the repository (minutes the first time,
 then a check); ``extension/scripts/build.sh`` packages the extension as
 ``extension/codecrdt.vsix``; ``extension/e2e/run.mjs`` installs it into code-server, opens a
-workspace in Chromium and drives the workbench like a user, offline (the scripted provider):
+workspace in Chromium and drives the workbench like a user, offline (the scripted provider,
+named in the settings):
 
 - a duplicate import in ``notes.py`` shows in the Problems panel (source ``codecrdt``) and its
   quick fix "Remove the duplicate import of 'json'" (Ctrl+.) leaves one import, on disk too;
+- with no provider configured (no key, no base URL, no ``codecrdt.provider``), "CodeCRDT:
+  Generate File in Parallel…" is refused by the server and offers one quick pick (Set API
+  Key, Use a Local Model, Run the Offline Demo); ``inventory.py`` stays empty. The user
+  settings then name the scripted provider;
 - "CodeCRDT: Generate File in Parallel…" on an empty ``inventory.py`` (a spec, 3 agents)
   shows the agents' decorations (a coloured region and an "◀ impl-N writing …" label) and
   the run's progress while they write; a line typed at the top during the run survives;

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // End-to-end test of the CodeCRDT VS Code extension in a real VS Code (code-server 4.139.1)
 // driven through headless Chromium with playwright-core. No network and no model: the
-// server runs the scripted provider (prepared output, "inventory-cli").
+// server runs the scripted provider (prepared output, "inventory-cli"), once the test has
+// checked that without a configured provider the command offers the setup quick pick.
 //
 //   node extension/e2e/run.mjs
 //
@@ -11,6 +12,10 @@
 //     reaches the Problems panel, so the extension started `codecrdt serve`;
 //  3. Ctrl+. there offers "Remove the duplicate import of 'json'"; applying it leaves one
 //     import in the editor and, after Ctrl+S, on disk, and the problem goes away;
+//  4a. with no provider configured (no key, no base URL, no codecrdt.provider), the same
+//     command is refused by the server and offers one quick pick: Set API Key, Use a Local
+//     Model, Run the Offline Demo; inventory.py stays empty. Then the user settings name
+//     the scripted provider;
 //  4. "CodeCRDT: Generate File in Parallel…" on the empty inventory.py asks for a spec and
 //     an agent count (3); while the agents write, their decorations show (a background per
 //     region, an "◀ impl-N writing <todo>" label) and so does the run's progress;
@@ -369,13 +374,14 @@ async function main() {
     fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
     fs.writeFileSync(path.join(workspace, 'notes.py'), 'import json\nimport json\n');
     fs.writeFileSync(path.join(workspace, 'inventory.py'), '');
+    // No provider at first (codecrdt.provider is a machine setting: user settings only).
     writeJson(path.join(workspace, '.vscode', 'settings.json'), {
       'codecrdt.python': python,
-      'codecrdt.provider': 'scripted',
       'codecrdt.script': 'inventory-cli',
       'codecrdt.scriptedTimeScale': 3,
     });
-    writeJson(path.join(userData, 'User', 'settings.json'), {
+    const userSettingsFile = path.join(userData, 'User', 'settings.json');
+    const userSettings = {
       'workbench.startupEditor': 'none',
       'workbench.tips.enabled': false,
       'workbench.welcomePage.walkthroughs.openOnInstall': false,
@@ -390,7 +396,8 @@ async function main() {
       'git.enabled': false,
       'files.autoSave': 'off',
       'editor.minimap.enabled': false,
-    });
+    };
+    writeJson(userSettingsFile, userSettings);
 
     step('install the vsix', 'the packaged extension installs into code-server');
     const common = ['--user-data-dir', userData, '--extensions-dir', extensions];
@@ -518,6 +525,52 @@ async function main() {
       return text !== null && !/imported again/.test(text);
     }, { timeout: 15_000 });
     await page.screenshot({ path: path.join(artifacts, '04-quick-fix-applied.png') });
+
+    // --- 2a. no provider configured: the setup quick pick, nothing written ---------------
+    step('generate with no provider configured',
+      'the server refuses (no key, no base URL) and the command offers Set API Key, Use a Local Model '
+      + 'and Run the Offline Demo in one quick pick; the file stays empty');
+    await openFromExplorer(page, 'inventory.py');
+    await runCommand(page, 'CodeCRDT: Generate File in Parallel');
+    {
+      const specInput = page.locator('.quick-input-widget .quick-input-box input');
+      await specInput.waitFor({ state: 'visible', timeout: 10_000 });
+      await specInput.fill('a snake game');
+      await page.keyboard.press('Enter');
+      const agentRows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+      await waitFor('the agent-count quick pick', async () => (await agentRows.count()) > 0, { timeout: 10_000 });
+      const agentLabels = await agentRows.evaluateAll((elements) =>
+        elements.map((element) => (element.getAttribute('aria-label') || element.innerText).trim()));
+      await agentRows.nth(Math.max(0, agentLabels.findIndex((label) => /^3\b/.test(label)))).click();
+      const title = page.locator('.quick-input-widget .quick-input-title', { hasText: 'no model provider is configured' });
+      await waitFor('the "no model provider is configured" quick pick', async () => title.isVisible(), { timeout: 30_000 });
+      const setupRows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+      const setupLabels = await setupRows.evaluateAll((elements) =>
+        elements.map((element) => (element.getAttribute('aria-label') || element.innerText).trim()));
+      summary.observed.noProviderChoices = setupLabels;
+      for (const expected of ['Set API Key', 'Use a Local Model', 'Run the Offline Demo']) {
+        check(setupLabels.some((label) => label.startsWith(expected)),
+          `the setup quick pick has no "${expected}" (items: ${JSON.stringify(setupLabels)})`);
+      }
+      check(setupLabels.length === 3, `the setup quick pick has ${setupLabels.length} items: ${JSON.stringify(setupLabels)}`);
+      await page.screenshot({ path: path.join(artifacts, '05a-no-provider.png') });
+      await page.keyboard.press('Escape');
+      await title.waitFor({ state: 'hidden', timeout: 10_000 });
+      const written = fs.readFileSync(path.join(workspace, 'inventory.py'), 'utf8');
+      const buffer = await page.locator(EDITOR).first().innerText();
+      check(written === '' && !/def |import /.test(buffer),
+        `with no provider, something was written into inventory.py (file: ${JSON.stringify(written.slice(0, 80))})`);
+    }
+    // The scripted provider, named. codecrdt.provider is a machine setting: in code-server
+    // (a remote window) the server machine's settings hold it, not the browser's user ones.
+    writeJson(path.join(userData, 'Machine', 'settings.json'), { 'codecrdt.provider': 'scripted' });
+    await waitFor('the extension to read codecrdt.provider = scripted ("next run: scripted" in its log)', async () => {
+      const logs = path.join(userData, 'logs');
+      const found = fs.existsSync(logs)
+        ? fs.readdirSync(logs, { recursive: true }).filter((name) => String(name).endsWith('CodeCRDT.log'))
+        : [];
+      return found.some((name) => fs.readFileSync(path.join(logs, String(name)), 'utf8').includes('next run: scripted'));
+    }, { timeout: 20_000, interval: 250 });
 
     // --- 2. a parallel generation while the user types ----------------------------------
     step('generate inventory.py from the command palette',

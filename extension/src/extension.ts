@@ -8,9 +8,9 @@ import { registerLogger, showLog, traceError, traceInfo } from './common/logging
 import { RunNotifications } from './common/progress';
 import { findPython, onPythonInterpreterChanged, pythonExtensionInterpreter, runProbe } from './common/python';
 import { RunTracker } from './common/runs';
-import { hasAnthropicKey, keyEnvironment, serverEnvironment } from './common/secrets';
+import { keyEnvironment, serverEnvironment } from './common/secrets';
 import { sendSettings, startServer, stopServer, type ServerHooks } from './common/server';
-import { needsRestart, readSettings, serverArguments, serverLogLevel, serverSettings } from './common/settings';
+import { needsRestart, nextRunText, readSettings, serverArguments, serverKeys, serverLogLevel, serverSettings } from './common/settings';
 import { showRunFinished, showRunsLost, StatusItems } from './common/status';
 
 let client: LanguageClient | undefined;
@@ -115,6 +115,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
                 return;
             }
             serverEnv = serverEnvironment(process.env, await keyEnvironment(context.secrets));
+            status.setNextRun(nextRunText(current, serverKeys(serverEnv)));
             try {
                 client = await startServer({
                     python: choice.python,
@@ -144,13 +145,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
             runs,
             settings,
             secrets: context.secrets,
-            hasAnthropicKey: () => hasAnthropicKey(serverEnv),
+            serverKeys: () => serverKeys(serverEnv),
             restart,
         }),
         vscode.workspace.onDidChangeConfiguration((event) => {
             if (!event.affectsConfiguration('codecrdt')) {
                 return;
             }
+            const next = nextRunText(settings(), serverKeys(serverEnv));
+            status.setNextRun(next);
+            traceInfo(`Settings changed; ${next}.`);
             if (needsRestart(event)) {
                 void restart('its settings changed');
             } else if (client?.isRunning()) {

@@ -68,7 +68,9 @@ def add_arguments(parser: argparse.ArgumentParser, *, demo: bool = False) -> Non
         parser.add_argument(
             "--provider",
             choices=provider_names(),
-            help="anthropic when ANTHROPIC_API_KEY is set, else scripted (prepared output)",
+            help="default: anthropic when ANTHROPIC_API_KEY is set, else openai when "
+            "OPENAI_API_KEY or a base URL is; none: exit 2 (scripted, prepared output that "
+            "ignores the spec, runs only when named)",
         )
         parser.add_argument("--model", help="the provider's model name")
         parser.add_argument("--base-url", help="endpoint of an OpenAI-compatible server")
@@ -248,6 +250,11 @@ def _cwd() -> tuple[Path, ...]:
         return ()
 
 
+def _provider_and_model(provider: str, model: str) -> str:
+    """``provider anthropic, model claude-…``: what wrote the file, as the user reads it."""
+    return f"provider {provider}, model {model or 'the default'}"
+
+
 def _summary(report: Report, out: Path, console: Console) -> None:
     done = sum(1 for t in report.todos if t["status"] == "done")
     conflicts = report.conflicts
@@ -256,6 +263,7 @@ def _summary(report: Report, out: Path, console: Console) -> None:
     wrote = f"wrote {out}" if out.exists() else f"did not write {out} (no text)"
     console.print(
         f"{wrote} in {report.wall_s:.1f}s: {report.mode}, {report.agents} agent(s), "
+        f"{_provider_and_model(report.provider, report.model)}, "
         f"{done}/{len(report.todos)} TODOs done, {report.chars:,} chars, {report.tokens:,} "
         f"tokens, cost {cost}; conflicts found {conflicts.get('found', 0)}, fixed "
         f"{conflicts.get('fixed_deterministic', 0)} deterministically and "
@@ -303,12 +311,6 @@ def run_generate(args: argparse.Namespace, cwd: Path | None = None) -> int:
             highlight=False,
             markup=False,
         )
-    title = (
-        f"codecrdt {output.path.name}: {request.mode}, {request.agents} agent(s), "
-        f"{request.provider}"
-    )
-    view = None if args.quiet else LiveView(title, console)
-    on_event = view.on_event if view is not None else None
     clock = Clock.real(time_scale=request.time_scale)
     try:
         # Made here, so that what is wrong with it (a missing key, a bad URL) is bad input.
@@ -316,6 +318,12 @@ def run_generate(args: argparse.Namespace, cwd: Path | None = None) -> int:
     except (ProviderError, ValueError) as error:
         console.print(f"codecrdt generate: {error}", style="red", highlight=False, markup=False)
         return 2
+    title = (
+        f"codecrdt {output.path.name}: {request.mode}, {request.agents} agent(s), "
+        f"{_provider_and_model(provider.name, provider.model)}"
+    )
+    view = None if args.quiet else LiveView(title, console)
+    on_event = view.on_event if view is not None else None
     try:
         with view if view is not None else contextlib.nullcontext():
             report, saved = asyncio.run(

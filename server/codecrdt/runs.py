@@ -78,9 +78,9 @@ class GenerateCommand:
                 raise RunError(f"cannot tell the language of {uri} from its name")
             language = by_suffix.name
 
-        def pick(key: str) -> Any:
+        def pick(key: str) -> Any:  # absent, null or "": the setting's
             value = args.get(key)
-            return defaults.get(key) if value is None else value
+            return defaults.get(key) if value is None or value == "" else value
 
         wait = args.get("wait", False)
         if not isinstance(wait, bool):
@@ -267,12 +267,18 @@ class RunManager:
         return steps
 
     async def evaluate(
-        self, document: SharedDocument, language: LanguageSpec, command: GenerateCommand
+        self,
+        document: SharedDocument,
+        language: LanguageSpec,
+        command: GenerateCommand,
+        provider: Provider | None = None,
     ) -> dict[str, Any]:
-        """The Evaluator alone, on the document's current conflicts."""
+        """The Evaluator alone, on the document's current conflicts; ``provider``: the one
+        to ask for model fixes (default: the request's)."""
         if self.active_for(command.uri) is not None:
             raise RunError(f"a run is writing {command.uri}; the Evaluator runs as part of it")
-        provider = self.provider_for(command.request)
+        if provider is None:
+            provider = self.provider_for(command.request)
         ctx = RunContext(provider, language, command.request.spec)
         ctx.clock.start()
         hub = Hub(document, HubOptions(), clock=ctx.clock)

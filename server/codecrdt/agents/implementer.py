@@ -167,6 +167,7 @@ class Implementer(Agent):
                     await self.pause_if_stalled()
                     self.replica.check()
                     document.replace(start.offset, cursor.offset, "", self.origin)
+                    self.count_lines(-lines)
                     written, lines = "", 0
                     shaper = LineShaper(marker.indent)
                     continue
@@ -184,6 +185,7 @@ class Implementer(Agent):
         except ProviderError as error:
             self.replica.check()
             document.replace(start.offset, cursor.offset, "", self.origin)
+            self.count_lines(-lines)
             self._give_back(claim, str(error))
             return
         await self.pause_if_stalled()
@@ -208,6 +210,7 @@ class Implementer(Agent):
             written = document.text[start.offset : cursor.offset]
         document.insert(cursor.offset, line, self.origin)
         self.board.publish(lines=written.count("\n") + 1)
+        self.count_lines(1)
         return written + line
 
     def _finish(self, todo: str, chars: int) -> None:

@@ -36,6 +36,8 @@ from pygls.exceptions import JsonRpcInvalidParams
 
 from codecrdt.agents.board import Board
 from codecrdt.agents.context import RunEvent
+from codecrdt.agents.providers.base import Provider
+from codecrdt.agents.providers.unconfigured import UnconfiguredProvider
 from codecrdt.diskedits import DiskEdits
 from codecrdt.document import SharedDocument
 from codecrdt.fileuri import file_key, file_path
@@ -45,12 +47,19 @@ from codecrdt.lsp.arguments import (
     RunIdArguments,
     StatusArguments,
 )
-from codecrdt.lsp.server import CodeCrdtServer, OpenDocument, language_of
-from codecrdt.request import RequestError
+from codecrdt.lsp.server import CodeCrdtServer, OpenDocument
+from codecrdt.request import NoProviderError, RequestError, RunRequest
 from codecrdt.runs import GenerateCommand, Run, RunError, RunListener
 from codecrdt.sourcefile import NotSource, Saved, read_source, save_work
 
-__all__ = ["ServerRuns", "evaluate_document", "register", "server_runs"]
+__all__ = [
+    "NO_PROVIDER_DATA",
+    "ServerRuns",
+    "evaluate_document",
+    "invalid_params",
+    "register",
+    "server_runs",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -99,8 +108,15 @@ class ServerRuns(RunListener):
         return path
 
     async def generate(self, args: dict[str, Any]) -> dict[str, Any]:
+        # An open document's language is its own (an untitled one has no suffix to tell).
+        uri = args.get("uri")
+        already = self.opened(uri)[1] if isinstance(uri, str) else None
+        known = already.analysis.spec.name if already and already.analysis else None
         request = GenerateCommand.parse(
-            args, self.server.options.generation_defaults(), user_urls=self.server.user_urls
+            args,
+            self.server.options.generation_defaults(),
+            language=known,
+            user_urls=self.server.user_urls,
         )
         path = self._workspace_check(request.uri)
         opened_uri, opened = self.opened(request.uri)
@@ -109,9 +125,7 @@ class ServerRuns(RunListener):
             request = dataclasses.replace(request, uri=opened_uri)
         if self.manager.active_for(request.uri) is not None:
             raise RunError(f"a run is already writing {request.uri}; cancel it first")
-        language = language_of(request.uri, None)
-        if language is None:
-            raise RunError(f"cannot tell the language of {request.uri} from its name")
+        language = request.request.language_spec
         disk_edits: DiskEdits | None = None
         if opened is not None:
             document = opened.document
@@ -313,6 +327,10 @@ class ServerRuns(RunListener):
             self.server.work_done_progress.end(token, types.WorkDoneProgressEnd(message=summary))
         fields = self._file_fields(run)
         self._saved.pop(run.id, None)
+        # What was held back while the agents wrote (codecrdt.lsp.writing) is shown now.
+        opened = self.server.documents.get(run.uri)
+        if opened is not None and opened.document is run.document:
+            self.server.analyse_again(run.uri)
         self.server.protocol.notify(
             "codecrdt/runFinished",
             {"runId": run.id, "uri": run.uri, "report": report, **fields},
@@ -338,12 +356,23 @@ def server_runs(ls: CodeCrdtServer) -> ServerRuns:
 
 # -- commands: each turns a RequestError into InvalidParams with its message ------------------
 
+#: InvalidParams' ``data`` when no provider is named and none is configured, so that a
+#: client can offer to configure one (the VS Code extension's quick pick).
+NO_PROVIDER_DATA = {"reason": "noProvider"}
+
+
+def invalid_params(error: RequestError) -> JsonRpcInvalidParams:
+    """The InvalidParams error of a refused request (with :data:`NO_PROVIDER_DATA` when
+    the refusal is that no provider is configured)."""
+    data = dict(NO_PROVIDER_DATA) if isinstance(error, NoProviderError) else None
+    return JsonRpcInvalidParams(str(error), data=data)
+
 
 async def generate(ls: CodeCrdtServer, arguments: GenerateArguments) -> dict[str, Any]:
     try:
         return await server_runs(ls).generate(arguments.as_json())
     except RequestError as error:
-        raise JsonRpcInvalidParams(str(error)) from None
+        raise invalid_params(error) from None
 
 
 def cancel(ls: CodeCrdtServer, arguments: RunIdArguments) -> dict[str, Any]:
@@ -395,13 +424,23 @@ async def evaluate_document(ls: CodeCrdtServer, arguments: EvaluateArguments) ->
     if opened is None or opened.analysis is None:
         raise JsonRpcInvalidParams(f"{uri!r} is not an open document of a supported language")
     defaults = ls.options.generation_defaults()
+    spec = arguments.spec or "Fix the conflicts in this file."
+    language = opened.analysis.spec.name
+    provider: Provider | None = None
     try:
-        request = GenerateCommand.parse(
-            {"uri": uri, "spec": arguments.spec or "Fix the conflicts in this file."},
-            defaults,
-            language=opened.analysis.spec.name,
-            user_urls=ls.user_urls,
+        try:
+            request = GenerateCommand.parse(
+                {"uri": uri, "spec": spec}, defaults, language=language, user_urls=ls.user_urls
+            )
+        except NoProviderError as error:
+            # No model: the deterministic fixes are made all the same, and each fix that
+            # needs a model is left with the message that says how to configure one.
+            request = GenerateCommand(
+                uri, RunRequest(spec=spec, language=language, provider="none")
+            )
+            provider = UnconfiguredProvider(str(error))
+        return await ls.runs.evaluate(
+            opened.document, opened.analysis.spec, request, provider=provider
         )
-        return await ls.runs.evaluate(opened.document, opened.analysis.spec, request)
     except RequestError as error:
-        raise JsonRpcInvalidParams(str(error)) from None
+        raise invalid_params(error) from None
