@@ -10,7 +10,7 @@ from codecrdt.agents.agent import Agent
 from codecrdt.agents.prompts import outline_request, sequential_request
 from codecrdt.agents.shaping import MarkerRepair
 
-__all__ = ["Outliner", "SequentialWriter"]
+__all__ = ["FileOutline", "Outliner", "SequentialWriter"]
 
 
 class _Appender(Agent):
@@ -43,3 +43,17 @@ class SequentialWriter(_Appender):
 
     async def run(self) -> str:
         return await self._append(sequential=True)
+
+
+class FileOutline(Agent):
+    """The outline of ``codecrdt implement``: the user's file, with its markers, as it is.
+
+    No model is asked and nothing is written; it only says the outline is complete, so
+    that the implementers know the TODOs the hub found in the file are all there are.
+    """
+
+    role = "outliner"
+
+    async def run(self) -> str:
+        self.set_state("done")
+        return ""

@@ -1,0 +1,178 @@
+"""Who wrote what: each character's author, read from the CRDT itself.
+
+Every character of the shared text is a pycrdt item whose id names the CRDT client that
+inserted it, and every agent writes on its own replica, with its own client id. So the
+authorship of a character is part of the document and survives whatever happens
+concurrently (interleaved inserts, deletions around it, merges in any order): nothing
+beside the text has to be kept in step with it. Two small records name the clients:
+
+- the ``authors`` map, client id → ``{"agent", "role", "run"}``, written by the hub as it
+  admits each agent (:func:`register`);
+- the audit trail's ``claim`` entries, in which an implementer notes its client and its
+  own clock when it starts a TODO (``client``, ``first_clock``): the text it inserts
+  after that, up to its next claim, is that TODO's.
+
+A client the map does not name (the document's own: the file as loaded, the editor's
+edits, edits saved to disk meanwhile) is the user. Offsets are code points.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pycrdt import Assoc, Map
+
+from codecrdt.document import SharedDocument
+
+__all__ = ["USER", "Author", "Span", "author_at", "register", "spans", "summary"]
+
+ROOT = "authors"
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    """An agent of a run (its id, role, run and TODO), or the user (``kind`` "user")."""
+
+    kind: Literal["agent", "user"]
+    agent: str = ""
+    role: str = ""
+    run: str = ""
+    todo: str = ""
+
+    def describe(self) -> str:
+        if self.kind == "user":
+            return "you (not a CodeCRDT agent)"
+        where = [self.run] if self.run else []
+        if self.todo:
+            where.append(f"TODO {self.todo}")
+        return f"{self.agent} ({', '.join([self.role, *where])})"
+
+    def to_json(self) -> dict[str, str]:
+        fields = {"kind": self.kind, "agent": self.agent, "role": self.role}
+        fields.update({"run": self.run, "todo": self.todo})
+        return fields
+
+
+USER = Author("user")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Code points ``start``..``end`` of the text, all written by ``author``."""
+
+    start: int
+    end: int
+    author: Author
+
+
+def register(document: SharedDocument, client: int, agent: str, role: str, run: str) -> None:
+    """Name the CRDT ``client`` as ``agent`` (``role``) of ``run`` in the authors map."""
+    table = document.doc.get(ROOT, type=Map)
+    with document.doc.transaction(origin="hub"):
+        table[str(client)] = json.dumps({"agent": agent, "role": role, "run": run})
+
+
+class _Directory:
+    """The authors map and the claims of the audit trail, read once."""
+
+    def __init__(self, document: SharedDocument) -> None:
+        self.members: dict[int, dict[str, str]] = {}
+        for key, value in json.loads(str(document.doc.get(ROOT, type=Map))).items():
+            try:
+                self.members[int(key)] = json.loads(value) if isinstance(value, str) else {}
+            except (ValueError, TypeError):
+                continue
+        self.claims: dict[int, tuple[list[int], list[str]]] = {}
+        entries: list[Any] = json.loads(str(document.audit))
+        for entry in entries:
+            if not isinstance(entry, dict) or entry.get("kind") != "claim":
+                continue
+            client, clock = entry.get("client"), entry.get("first_clock")
+            if not isinstance(client, int) or not isinstance(clock, int):
+                continue
+            clocks, todos = self.claims.setdefault(client, ([], []))
+            at = bisect.bisect(clocks, clock)
+            clocks.insert(at, clock)
+            todos.insert(at, str(entry.get("todo", "")))
+        self._cache: dict[tuple[int, int], Author] = {}
+
+    def author(self, client: int, clock: int) -> Author:
+        member = self.members.get(client)
+        if member is None:
+            return USER
+        todo = ""
+        claims = self.claims.get(client)
+        if claims is not None:
+            at = bisect.bisect(claims[0], clock) - 1
+            if at >= 0:
+                todo = claims[1][at]
+                clock = claims[0][at]  # one cache entry per TODO
+        key = (client, clock)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = Author(
+                "agent",
+                member.get("agent", ""),
+                member.get("role", ""),
+                member.get("run", ""),
+                todo,
+            )
+        return found
+
+
+def _item(document: SharedDocument, offset: int) -> tuple[int, int] | None:
+    item = document.source.sticky_index(offset, Assoc.AFTER).to_json().get("item")
+    if not isinstance(item, dict):
+        return None
+    return int(item["client"]), int(item["clock"])
+
+
+def spans(document: SharedDocument, start: int = 0, end: int | None = None) -> list[Span]:
+    """The text's code points ``start``..``end`` (None: to the end) as runs of one author."""
+    end = len(document) if end is None else min(end, len(document))
+    directory = _Directory(document)
+    result: list[Span] = []
+    for offset in range(max(0, start), end):
+        item = _item(document, offset)
+        author = USER if item is None else directory.author(*item)
+        if result and result[-1].author == author and result[-1].end == offset:
+            last = result[-1]
+            result[-1] = Span(last.start, offset + 1, author)
+        else:
+            result.append(Span(offset, offset + 1, author))
+    return result
+
+
+def author_at(document: SharedDocument, offset: int) -> Author:
+    """Who wrote the character at ``offset``."""
+    found = spans(document, offset, offset + 1)
+    return found[0].author if found else USER
+
+
+def summary(document: SharedDocument, run: str | None = None) -> list[dict[str, Any]]:
+    """The line ranges agents wrote (of ``run`` only, if given), 0-based and inclusive,
+    each with the agents and TODOs that wrote in it: the regions a run touched."""
+    text = document.text
+    regions: list[dict[str, Any]] = []
+    for span in spans(document):
+        author = span.author
+        if author.kind != "agent" or (run is not None and author.run != run):
+            continue
+        if not text[span.start : span.end].strip():
+            continue
+        first = text.count("\n", 0, span.start)
+        last = first + text.count("\n", span.start, max(span.start, span.end - 1))
+        if regions and regions[-1]["end_line"] >= first - 1:
+            region = regions[-1]
+            region["end_line"] = max(region["end_line"], last)
+        else:
+            region = {"start_line": first, "end_line": last, "agents": [], "todos": []}
+            regions.append(region)
+        if author.agent not in region["agents"]:
+            region["agents"].append(author.agent)
+        if author.todo and author.todo not in region["todos"]:
+            region["todos"].append(author.todo)
+    return regions
