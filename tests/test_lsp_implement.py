@@ -36,7 +36,7 @@ async def _error(client: EditorClient, **arguments: Any) -> str:
 
 
 async def test_a_selection_names_its_plain_todo_in_one_edit_then_implements_only_it(session):  # noqa: F811
-    client, recorder, folder = session
+    client, _recorder, folder = session
     uri = (folder / "shapes.py").as_uri()
     client.open(uri, SKELETON)
     first = _line(SKELETON, "def parse_args")
@@ -90,7 +90,7 @@ async def test_the_whole_file_while_the_user_types_and_undo_takes_back_only_the_
 
 
 async def test_bad_implement_requests(session):  # noqa: F811
-    client, recorder, folder = session
+    client, _recorder, folder = session
     uri = (folder / "plain.py").as_uri()
     client.open(uri, "def f() -> int:\n    # TODO: return one\n    ...\n")
     assert "nothing to implement: no TODO(codecrdt:name): … marker in plain.py" in await _error(
