@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
 from codecrdt.markers import scan_markers
@@ -84,9 +85,67 @@ async def test_the_whole_file_while_the_user_types_and_undo_takes_back_only_the_
     assert text.startswith('"""beta alpha Shapes')
     assert [m.name for m in scan_markers(text)] == []
     assert "# TODO: read the shape and its sizes" in text  # plain, and not selected
+    await check_authors(client, uri, text)
     assert (await client.command("codecrdt.undoRun", runId=run_id))["undone"] is True
     state = await client.converged(uri)
     assert state["text"] == SKELETON.replace('"""Shapes', '"""beta alpha Shapes', 1)
+
+
+async def check_authors(client: EditorClient, uri: str, text: str) -> None:
+    """``codecrdt.blame`` and hovers credit each body to its TODO's implementer, and the
+    typed words and the skeleton to the user."""
+    blame = await client.command("codecrdt.blame", uri=uri)
+    assert blame["uri"] == uri and blame["version"] == client.buffers[uri].version
+    buffer = client.buffers[uri]
+    credited: dict[str, set[str]] = {}
+    for entry in blame["ranges"]:
+        rng = entry["range"]
+        start = buffer.offset(types.Position(**rng["start"]))
+        end = buffer.offset(types.Position(**rng["end"]))
+        author = entry["author"]
+        who = "user" if author["kind"] == "user" else f"{author['role']}:{author['todo']}"
+        for line in text[start:end].splitlines():
+            if line.strip():
+                credited.setdefault(line.strip(), set()).add(who)
+    assert credited["return math.pi * self.radius**2"] == {"implementer:circle_area"}
+    assert credited["return self.width * self.height"] == {"implementer:rect_area"}
+    assert credited["args = parse_args(argv)"] == {"implementer:main_body"}
+    assert credited["def main(argv: list[str] | None = None) -> int:"] == {"user"}
+    assert credited['"""beta alpha Shapes: areas and a tiny command line."""'] == {"user"}
+    assert sum(1 for e in blame["ranges"] if e["author"]["kind"] == "agent") >= 3
+
+    def hover_at(needle: str) -> Any:
+        line = _line(text, needle)
+        return client.text_document_hover_async(
+            types.HoverParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                position=types.Position(line=line, character=4),
+            )
+        )
+
+    body = await hover_at("return self.width * self.height")
+    assert body is not None
+    assert "written by impl-" in body.contents.value
+    assert "(implementer, run-" in body.contents.value
+    assert "TODO rect_area)" in body.contents.value
+    mine = await hover_at("def main(")
+    assert mine.contents.value == "**CodeCRDT**: written by you (not a CodeCRDT agent)"
+
+
+async def test_no_hover_where_no_agent_wrote(session):  # noqa: F811
+    client, _recorder, folder = session
+    uri = (folder / "shapes.py").as_uri()
+    client.open(uri, SKELETON)
+    await client.converged(uri)
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=0, character=1),
+        )
+    )
+    assert hover is None
+    blame = await client.command("codecrdt.blame", uri=uri)
+    assert [e["author"]["kind"] for e in blame["ranges"]] == ["user"]
 
 
 async def test_bad_implement_requests(session):  # noqa: F811

@@ -63,7 +63,7 @@ class CommandArguments:
 
 @attrs.frozen(kw_only=True)
 class DocumentStateArguments(CommandArguments):
-    """``codecrdt.documentState``: the document to describe."""
+    """``codecrdt.documentState`` and ``codecrdt.blame``: the document to describe."""
 
     uri: str
 
