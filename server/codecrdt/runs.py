@@ -291,6 +291,7 @@ class RunManager:
         hub = Hub(document, HubOptions(), clock=ctx.clock)
         try:
             evaluator = Evaluator("evaluator", hub.connect("evaluator", "evaluator"), ctx)
+            evaluator.keep_users_text = False  # the user asked for these fixes
             report = await evaluator.final()
             for _ in range(200):  # let the fixes reach the document
                 if hub.settled():

@@ -48,6 +48,9 @@ class HubOptions:
     todos: frozenset[str] | None = None
     #: The run's id, recorded with each agent's CRDT client in the authors map.
     run_id: str = ""
+    #: Marker names that never become TODOs: the file's own markers, when an Outliner
+    #: plans the run (the user's markers are theirs; ``codecrdt implement`` fills them).
+    ignore: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -259,7 +262,9 @@ class Hub:
         known = self.board.records if again else {}
         wanted = self.options.todos
         for marker in scan_markers(text):
-            if wanted is not None and marker.name not in wanted:
+            if (wanted is not None and marker.name not in wanted) or (
+                marker.name in self.options.ignore
+            ):
                 continue
             old = known.get(marker.name)
             if old is not None and old.status in ("done", "failed"):

@@ -35,7 +35,7 @@ from codecrdt.agents.providers.base import ProviderError
 from codecrdt.agents.replica import Fenced, Replica
 from codecrdt.analysis.tree import analyze_text
 from codecrdt.document import Origin, SharedDocument
-from codecrdt.markers import find_marker
+from codecrdt.markers import find_marker, scan_markers
 
 __all__ = ["AgentFault", "Report", "RunOptions", "generate"]
 
@@ -113,6 +113,9 @@ class Report:
     #: Every region the run's agents wrote in the final text: 0-based inclusive lines,
     #: with the agents and TODOs (``codecrdt.agents.authors.summary``).
     touched: list[dict[str, Any]] = field(default_factory=list)
+    #: On a file that held code: each placement line of the outline, where its block
+    #: went, and whether it was written.
+    placements: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -136,6 +139,9 @@ class _Run:
                 network=options.network,
                 todos=options.todos,
                 run_id=options.run_id,
+                ignore=frozenset()
+                if options.outline == "file"
+                else frozenset(m.name for m in scan_markers(document.text)),
             ),
             rng=random.Random(options.seed),
             clock=ctx.clock,
@@ -151,6 +157,7 @@ class _Run:
         self.restarts = 0
         self.outline_span: tuple[float, float] = (0.0, 0.0)
         self.evaluator: Evaluator | None = None
+        self.outliner: Outliner | FileOutline | None = None
         self.outline_complete = False
         #: Everything the run's agents write, to take back a run stopped mid-outline.
         self.written = UndoManager(scopes=[document.source], capture_timeout_millis=2**31 - 1)
@@ -172,6 +179,7 @@ class _Run:
     async def parallel(self) -> None:
         source = FileOutline if self.options.outline == "file" else Outliner
         outliner = source(board.OUTLINER, self._connect(board.OUTLINER, "outliner"), self.ctx)
+        self.outliner = outliner
         evaluator = self.evaluator = Evaluator(
             "evaluator",
             self._connect("evaluator", "evaluator"),
@@ -402,6 +410,7 @@ class _Run:
             timeline=timeline,
             outline=self.options.outline,
             touched=authors.summary(self.document, self.options.run_id),
+            placements=list(getattr(self.outliner, "placements", [])),
         )
 
 
