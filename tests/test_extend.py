@@ -120,8 +120,10 @@ def test_a_300_line_module_gets_two_methods_and_a_flag_and_keeps_every_line(
         "import sys, datetime as dt; sys.path.insert(0, sys.argv[1]); import library as m\n"
         "lib = m.from_json(__import__('json').loads(open(sys.argv[2]).read()))\n"
         "print([b.title for b in lib.books_by('ann lee')])\n"
-        "lib.add_member(m.Member('bo', 'bo@x')); lib.lend('978-0-306-40615-7', 'bo', dt.date.today())\n"
-        "try:\n    lib.remove_book('978-0-306-40615-7')\nexcept m.LibraryError as e:\n    print(e)\n"
+        "lib.add_member(m.Member('bo', 'bo@x'))\n"
+        "lib.lend('978-0-306-40615-7', 'bo', dt.date.today())\n"
+        "try:\n    lib.remove_book('978-0-306-40615-7')\n"
+        "except m.LibraryError as e:\n    print(e)\n"
         "print(lib.remove_book('978-3-16-148410-0').title)\n"
     )
     probed = subprocess.run(
