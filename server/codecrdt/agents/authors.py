@@ -27,7 +27,7 @@ from pycrdt import Assoc, Map
 
 from codecrdt.document import SharedDocument
 
-__all__ = ["USER", "Author", "Span", "author_at", "register", "spans", "summary"]
+__all__ = ["USER", "Author", "Span", "author_at", "has_agents", "register", "spans", "summary"]
 
 ROOT = "authors"
 
@@ -73,6 +73,11 @@ def register(document: SharedDocument, client: int, agent: str, role: str, run: 
     table = document.doc.get(ROOT, type=Map)
     with document.doc.transaction(origin="hub"):
         table[str(client)] = json.dumps({"agent": agent, "role": role, "run": run})
+
+
+def has_agents(document: SharedDocument) -> bool:
+    """Whether any run's agent has joined this document (the authors map names one)."""
+    return len(document.doc.get(ROOT, type=Map)) > 0
 
 
 class _Directory:

@@ -4,9 +4,9 @@
   the open document as runs of one author each, ``author`` being ``{"kind": "agent" |
   "user", "agent", "role", "run", "todo"}``. ``version`` is the editor's version the
   ranges hold for, null while the editor has not yet reported every agent edit.
-- ``textDocument/hover`` on a line of a document some agent wrote in: which agent (role,
-  run, TODO) wrote that line, or that the user did. A document no agent wrote in gets no
-  hover from CodeCRDT.
+- ``textDocument/hover`` on a line of a document a run has written in: which agent (role,
+  run, TODO) wrote that line, or that the user did. A document no run has written in gets
+  no hover from CodeCRDT.
 
 Authorship comes from the shared document itself (:mod:`codecrdt.agents.authors`).
 """
@@ -69,9 +69,7 @@ def hover(ls: CodeCrdtServer, params: types.HoverParams) -> types.Hover | None:
     for span in authors.spans(document, start, end):
         if text[span.start : span.end].strip() and span.author not in found:
             found.append(span.author)
-    if not any(a.kind == "agent" for a in found) and not _agents_wrote(document):
-        return None
-    if not found:
+    if not found or not authors.has_agents(document):
         return None
     who = " and ".join(a.describe() for a in found)
     return types.Hover(
@@ -82,10 +80,6 @@ def hover(ls: CodeCrdtServer, params: types.HoverParams) -> types.Hover | None:
             types.Position(line, 0), types.Position(line, lines.offset_to_lsp(end, ls.encoding)[1])
         ),
     )
-
-
-def _agents_wrote(document: Any) -> bool:
-    return any(span.author.kind == "agent" for span in authors.spans(document))
 
 
 def register(server: CodeCrdtServer) -> None:
