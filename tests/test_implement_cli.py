@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from codecrdt.cli import main
+from codecrdt.implement import plan
 from codecrdt.markers import PLAIN_NOTE, scan_markers
 
 FIXTURES = Path(__file__).parent / "fixtures" / "implement"
@@ -149,3 +150,34 @@ def test_nothing_to_implement(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert "pass --plain" in err
     status, err = implement(capsys, "missing.py", *SCRIPTED)
     assert (status, "missing.py: no such file" in err) == (2, True)
+
+
+def test_plain_comments_are_named_in_the_languages_own_comment_form_and_uniquely() -> None:
+    text = (
+        "# TODO: parse the flags\n"
+        "x = 1  # TODO: not a whole line, left alone\n"
+        "// TODO: not a Python comment\n"
+        "    # FIXME parse the flags\n"
+        "# TODO(codecrdt:parse_the_flags_2): taken already\n"
+    )
+    todo_plan = plan(text, "python")
+    assert [(start, end, marker) for start, end, marker in todo_plan.edits] == [
+        (0, 23, "# TODO(codecrdt:parse_the_flags): parse the flags"),
+        (
+            text.index("    # FIXME"),
+            text.index(" parse the flags\n#") + len(" parse the flags"),
+            "    # TODO(codecrdt:parse_the_flags_3): parse the flags",
+        ),
+    ]
+    assert todo_plan.names == {"parse_the_flags", "parse_the_flags_2", "parse_the_flags_3"}
+    assert [m.name for m in scan_markers(todo_plan.text)] == [
+        "parse_the_flags",
+        "parse_the_flags_3",
+        "parse_the_flags_2",
+    ]
+    tsx = plan("function f() {\n  // FIXME: return one\n}\n", "tsx", first=1, last=1)
+    assert tsx.edits == ((15, 37, "  // TODO(codecrdt:return_one): return one"),)
+    # Lines outside the selection are left alone (so the first comment's name is free).
+    selected = plan(text, "python", first=3, last=4)
+    assert selected.names == {"parse_the_flags", "parse_the_flags_2"}
+    assert selected.text.startswith("# TODO: parse the flags\n")
