@@ -17,6 +17,8 @@ from codecrdt.agents import authors, sync
 from codecrdt.document import Origin, SharedDocument
 
 SEEDS = [1, 2, 3, 4, 5, 6, 7, 8]
+#: Each writer's second character, of 2, 3 and 4 UTF-8 bytes.
+WIDE = {"a": "é", "b": "—", "u": "😀"}
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -37,7 +39,9 @@ def test_concurrent_writers_keep_their_authorship(seed: int) -> None:
                     end = min(size, at + rng.randint(1, 3))
                     document.replace(min(at, size - 1), end, "", Origin.EDITOR)
                 else:
-                    text = letter * rng.randint(1, 4) + ("\n" if rng.random() < 0.2 else "")
+                    # Multi-byte characters too: the shared text counts UTF-8 bytes.
+                    text = (letter + WIDE[letter]) * rng.randint(1, 3)
+                    text += "\n" if rng.random() < 0.2 else ""
                     document.insert(at, text, Origin.agent(letter))
         # Exchange updates in a random order (sometimes only one way, for a while).
         pairs = [(x, y) for x in writers for y in writers if x != y]
@@ -50,6 +54,8 @@ def test_concurrent_writers_keep_their_authorship(seed: int) -> None:
     text = main.text
     assert {w.text for w in writers.values()} == {text}
     expected = {"a": "impl-a", "b": "impl-b", "u": ""}
+    expected.update({WIDE[k]: v for k, v in list(expected.items())})
+    owner = {"a": "a", "b": "b", "u": "u", **{WIDE[k]: k for k in WIDE}}
     seen = set()
     for span in authors.spans(main):
         for char in text[span.start : span.end]:
@@ -57,10 +63,10 @@ def test_concurrent_writers_keep_their_authorship(seed: int) -> None:
                 continue
             seen.add(char)
             assert span.author.agent == expected[char], (seed, span, char)
-            assert span.author.kind == ("user" if char == "u" else "agent")
-            if char != "u":
+            assert span.author.kind == ("user" if owner[char] == "u" else "agent")
+            if owner[char] != "u":
                 assert span.author.run == "run-9" and span.author.role == "implementer"
-    assert seen == {"a", "b", "u"}
+    assert seen == {"a", "b", "u", *WIDE.values()}
 
 
 def test_a_todo_is_credited_from_its_claim() -> None:

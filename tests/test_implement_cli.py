@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from codecrdt.agents.script import load_script
 from codecrdt.cli import main
 from codecrdt.implement import plan
 from codecrdt.markers import PLAIN_NOTE, scan_markers
@@ -181,3 +182,37 @@ def test_plain_comments_are_named_in_the_languages_own_comment_form_and_uniquely
     selected = plan(text, "python", first=3, last=4)
     assert selected.names == {"parse_the_flags", "parse_the_flags_2"}
     assert selected.text.startswith("# TODO: parse the flags\n")
+
+
+def test_a_skeleton_with_non_ascii_text_is_filled_and_its_conflicts_fixed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The bundled inventory task's outline, as if the user wrote it: the bodies the
+    implementers write hold non-ASCII text ("—", "…"), and their duplicates are the run's
+    own text, so the Evaluator removes them (a run never deletes the user's text, and must
+    tell the two apart exactly, whatever the characters before them)."""
+    skeleton = load_script("inventory-cli").outline
+    path = tmp_path / "inventory.py"
+    path.write_text(skeleton, encoding="utf-8")
+    status, err = implement(
+        capsys,
+        path.name,
+        "--provider",
+        "scripted",
+        "--script",
+        "inventory-cli",
+        "--quiet",
+        "--time-scale",
+        "20",
+        "--report",
+        "r.json",
+    )
+    assert status == 0, err
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert report["conflicts"]["left"] == 0
+    assert report["conflicts"]["fixed_deterministic"] >= 1
+    final = path.read_text(encoding="utf-8")
+    assert not final.isascii()
+    assert scan_markers(final) == []
+    assert kept_in_order(skeleton, final)
+    compile(final, str(path), "exec")

@@ -13,7 +13,8 @@ beside the text has to be kept in step with it. Two small records name the clien
   after that, up to its next claim, is that TODO's.
 
 A client the map does not name (the document's own: the file as loaded, the editor's
-edits, edits saved to disk meanwhile) is the user. Offsets are code points.
+edits, edits saved to disk meanwhile) is the user. Offsets are code points (the shared
+text's own unit, UTF-8 bytes, is converted here).
 """
 
 from __future__ import annotations
@@ -128,8 +129,10 @@ class _Directory:
         return found
 
 
-def _item(document: SharedDocument, offset: int) -> tuple[int, int] | None:
-    item = document.source.sticky_index(offset, Assoc.AFTER).to_json().get("item")
+def _item(document: SharedDocument, byte: int) -> tuple[int, int] | None:
+    """The CRDT id (client, clock) of the character at UTF-8 offset ``byte`` (the shared
+    text's own unit)."""
+    item = document.source.sticky_index(byte, Assoc.AFTER).to_json().get("item")
     if not isinstance(item, dict):
         return None
     return int(item["client"]), int(item["clock"])
@@ -138,10 +141,15 @@ def _item(document: SharedDocument, offset: int) -> tuple[int, int] | None:
 def spans(document: SharedDocument, start: int = 0, end: int | None = None) -> list[Span]:
     """The text's code points ``start``..``end`` (None: to the end) as runs of one author."""
     end = len(document) if end is None else min(end, len(document))
+    start = max(0, start)
     directory = _Directory(document)
     result: list[Span] = []
-    for offset in range(max(0, start), end):
-        item = _item(document, offset)
+    text = document.text
+    byte = document.lines.offset_to_byte(start) if start < end else 0
+    for offset in range(start, end):
+        item = _item(document, byte)
+        char = text[offset]
+        byte += 1 if char < "\x80" else len(char.encode("utf-8"))
         author = USER if item is None else directory.author(*item)
         if result and result[-1].author == author and result[-1].end == offset:
             last = result[-1]
