@@ -771,6 +771,16 @@ async function main() {
     summary.observed.authorLabels = authorLabels;
     await page.screenshot({ path: path.join(artifacts, '09-authors.png') });
 
+    step('no conflict left in skeleton.py', 'the Evaluator fixed the implementers\' duplicates: the Problems panel has none from codecrdt');
+    if (!(await page.locator('.markers-panel').isVisible())) await page.keyboard.press('Control+Shift+M');
+    await waitFor('no codecrdt problem left in the Problems panel', async () => {
+      const text = await problemsText(page);
+      return text !== null && !/codecrdt/.test(text);
+    }, { timeout: 15_000 }).catch(async (error) => {
+      summary.observed.problemsLeftInSkeleton = await problemsText(page);
+      throw error;
+    });
+
     step('save skeleton.py and read it from disk', 'every marker is filled, the typed line is there once, and CPython compiles the file');
     const skeleton = path.join(workspace, 'skeleton.py');
     let filled = '';
