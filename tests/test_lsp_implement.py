@@ -169,3 +169,41 @@ async def test_bad_implement_requests(session):  # noqa: F811
     )
     assert await client.command("codecrdt.status") == []
     assert client.buffers[shapes].text == SKELETON
+
+
+async def test_generate_on_an_open_file_with_code_extends_it_and_keeps_every_line(session):  # noqa: F811
+    """``codecrdt.generate`` on an open 300-line module (prepared output: the placed outline
+    of tests/fixtures/extend/library-extend.toml): the blocks land in their places in the
+    editor's buffer, every original line stays, and the report says where."""
+    client, _recorder, folder = session
+    original = (FIXTURES.parent / "extend" / "library.py").read_text(encoding="utf-8")
+    uri = (folder / "library.py").as_uri()
+    client.open(uri, original)
+    answer = await client.command(
+        "codecrdt.generate",
+        uri=uri,
+        provider="scripted",
+        script=str(FIXTURES.parent / "extend" / "library-extend.toml"),
+        timeScale=5,
+        wait=True,
+    )
+    report = answer["report"]
+    assert report["stopped_by"] is None and report["conflicts"]["left"] == 0
+    assert [p["how"] for p in report["placements"]] == [
+        "with the imports",
+        "inside class Library",
+        "after format_table",
+        "after line 214",
+        "after line 262",
+    ]
+    await client.converged(uri)
+    text = client.buffers[uri].text
+    kept = iter(text.splitlines())
+    assert all(any(line == have for have in kept) for line in original.splitlines())
+    lines = text.splitlines()
+    assert lines.index("    def books_by(self, author: str) -> list[Book]:") < lines.index(
+        "def to_json(library: Library) -> dict[str, object]:"
+    )
+    blame = await client.command("codecrdt.blame", uri=uri)
+    roles = {e["author"]["role"] for e in blame["ranges"] if e["author"]["kind"] == "agent"}
+    assert roles == {"outliner", "implementer"}
