@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -129,33 +130,36 @@ class _Directory:
         return found
 
 
-def _item(document: SharedDocument, byte: int) -> tuple[int, int] | None:
-    """The CRDT id (client, clock) of the character at UTF-8 offset ``byte`` (the shared
-    text's own unit)."""
-    item = document.source.sticky_index(byte, Assoc.AFTER).to_json().get("item")
-    if not isinstance(item, dict):
-        return None
-    return int(item["client"]), int(item["clock"])
+#: A sticky index's JSON: the id of the item it sticks to.
+_ITEM = re.compile(r'"item":\{"client":(\d+),"clock":(\d+)\}')
 
 
 def spans(document: SharedDocument, start: int = 0, end: int | None = None) -> list[Span]:
-    """The text's code points ``start``..``end`` (None: to the end) as runs of one author."""
+    """The text's code points ``start``..``end`` (None: to the end) as runs of one author.
+
+    Each character's CRDT id is its sticky index's item, read at its UTF-8 offset (the
+    shared text's own unit) within one transaction: pycrdt's integrated text is called
+    directly, since its Python wrapper opens a transaction per call (ten times slower).
+    """
     end = len(document) if end is None else min(end, len(document))
     start = max(0, start)
     directory = _Directory(document)
     result: list[Span] = []
     text = document.text
     byte = document.lines.offset_to_byte(start) if start < end else 0
-    for offset in range(start, end):
-        item = _item(document, byte)
-        char = text[offset]
-        byte += 1 if char < "\x80" else len(char.encode("utf-8"))
-        author = USER if item is None else directory.author(*item)
-        if result and result[-1].author == author and result[-1].end == offset:
-            last = result[-1]
-            result[-1] = Span(last.start, offset + 1, author)
-        else:
-            result.append(Span(offset, offset + 1, author))
+    integrated = document.source.integrated
+    with document.doc.transaction() as txn:
+        for offset in range(start, end):
+            raw = integrated.sticky_index(txn._txn, byte, Assoc.AFTER).to_json_string()
+            char = text[offset]
+            byte += 1 if char < "\x80" else len(char.encode("utf-8"))
+            found = _ITEM.search(raw)
+            author = USER if found is None else directory.author(int(found[1]), int(found[2]))
+            if result and result[-1].author == author and result[-1].end == offset:
+                last = result[-1]
+                result[-1] = Span(last.start, offset + 1, author)
+            else:
+                result.append(Span(offset, offset + 1, author))
     return result
 
 

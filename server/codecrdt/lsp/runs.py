@@ -5,6 +5,9 @@ Commands (``workspace/executeCommand``, one object argument each):
 - ``codecrdt.generate`` ``{"uri", "spec"?, "agents"?, "mode"?, "provider"?, "model"?,
   "script"?, "wait"?}`` → ``{"runId"}`` at once, or with ``"wait": true`` the run's
   report when it ends;
+- ``codecrdt.implement`` ``{"uri", "range"?, "names"?, …}``: as ``codecrdt.generate``, the
+  document's own markers (in ``range``, or named) being the TODOs; plain TODO/FIXME
+  comments in ``range`` are first named by one ``workspace/applyEdit``;
 - ``codecrdt.cancel`` ``{"runId"}``; ``codecrdt.status`` ``{"runId"?}``;
 - ``codecrdt.evaluate`` ``{"uri"}``: the Evaluator on the document's current conflicts;
 - ``codecrdt.undoRun`` ``{"runId"}``: remove what that run's agents wrote.
