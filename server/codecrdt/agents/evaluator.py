@@ -25,7 +25,7 @@ from codecrdt.agents.providers.base import ProviderError
 from codecrdt.agents.replica import Fenced, Replica
 from codecrdt.agents.shaping import strip_fences
 from codecrdt.analysis.detect import Finding, analyze
-from codecrdt.analysis.fixes import fix_for, region_for
+from codecrdt.analysis.fixes import fix_for, model_task, region_for
 from codecrdt.markers import mentions_marker
 
 __all__ = ["EVALUATED_CODES", "Evaluator", "EvaluatorReport"]
@@ -36,6 +36,7 @@ EVALUATED_CODES = frozenset(
         "duplicate-declaration",
         "duplicate-member",
         "conflicting-signature",
+        "conflicting-value",
         "syntax-error",
     }
 )
@@ -151,7 +152,8 @@ class Evaluator(Agent):
         )
         if current is None or (not final and _near(current, self._busy_rows())):
             return
-        start, end = region_for(current, tree, source)
+        task = model_task(current, tree, source)
+        start, end = task.region if task else region_for(current, tree, source)
         region = source[start:end].decode("utf-8", errors="replace")
         request = evaluator_request(
             self.ctx.language.name,
@@ -162,6 +164,7 @@ class Evaluator(Agent):
             current.message,
             region,
             self.agent_id,
+            sites=task.sites if task else "",
         )
         try:
             answer = strip_fences(await self.ctx.complete(request))
@@ -183,8 +186,9 @@ class Evaluator(Agent):
         )
         if again is None or (not final and _near(again, self._busy_rows())):
             return
-        start, end = region_for(again, tree, source)
-        if not self._apply(source, ((start, end, answer),)):
+        task = model_task(again, tree, source)
+        start, end = task.region if task else region_for(again, tree, source)
+        if not self._apply(source, ((start, end, answer), *(task.also if task else ()))):
             return
         self.report.fixed_model += 1
         self._record_fix(current, "model", "targeted fix")

@@ -197,7 +197,10 @@ def evaluator_request(
     message: str,
     region: str,
     agent: str,
+    sites: str = "",
 ) -> Request:
+    """``sites``: for a conflict between two places (two values of one constant), both of
+    them: the answer replaces the region, which is the first, and the second is removed."""
     lang = _LANG.get(language, language)
     system = (
         f"You are the Evaluator of a team writing one {lang} file in parallel. Parallel "
@@ -207,6 +210,14 @@ def evaluator_request(
         f"region's behaviour. {_CODE_ONLY}"
     )
     prompt = f"Conflict ({code}): {message}\n\nRegion to replace:\n{region}"
+    if sites:
+        prompt = (
+            f"Conflict ({code}): {message}\n\nThe two places:\n{sites}\n\n"
+            "Make the smallest edit: decide which value the file needs (read how the name "
+            "is used) and answer with the one statement that stands. It replaces the first "
+            "place; the second is removed.\n\n"
+            f"Region to replace (the first place):\n{region}"
+        )
     return Request(
         "evaluator",
         system,
