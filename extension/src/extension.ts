@@ -1,6 +1,7 @@
 /** Activates, restarts and deactivates; everything else lives in `common/`. */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { AuthorDecorations, type BlameResult } from './common/authors';
 import { registerCommands, reportError, undoRun } from './common/commands';
 import { EXTENSION_NAME } from './common/constants';
 import { AgentDecorations } from './common/decorations';
@@ -9,7 +10,7 @@ import { RunNotifications } from './common/progress';
 import { findPython, onPythonInterpreterChanged, pythonExtensionInterpreter, runProbe } from './common/python';
 import { RunTracker } from './common/runs';
 import { keyEnvironment, serverEnvironment } from './common/secrets';
-import { sendSettings, startServer, stopServer, type ServerHooks } from './common/server';
+import { executeServerCommand, sendSettings, startServer, stopServer, type ServerHooks } from './common/server';
 import { needsRestart, nextRunText, readSettings, serverArguments, serverKeys, serverLogLevel, serverSettings } from './common/settings';
 import { showRunFinished, showRunsLost, StatusItems } from './common/status';
 
@@ -34,7 +35,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
                 .catch(reportError);
         }
     });
-    context.subscriptions.push(output, status, decorations, notifications);
+    const authors = new AuthorDecorations(async (uri) => {
+        if (!client) {
+            throw new Error('The CodeCRDT server is not running.');
+        }
+        return executeServerCommand<BlameResult>(client, 'codecrdt.blame', { uri });
+    });
+    context.subscriptions.push(output, status, decorations, notifications, authors);
 
     const settings = () => readSettings(vscode.workspace.getConfiguration('codecrdt'));
     const workspaceFolder = () => vscode.workspace.workspaceFolders?.[0];
@@ -52,6 +59,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         runFinished: (params) => {
             notifications.finished(params.runId);
             decorations.clear(params.uri, params.runId);
+            for (const editor of vscode.window.visibleTextEditors) {
+                if (editor.document.uri.toString() === params.uri && authors.isShown(params.uri)) {
+                    authors.refresh(editor).catch((error) => traceError('Showing the authors failed:', error));
+                }
+            }
             if (runs.finished(params) || !runs.get(params.runId)) {
                 void showRunFinished(params, (runId) =>
                     client ? undoRun(client, runId, params.uri).catch(reportError) : Promise.resolve(),
@@ -147,6 +159,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
             secrets: context.secrets,
             serverKeys: () => serverKeys(serverEnv),
             restart,
+            authors,
         }),
         vscode.workspace.onDidChangeConfiguration((event) => {
             if (!event.affectsConfiguration('codecrdt')) {

@@ -170,8 +170,15 @@ class RunManager:
             raise RunError(str(error)) from None
 
     def start(
-        self, command: GenerateCommand, document: SharedDocument, language: LanguageSpec
+        self,
+        command: GenerateCommand,
+        document: SharedDocument,
+        language: LanguageSpec,
+        *,
+        todos: frozenset[str] | None = None,
     ) -> Run:
+        """Start the agents on ``document``. ``todos``: an implement run, whose outline is
+        the file and whose TODOs are these markers (no Outliner)."""
         if self.active_for(command.uri) is not None:
             raise RunError(f"a run is already writing {command.uri}; cancel it first")
         request = command.request
@@ -189,7 +196,13 @@ class RunManager:
             on_event=lambda event: self._on_event(run, event),
             clock=clock,
         )
-        options = RunOptions(mode=request.mode, agents=request.agents)
+        options = RunOptions(
+            mode=request.mode,
+            agents=request.agents,
+            outline="outliner" if todos is None else "file",
+            todos=todos,
+            run_id=run.id,
+        )
 
         def connected(agent: str) -> None:
             assert run.undo is not None
@@ -284,6 +297,7 @@ class RunManager:
         hub = Hub(document, HubOptions(), clock=ctx.clock)
         try:
             evaluator = Evaluator("evaluator", hub.connect("evaluator", "evaluator"), ctx)
+            evaluator.keep_users_text = False  # the user asked for these fixes
             report = await evaluator.final()
             for _ in range(200):  # let the fixes reach the document
                 if hub.settled():

@@ -6,8 +6,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import type { AuthorDecorations } from './authors';
 import { AGENT_CHOICES, LANGUAGES } from './constants';
 import { fileNameProblem } from './files';
+import { implementArguments } from './implement';
 import { showLog, traceError, traceInfo } from './logging';
 import { evaluationSummary, type EvaluateResult } from './messages';
 import { fileNameOf, type RunTracker, type TrackedRun } from './runs';
@@ -27,6 +29,8 @@ export interface CommandHost {
     /** The keys and base URL in the running server's environment. */
     serverKeys(): ServerKeys;
     restart(reason: string): Promise<void>;
+    /** The "Show Authors" decorations. */
+    authors?: AuthorDecorations;
 }
 
 export function registerCommands(host: CommandHost): vscode.Disposable[] {
@@ -42,6 +46,8 @@ export function registerCommands(host: CommandHost): vscode.Disposable[] {
         register('codecrdt.generateFile', () => generateFile(host)),
         register('codecrdt.cancelGeneration', () => cancelGeneration(host)),
         register('codecrdt.undoGeneration', () => undoGeneration(host)),
+        register('codecrdt.implementTodos', () => implementTodos(host)),
+        register('codecrdt.showAuthors', () => showAuthors(host)),
         register('codecrdt.fixConflicts', () => fixConflicts(host)),
         register('codecrdt.setApiKey', () => setApiKey(host)),
         register('codecrdt.showLog', async () => showLog()),
@@ -426,4 +432,67 @@ async function restartServer(host: CommandHost, ask = true): Promise<void> {
         }
     }
     await host.restart('the user asked');
+}
+
+/** The current file's markers (or the selected lines' TODO comments), filled in parallel. */
+async function implementTodos(host: CommandHost): Promise<void> {
+    const client = requireClient(host);
+    if (!client) {
+        return;
+    }
+    const editor = activeSourceEditor();
+    if (!editor || editor.document.uri.scheme !== 'file' || !LANGUAGES.includes(editor.document.languageId)) {
+        void vscode.window.showErrorMessage(
+            'CodeCRDT: open the Python, TypeScript or JavaScript file (saved in the workspace) whose TODOs to implement.',
+        );
+        return;
+    }
+    const document = editor.document;
+    const uri = document.uri.toString();
+    const running = host.runs.activeFor(uri);
+    if (running) {
+        void vscode.window.showInformationMessage(`CodeCRDT is already writing ${fileNameOf(running.uri)} (run ${running.runId}).`);
+        return;
+    }
+    const settings = host.settings();
+    const provider = effectiveProvider(settings, host.serverKeys());
+    const agents = agentChoices(AGENT_CHOICES, settings.agents).preselected;
+    const selection = editor.selection;
+    const args = implementArguments(generateArguments({ uri, spec: '', agents }, settings, provider), {
+        start: { line: selection.start.line, character: selection.start.character },
+        end: { line: selection.end.line, character: selection.end.character },
+    });
+    traceInfo(
+        `codecrdt.implement on ${uri}${args.range ? ' (the selection)' : ''}: ${agents} agent(s), provider ${provider ?? 'none configured'}`,
+    );
+    let result: { runId: string };
+    try {
+        result = await executeServerCommand<{ runId: string }>(client, 'codecrdt.implement', args);
+    } catch (error) {
+        if (!isNoProviderError(error)) {
+            throw error;
+        }
+        // Nothing was written: the server refused before any run. Offer to configure one.
+        traceInfo(`codecrdt.implement refused: ${error instanceof Error ? error.message : String(error)}`);
+        await offerProviderSetup(setupUi(host, client, document.languageId, agents), settings.baseUrl);
+        return;
+    }
+    if (!host.runs.get(result.runId)) {
+        host.runs.started({ runId: result.runId, uri, mode: 'parallel', agents });
+    }
+}
+
+/** Toggles the authors of the current file's lines. */
+async function showAuthors(host: CommandHost): Promise<void> {
+    const client = requireClient(host);
+    const editor = activeSourceEditor();
+    if (!client || !host.authors) {
+        return;
+    }
+    if (!editor) {
+        void vscode.window.showInformationMessage('CodeCRDT: open the file whose authors to show.');
+        return;
+    }
+    const shown = await host.authors.toggle(editor);
+    traceInfo(`Authors ${shown ? 'shown' : 'hidden'} in ${editor.document.uri.toString()}`);
 }

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from codecrdt.agents import board
+from codecrdt.agents import board, sync
 from codecrdt.agents.agent import Agent
 from codecrdt.agents.context import BudgetExceeded, RunContext
 from codecrdt.agents.prompts import implementer_request
@@ -142,7 +142,11 @@ class Implementer(Agent):
         document = self.document
         todo = claim.todo
         self.board.take(claim)
-        self.record("claim", todo=todo, epoch=claim.epoch)
+        # With this replica's client and clock: the text it inserts from here on is this
+        # TODO's (codecrdt.agents.authors).
+        client = document.client_id
+        first_clock = sync.decode_state_vector(document.state()).get(client, 0)
+        self.record("claim", todo=todo, epoch=claim.epoch, client=client, first_clock=first_clock)
         marker = find_marker(document.text, todo)
         if marker is None:
             self._give_back(claim, "its marker is no longer in the file", final=True)
