@@ -18,7 +18,7 @@ from pygls.exceptions import JsonRpcException
 
 from codecrdt.markers import scan_markers
 from lsp_support import EditorClient
-from test_lsp_generate import session  # noqa: F401  (the fixture)
+from test_lsp_generate import session, unconfigured  # noqa: F401  (the fixtures)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "implement"
 SCRIPT = str(FIXTURES / "shapes.toml")

@@ -110,6 +110,7 @@ class Outliner(_Appender):
             await self.pause_if_stalled()
             self.replica.check()
             document.insert(block.cursor.offset, held, self.origin)
+            self.count_lines(held.count("\n"))
 
         async def put(line: str) -> None:
             nonlocal replay, block
@@ -132,6 +133,12 @@ class Outliner(_Appender):
             await self.pause_if_stalled()
             self.replica.check()
             document.insert(block.cursor.offset, out, self.origin)
+            block.lines += out.count("\n")
+            # Its region (held quiet while written): the block's lines so far, just above
+            # its cursor.
+            row = document.lines.offset_to_point(block.cursor.offset)[0]
+            self.board.publish(region=[max(0, row - block.lines), max(0, row - 1)])
+            self.count_lines(1)
 
         self.set_state("writing")
         try:
@@ -182,6 +189,7 @@ class _Block:
         self.gap = gap
         self.held: list[str] | None = [] if place.fallback else None
         self.dedent = ""
+        self.lines = 0  # written so far
 
     def shape(self, line: str) -> str:
         if not line.strip():

@@ -53,7 +53,7 @@ from codecrdt.lsp.arguments import (
     RunIdArguments,
     StatusArguments,
 )
-from codecrdt.lsp.server import CodeCrdtServer, OpenDocument, language_of
+from codecrdt.lsp.server import CodeCrdtServer, OpenDocument
 from codecrdt.markers import find_marker
 from codecrdt.positions import TextLines
 from codecrdt.request import NoProviderError, RequestError, RunRequest

@@ -35,7 +35,8 @@ def regions_being_written(document: SharedDocument, text: str) -> list[Region]:
     (a fenced or finished agent writes no more: its region is not held).
 
     An implementer's comes from :meth:`Board.regions`; the Outliner's (or the sequential
-    writer's) is the lines it has written so far, at the end of the document.
+    writer's) is the lines it has written so far, at the end of the document, or, for an
+    Outliner extending a file, the block it is writing (``region`` in its presence).
     """
     board = Board(document)
     roster = board.roster()
@@ -49,8 +50,22 @@ def regions_being_written(document: SharedDocument, text: str) -> list[Region]:
     for agent in live:
         state = board.state_of(agent)
         if roster[agent].role in APPENDERS and state.get("activity") in WRITING:
-            regions.append((max(0, last - int(state.get("lines") or 0)), last))
+            region = state.get("region")
+            if _is_region(region):
+                # An extending Outliner writes blocks inside the file: the current one.
+                regions.append((min(int(region[0]), last), min(int(region[1]), last)))
+            else:
+                regions.append((max(0, last - int(state.get("lines") or 0)), last))
     return regions
+
+
+def _is_region(value: object) -> bool:
+    return (
+        isinstance(value, list | tuple)
+        and len(value) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+        and value[0] <= value[1]
+    )
 
 
 def shown(findings: Iterable[Finding], regions: list[Region]) -> list[Finding]:
