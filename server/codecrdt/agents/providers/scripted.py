@@ -14,10 +14,11 @@ Its options (script, seed, latency) are its own: the registry's factory
 
 from __future__ import annotations
 
+import asyncio
 import math
 import random
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -75,6 +76,9 @@ class _Stream:
 
     prefill_s: float
     output_tokens: float
+    decoding: bool = False
+    #: Model time when its base first-token wait ends.
+    base_until: float = 0.0
 
 
 @dataclass
@@ -83,6 +87,8 @@ class _Server:
     in use) and the prefixes it has cached."""
 
     latency: Latency
+    #: Model seconds now (the run's loop time times the clock's scale).
+    now: Callable[[], float]
     streams: list[_Stream] = field(default_factory=list)
     prefixes: list[str] = field(default_factory=list)
 
@@ -92,7 +98,7 @@ class _Server:
         capacity = self.latency.capacity_tokens_per_s
         if capacity <= 0:
             return rate
-        active = max(1, sum(1 for s in self.streams if s.prefill_s <= 0))
+        active = max(1, sum(1 for s in self.streams if s.decoding))
         return min(rate, capacity / active)
 
     def cached_prefix(self, prefix: str) -> int:
@@ -106,7 +112,11 @@ class _Server:
         rate = self.stream_rate()
         share = max(1, sum(1 for s in self.streams if s.prefill_s > 0))
         prefill = share if self.latency.shared_prefill else 1
-        ends = [s.prefill_s * prefill + s.output_tokens / rate for s in self.streams]
+        now = self.now()
+        ends = [
+            max(0.0, s.base_until - now) + s.prefill_s * prefill + s.output_tokens / rate
+            for s in self.streams
+        ]
         return float(min(_MAX_RETRY_AFTER_S, max(1, math.ceil(min(ends, default=1.0)))))
 
 
@@ -146,7 +156,9 @@ class ScriptedProvider(BaseProvider):
         self.faults = script.faults if faults is None else faults
         self.attempts: Counter[str] = Counter()
         #: The modelled server: its streams and prefix cache, shared by the run's agents.
-        self.server = _Server(self.latency)
+        self.server = _Server(
+            self.latency, lambda: asyncio.get_running_loop().time() * self.clock.time_scale
+        )
 
     def cost(self, usage: Usage) -> float | None:
         return 0.0  # prepared output costs nothing
@@ -200,10 +212,13 @@ class ScriptedProvider(BaseProvider):
         if cached:
             work += cached / latency.cached_tokens_per_s
         slot = _Stream(prefill_s=jittered(work), output_tokens=len(text) * per_char)
+        base = jittered(latency.ttft_s)
+        slot.base_until = self.server.now() + base
         self.server.streams.append(slot)
         try:
-            await self._sleep(jittered(latency.ttft_s))
+            await self._sleep(base)
             await self._prefill(slot)
+            slot.decoding = True
             self.server.prefixes.append(prefix)
             for index, piece in enumerate(pieces):
                 if fault is not None and index == fault.at_token:
