@@ -22,7 +22,7 @@ from rich.console import Console
 from codecrdt.agents.script import LATENCY_PRESETS, Latency, load_script
 from codecrdt.bench.study import StudyOptions, _run_generate, trial_seed
 
-__all__ = ["SWEEPS", "Sweep", "break_even", "run_sensitivity", "sensitivity_lines"]
+__all__ = ["SWEEPS", "Sweep", "break_even", "run_sensitivity", "sensitivity_lines", "sweep"]
 
 AGENTS = 5
 
@@ -195,3 +195,8 @@ def sensitivity_lines(results: list[dict[str, Any]], options: StudyOptions) -> l
             where = "none: sequential faster over the range"
         lines.append(f"| {sweep.label} | {cells} | {where} |")
     return lines
+
+
+def sweep(options: StudyOptions, console: Console) -> list[str]:
+    """The sweep run and written as the summary's section (``run_study``'s ``sweep``)."""
+    return sensitivity_lines(run_sensitivity(options, console), options)

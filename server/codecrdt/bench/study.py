@@ -29,6 +29,7 @@ import shutil
 import statistics
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -467,7 +468,15 @@ def _load(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def run_study(options: StudyOptions, console: Console | None = None) -> list[dict[str, Any]]:
+#: The sensitivity sweep (:func:`codecrdt.bench.sensitivity.sweep`): its summary lines.
+Sweep = Callable[[StudyOptions, Console], list[str]]
+
+
+def run_study(
+    options: StudyOptions, console: Console | None = None, sweep: Sweep | None = None
+) -> list[dict[str, Any]]:
+    """Run the study's trials, then (``options.sensitivity``) ``sweep``; write the
+    summary and plots."""
     console = console or Console(stderr=True)
     out = options.out
     files = out / "files"
@@ -506,15 +515,13 @@ def run_study(options: StudyOptions, console: Console | None = None) -> list[dic
             progress.advance(bar)
     rows = _with_speedups(rows)
     trials_path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    sweep: list[str] = []
-    if options.sensitivity:
-        from codecrdt.bench.sensitivity import run_sensitivity, sensitivity_lines
-
-        sweep = sensitivity_lines(run_sensitivity(options, console), options)
-        (out / "sensitivity.md").write_text("\n".join(sweep) + "\n", encoding="utf-8")
+    lines: list[str] = []
+    if options.sensitivity and sweep is not None:
+        lines = sweep(options, console)
+        (out / "sensitivity.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     elif (out / "sensitivity.md").exists() and options.resume:
-        sweep = (out / "sensitivity.md").read_text(encoding="utf-8").splitlines()
-    write_summary(rows, options, out, sweep)
+        lines = (out / "sensitivity.md").read_text(encoding="utf-8").splitlines()
+    write_summary(rows, options, out, lines)
     return rows
 
 
