@@ -611,6 +611,8 @@ def _check_line(rows: list[dict[str, Any]], field: str, what: str, failing: Any)
     reasons = sorted(
         {r.get("not_measured", {}).get(field, "") for r in rows if r.get(field, 0) is None} - {""}
     )
+    if not any(counts.values()):
+        return f"- {what}: no such files in this study"
     line = f"- {what}: {counts['failed']} failed, {counts['passed']} passed"
     if counts["not_measured"]:
         line += f", **{counts['not_measured']} not measured** ({'; '.join(reasons)})"
@@ -767,7 +769,7 @@ def plot_title(title: str, options: StudyOptions) -> str:
     return (
         f"SIMULATION (scripted provider): {title}\n"
         f"preset {options.preset}: first token {latency.ttft_s:g} s + input ÷ "
-        f"{latency.prefill_tokens_per_s:g} tok/s; {latency.tokens_per_s:g} tok/s per stream, "
+        f"{latency.prefill_tokens_per_s:g} tok/s;\n{latency.tokens_per_s:g} tok/s per stream, "
         f"capacity {capacity or 'unlimited'}{' tok/s' if capacity else ''}, "
         f"{latency.max_streams or 'unlimited'} streams; growth {latency.growth}"
     )
@@ -824,19 +826,18 @@ def write_plots(
         figure.savefig(path, dpi=120)
         plt.close(figure)
         paths.append(path)
-    paths.append(_plot_checks(summary, tasks, out, options, plt))
+    paths.append(_plot_checks(summary, out, options, plt))
     return paths
 
 
 def _plot_checks(
     summary: dict[tuple[str, str, int], dict[str, Any]],
-    tasks: list[str],
     out: Path,
     options: StudyOptions,
     plt: Any,
 ) -> Path:
     """Final files per check: passed, failed and not measured (a missing tool)."""
-    figure, axes = plt.subplots(figsize=(8, 4))
+    figure, axes = plt.subplots(figsize=(8, 4.4))
     labels = ["tsc duplicate identifiers (TSX)", "ruff --select F (Python)"]
     bottoms = [0, 0]
     for outcome, colour in (
@@ -850,7 +851,7 @@ def _plot_checks(
         axes.barh(labels, heights, left=bottoms, color=colour, label=outcome.replace("_", " "))
         bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
     axes.set_xlabel("final files")
-    axes.set_title(plot_title("Checks of the final files", options), fontsize=8)
+    axes.set_title(plot_title("Checks of the final files", options), fontsize=7)
     axes.legend(fontsize=7)
     figure.tight_layout()
     path = out / "checks.png"
