@@ -188,7 +188,7 @@ def sensitivity_lines(results: list[dict[str, Any]], options: StudyOptions) -> l
         ]
         point = break_even(numeric)
         if point is not None:
-            where = f"≈ {point:.3g}" + (" (growth)" if sweep.field == "growth" else "")
+            where = f"≈ +{point:.0%}" if sweep.field == "growth" else f"≈ {point:.3g}"
         elif numeric and all(s > 1 for _v, s in numeric):
             where = "none: parallel faster over the range"
         else:
