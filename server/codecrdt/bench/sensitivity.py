@@ -12,6 +12,7 @@ around it): past it, parallel agents no longer beat one sequential agent.
 from __future__ import annotations
 
 import json
+import statistics
 from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import Any
 from rich.console import Console
 
 from codecrdt.agents.script import LATENCY_PRESETS, Latency, load_script
-from codecrdt.bench.study import StudyOptions, _run_generate, trial_seed
+from codecrdt.bench.study import StudyOptions, run_generate_trial, trial_seed
 
 __all__ = ["SWEEPS", "Sweep", "break_even", "run_sensitivity", "sensitivity_lines", "sweep"]
 
@@ -66,8 +67,8 @@ def _point(options: StudyOptions, latency: Latency, folder: Path) -> list[dict[s
         script = load_script(task)
         for trial in range(options.sensitivity_trials):
             seed = trial_seed(task, trial)
-            seq, _t, _p = _run_generate(script, "sequential", 1, seed, point, folder)
-            par, _t, _p = _run_generate(script, "parallel", AGENTS, seed, point, folder)
+            seq, _t, _p = run_generate_trial(script, "sequential", 1, seed, point, folder)
+            par, _t, _p = run_generate_trial(script, "parallel", AGENTS, seed, point, folder)
             rows.append(
                 {
                     "task": task,
@@ -85,11 +86,7 @@ def _point(options: StudyOptions, latency: Latency, folder: Path) -> list[dict[s
 
 
 def _median(values: list[float]) -> float | None:
-    values = sorted(values)
-    if not values:
-        return None
-    middle = len(values) // 2
-    return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+    return statistics.median(values) if values else None
 
 
 def run_sensitivity(options: StudyOptions, console: Console | None = None) -> list[dict[str, Any]]:

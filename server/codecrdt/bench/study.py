@@ -44,7 +44,14 @@ from codecrdt.agents.script import LATENCY_PRESETS, Latency, Script, load_script
 from codecrdt.agents.virtual_time import run_virtual
 from codecrdt.clock import Clock
 
-__all__ = ["PAPER_TASKS", "PYTHON_TASKS", "StudyOptions", "add_arguments", "run_study"]
+__all__ = [
+    "PAPER_TASKS",
+    "PYTHON_TASKS",
+    "StudyOptions",
+    "add_arguments",
+    "run_generate_trial",
+    "run_study",
+]
 
 #: Our task name → the paper's (``shared/data/codecrdt-paper-results.csv``).
 PAPER_TASKS = {
@@ -265,7 +272,7 @@ def trial_seed(task: str, trial: int) -> int:
     return int.from_bytes(digest[:4], "big")
 
 
-def _run_generate(
+def run_generate_trial(
     script: Script, mode: str, agents: int, seed: int, options: StudyOptions, folder: Path
 ) -> tuple[Report, str, Path]:
     """One ``codecrdt generate`` run; returns its report, final text and file."""
@@ -506,7 +513,7 @@ def run_study(
             progress.update(bar, description=f"{task} {mode} k={agents} #{trial}")
             script = scripts[task]
             seed = trial_seed(task, trial)
-            report, text, _path = _run_generate(script, mode, agents, seed, options, files)
+            report, text, _path = run_generate_trial(script, mode, agents, seed, options, files)
             row = trial_record(task, mode, agents, trial, seed, report, scale, options)
             row.update(checker.check(script.language, text))
             sink.write(json.dumps(row) + "\n")
