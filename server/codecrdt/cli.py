@@ -202,9 +202,10 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_demo(args)
     if args.command == "bench" and args.bench == "study":
+        from codecrdt.bench.sensitivity import sweep
         from codecrdt.bench.study import options_from, run_study
 
-        run_study(options_from(args))
+        run_study(options_from(args), sweep=sweep)
         print(f"wrote {args.out / 'trials.jsonl'} and {args.out / 'summary.md'}")
         return 0
     if args.command == "bench" and args.bench == "micro":
