@@ -172,6 +172,9 @@ def test_the_evaluator_fixes_all_three_and_shows_the_model_both_values() -> None
         hub = Hub(document, HubOptions(), clock=ctx.clock)
         try:
             evaluator = Evaluator("evaluator", hub.connect("evaluator", "evaluator"), ctx)
+            # The Evaluator alone on a file, as "Fix with Evaluator" runs it: the file's
+            # text is the agents' merged output, not text of the user's to keep.
+            evaluator.keep_users_text = False
             report = await evaluator.final()
             for _ in range(200):
                 if hub.settled():

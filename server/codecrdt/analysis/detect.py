@@ -161,6 +161,9 @@ def _duplicates(
         bindings.sort(key=lambda b: b.node.start_byte)
         first = bindings[0]
         imported = {first.imported: first}
+        # Searched for uses since `first` up to this byte, and the deferred uses found.
+        searched: int | None = None
+        deferred: list[tree_sitter.Node] = []
         for later in bindings[1:]:
             # A re-import (the same object again) is redundant whatever came between:
             # the same import as the binding in force, or a dotted `import a.b` again
@@ -176,6 +179,7 @@ def _duplicates(
             reason = ""
             if later.kind == "variable" and placeholder(first.node):
                 first = later  # `X = None`, then its value: a declaration, then the value
+                searched, deferred = None, []
                 continue
             if spec.queries in _REBINDABLE and not stub:
                 # (A stub is never run: no use in it keeps a binding alive.)
@@ -190,6 +194,7 @@ def _duplicates(
                     later_evaluates=later.kind != "import",
                     lazy=lazy,
                     children=children.within,
+                    since=searched,
                 )
                 if uses.evaluated is not None:
                     # Python rebinds on purpose once the first binding was used (pyflakes'
@@ -197,9 +202,12 @@ def _duplicates(
                     # Only a use evaluated before the rebinding counts: a function body
                     # defined in between runs later and sees the second binding.
                     first = later
+                    searched, deferred = None, []
                     continue
-                if uses.deferred:
-                    reason = deferred_reason(uses.deferred[0])
+                searched = later.node.end_byte if later.kind != "import" else later.name.start_byte
+                deferred.extend(uses.deferred)
+                if deferred:
+                    reason = deferred_reason(deferred[0])
             yield _duplicate_finding(category, name, first, later, source, reimport, reason)
 
 

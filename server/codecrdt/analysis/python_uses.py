@@ -74,14 +74,17 @@ def uses_between(
     later_evaluates: bool,
     lazy: bool,
     children: ChildLister | None = None,
+    since: int | None = None,
 ) -> Uses:
     """References to ``name`` after the statement ``first`` and before ``later`` binds it.
 
     ``later_evaluates``: the later binding evaluates code of its own before it binds the
     name (an assignment's value; a definition's decorators, defaults, bases, class body);
     else (an import) the range ends at its name. ``lazy``: annotations are not evaluated.
+    ``since``: search from this byte on (the caller searched up to it already, with the
+    same ``first``), so that n bindings of one name in a row cost O(n), not O(n²).
     """
-    start = first.end_byte
+    start = first.end_byte if since is None else max(first.end_byte, since)
     end = later.end_byte if later_evaluates else later_name.start_byte
     wanted = name.encode("utf-8")
     uses = Uses()
