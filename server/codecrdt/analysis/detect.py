@@ -34,6 +34,7 @@ import tree_sitter
 
 from codecrdt.analysis.languages import LanguageSpec
 from codecrdt.analysis.queries import queries_for
+from codecrdt.analysis.references import Report, reference_reports
 from codecrdt.markers import MARKER_TAG
 
 __all__ = ["CODES", "Finding", "analyze", "node_text"]
@@ -45,6 +46,8 @@ CODES: dict[str, str] = {
     "conflicting-signature": "error",
     "syntax-error": "error",
     "leftover-todo": "warning",
+    "undefined-name": "error",
+    "arity-mismatch": "error",
 }
 
 _IGNORE = re.compile(r"codecrdt:\s*ignore(?:\[([\w\s,-]*)\])?")
@@ -112,6 +115,7 @@ def analyze(
         *kept(_duplicates(root, source, spec, captured)),
         *(syntax if limit is None else itertools.islice(syntax, limit)),
         *kept(_leftover_todos(comments, None if done_todos is None else set(done_todos))),
+        *kept(map(_located, reference_reports(root, spec, wanted))),
     ]
     findings.sort(key=lambda f: (f.start_byte, f.code))
     return findings if limit is None else findings[:limit]
@@ -368,6 +372,23 @@ def _duplicate_finding(
 
 def _squash(node: tree_sitter.Node) -> str:
     return re.sub(r"\s+", " ", node_text(node)).replace("( ", "(").replace(" )", ")")
+
+
+def _located(report: Report) -> Finding:
+    """A finding of the scope-based detectors (``undefined-name``, ``arity-mismatch``)."""
+    node = report.node
+    related = tuple((r.start_byte, r.end_byte, _point(r.start_point)) for r in report.related)
+    return Finding(
+        report.code,
+        report.message,
+        node.start_byte,
+        node.end_byte,
+        _point(node.start_point),
+        _point(node.end_point),
+        report.name,
+        related,
+        {"code": report.code, **report.data},
+    )
 
 
 # -- syntax errors ------------------------------------------------------------------
