@@ -70,6 +70,8 @@ def test_every_language_and_code_has_fixtures() -> None:
         "conflicting-signature",
         "syntax-error",
         "leftover-todo",
+        "undefined-name",
+        "arity-mismatch",
     }
 
 

@@ -121,6 +121,8 @@ def _decorators(definition: tree_sitter.Node) -> list[str]:
 def _self_method(scope: Scope, receiver: str, method: str) -> tuple[tree_sitter.Node, bool] | None:
     """(the definition, whether static) of ``receiver.method`` when ``receiver`` is the
     first parameter of a method and ``method`` is defined once in that method's class."""
+    if receiver != "self":
+        return None  # `cls.m(...)` in a metaclass may reach the class's own m
     owner = scope.lookup(receiver)
     if owner is None or owner.kind != "function" or owner.node.type != "function_definition":
         return None
@@ -407,6 +409,8 @@ def _problem(
     )
     for keyword in keywords:
         if keyword not in by_keyword and not signature.kwargs:
+            if keyword in signature.positional:
+                return f"takes '{keyword}' by position only"
             return f"has no parameter '{keyword}'"
         filled.add(keyword)
     if signature.all_optional:
@@ -427,6 +431,8 @@ def _problem(
 def _expected(signature: Signature) -> str:
     required = len([p for p in signature.positional if p in signature.required])
     total = len(signature.positional)
+    if signature.all_optional:
+        return f"at most {_count(total, 'argument')}"
     if signature.varargs:
         return f"at least {_count(required, 'argument')}"
     if required == total:

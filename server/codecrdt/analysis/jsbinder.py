@@ -53,6 +53,54 @@ _DECLARATIONS = frozenset(
     }
 )
 _BLOCKS = frozenset({"statement_block", "for_statement", "switch_body"})
+#: Node types that :meth:`_Binder.load` treats otherwise than "read every child".
+_SPECIAL = frozenset(
+    {
+        "type_identifier",
+        "ERROR",
+        "member_expression",
+        "nested_identifier",
+        "nested_type_identifier",
+        *_FUNCTIONS,
+        *_DECLARATIONS,
+        "class",
+        *_BLOCKS,
+        "variable_declaration",
+        "lexical_declaration",
+        "for_in_statement",
+        "assignment_expression",
+        "augmented_assignment_expression",
+        "import_statement",
+        "import_alias",
+        "export_statement",
+        "export_specifier",
+        "pair",
+        "pair_pattern",
+        "public_field_definition",
+        "property_signature",
+        "jsx_opening_element",
+        "jsx_self_closing_element",
+        "jsx_attribute",
+        "catch_clause",
+        "type_parameter",
+        "mapped_type_clause",
+        "index_signature",
+        "infer_type",
+        "enum_assignment",
+    }
+)
+_SKIPPED = frozenset(
+    {
+        "jsx_closing_element",
+        "jsx_text",
+        "jsx_namespace_name",
+        "property_identifier",
+        "statement_identifier",
+        "private_property_identifier",
+        "string",
+        "comment",
+    }
+)
 _PATTERNS = frozenset({"object_pattern", "array_pattern", "rest_pattern", "assignment_pattern"})
 
 
@@ -79,11 +127,22 @@ class _Binder:
             for child in root.children:
                 if child.has_error:
                     model.broken_ranges.append((child.start_byte, child.end_byte))
-        self.work.append((root, model.module, "load"))
-        while self.work:
-            node, scope, how = self.work.pop()
+        work = self.work
+        references = model.references
+        work.append((root, model.module, "load"))
+        while work:
+            node, scope, how = work.pop()
             if how == "load":
-                self.load(node, scope)
+                # The common cases inline: most nodes are plain expressions and leaves.
+                kind = node.type
+                if kind == "identifier" or kind == "shorthand_property_identifier":
+                    references.append(Reference(node, scope))
+                elif kind in _SPECIAL:
+                    self.load(node, scope)
+                elif kind in _SKIPPED:
+                    pass
+                elif node.named_child_count:
+                    work.extend((n, scope, "load") for n in reversed(node.named_children))
             else:
                 self.target(node, scope, how)
 

@@ -31,9 +31,40 @@ _TARGETS = frozenset(
         "tuple",
         "list",
         "list_splat_pattern",
+        "list_splat",
         "parenthesized_expression",
         "as_pattern_target",
         "expression_list",
+    }
+)
+#: Node types that :meth:`_Binder.load` treats otherwise than "read every child".
+_SPECIAL = frozenset(
+    {
+        "attribute",
+        "keyword_argument",
+        "ERROR",
+        "function_definition",
+        "class_definition",
+        "decorated_definition",
+        "lambda",
+        *_COMPREHENSIONS,
+        "assignment",
+        "augmented_assignment",
+        "for_statement",
+        "as_pattern",
+        "named_expression",
+        "global_statement",
+        "import_statement",
+        "import_from_statement",
+        "future_import_statement",
+        "case_clause",
+        "type_alias_statement",
+        "try_statement",
+        "string",
+        "concatenated_string",
+        "dotted_name",
+        "aliased_import",
+        "relative_import",
     }
 )
 #: Handlers under which a missing name is expected (pyflakes: a NameError handler).
@@ -61,11 +92,20 @@ class _Binder:
             for child in root.children:
                 if child.has_error:
                     model.broken_ranges.append((child.start_byte, child.end_byte))
-        self.work.append((root, model.module, "load", False))
-        while self.work:
-            node, scope, how, guarded = self.work.pop()
+        work = self.work
+        references = model.references
+        work.append((root, model.module, "load", False))
+        while work:
+            node, scope, how, guarded = work.pop()
             if how == "load":
-                self.load(node, scope, guarded)
+                # The common cases inline: most nodes are plain expressions and leaves.
+                kind = node.type
+                if kind == "identifier":
+                    references.append(Reference(node, scope, guarded))
+                elif kind in _SPECIAL:
+                    self.load(node, scope, guarded)
+                elif node.named_child_count:
+                    work.extend((n, scope, "load", guarded) for n in reversed(node.named_children))
             elif how == "store":
                 self.store(node, scope, guarded)
             else:
