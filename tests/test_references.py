@@ -59,7 +59,9 @@ def test_two_close_names_make_no_suggestion() -> None:
 
 
 def test_names_in_scope_are_those_visible_from_the_reference() -> None:
-    text = "TOP = 1\n\ndef f(param):\n    local = 2\n    return missing\n\ndef g():\n    other = 3\n"
+    text = (
+        "TOP = 1\n\ndef f(param):\n    local = 2\n    return missing\n\ndef g():\n    other = 3\n"
+    )
     [finding] = findings(text, code="undefined-name")
     assert {"TOP", "f", "g", "param", "local"} <= set(finding.data["in_scope"])
     assert "other" not in finding.data["in_scope"]
@@ -87,8 +89,11 @@ def test_undeclared_type_is_reported_and_a_type_only_import_satisfies_it() -> No
         ("tsx", "export const A = (): JSX.Element => <div>{globalThis.name}</div>;\n"),
         ("javascript", "function f() { return arguments.length + process.env.X; }\n"),
         ("python", "print(__file__, __name__, __doc__, len, ExceptionGroup)\n"),
-        ("python", "class A:\n    print(__module__, __qualname__)\n    def f(self):\n"
-         "        return __class__\n"),
+        (
+            "python",
+            "class A:\n    print(__module__, __qualname__)\n    def f(self):\n"
+            "        return __class__\n",
+        ),
     ],
 )
 def test_language_globals_are_defined(language: str, text: str) -> None:
@@ -122,10 +127,7 @@ def test_deep_nesting_does_not_recurse() -> None:
 
 
 def test_python_arity_messages_name_the_definition_line() -> None:
-    text = (
-        "def save(record, *, indent=2):\n    pass\n\n"
-        "save(1, 2)\nsave()\nsave(1, width=3)\n"
-    )
+    text = "def save(record, *, indent=2):\n    pass\n\nsave(1, 2)\nsave()\nsave(1, width=3)\n"
     assert messages(text) == [
         "4:1 arity-mismatch 'save' takes 1 positional argument but 2 were given "
         "(defined on line 1)",

@@ -60,14 +60,11 @@ def arity_mismatches(model: ScopeModel, spec: LanguageSpec) -> Iterator[Report]:
 
 
 def _python_calls(model: ScopeModel) -> Iterator[Report]:
-    for reference in model.references:
-        node = reference.node
-        parent = node.parent
-        if parent is None:
-            continue
-        name = _text(node)
-        if parent.type == "call" and parent.child_by_field_name("function") == node:
-            scope = reference.scope.lookup(name)
+    for call in model.calls:
+        callee = call.callee
+        if callee.type == "identifier":
+            name = _text(callee)
+            scope = call.scope.lookup(name)
             if scope is not model.module:
                 continue
             definition = _only_function(scope, name)
@@ -75,25 +72,19 @@ def _python_calls(model: ScopeModel) -> Iterator[Report]:
                 continue
             signature = _python_signature(definition, drop_first=False)
             if signature is not None:
-                yield from _check_python(parent, node, name, definition, signature)
-        elif parent.type == "attribute" and parent.child_by_field_name("object") == node:
-            call = parent.parent
-            attribute = parent.child_by_field_name("attribute")
-            if (
-                call is None
-                or attribute is None
-                or call.type != "call"
-                or call.child_by_field_name("function") != parent
-            ):
+                yield from _check_python(call.node, callee, name, definition, signature)
+        elif callee.type == "attribute":
+            receiver = callee.child_by_field_name("object")
+            attribute = callee.child_by_field_name("attribute")
+            if receiver is None or attribute is None or receiver.type != "identifier":
                 continue
-            found = _self_method(reference.scope, name, _text(attribute))
+            found = _self_method(call.scope, _text(receiver), _text(attribute))
             if found is not None:
                 definition, static = found
                 signature = _python_signature(definition, drop_first=not static)
                 if signature is not None:
-                    yield from _check_python(
-                        call, attribute, f"{name}.{_text(attribute)}", definition, signature
-                    )
+                    name = f"{_text(receiver)}.{_text(attribute)}"
+                    yield from _check_python(call.node, attribute, name, definition, signature)
 
 
 def _only_function(scope: Scope, name: str) -> tree_sitter.Node | None:
@@ -113,9 +104,7 @@ def _decorators(definition: tree_sitter.Node) -> list[str]:
     parent = definition.parent
     if parent is None or parent.type != "decorated_definition":
         return []
-    return [
-        _text(d).lstrip("@").strip() for d in parent.named_children if d.type == "decorator"
-    ]
+    return [_text(d).lstrip("@").strip() for d in parent.named_children if d.type == "decorator"]
 
 
 def _self_method(scope: Scope, receiver: str, method: str) -> tuple[tree_sitter.Node, bool] | None:
@@ -227,29 +216,29 @@ def _check_python(
 
 
 def _javascript_calls(model: ScopeModel, javascript: bool) -> Iterator[Report]:
-    for reference in model.references:
-        node = reference.node
-        parent = node.parent
-        if (
-            parent is None
-            or parent.type != "call_expression"
-            or parent.child_by_field_name("function") != node
-        ):
+    classes: dict[tuple[int, int], dict[str, list[tree_sitter.Node]]] = {}
+    for call in model.calls:
+        callee = call.callee
+        if callee.type == "identifier":
+            name = _text(callee)
+            scope = call.scope.lookup(name)
+            if scope is not model.module:
+                continue
+            bindings = scope.bindings.get(name, [])
+            definition = _js_function(bindings[0]) if len(bindings) == 1 else None
+        elif callee.type == "member_expression":
+            found = _this_method(call.scope, callee, classes)
+            if found is None:
+                continue
+            name, definition = found
+        else:
             continue
-        name = _text(node)
-        scope = reference.scope.lookup(name)
-        if scope is not model.module:
-            continue
-        bindings = scope.bindings.get(name, [])
-        if len(bindings) != 1:
-            continue
-        definition = _js_function(bindings[0])
         if definition is None:
             continue
         signature = _js_signature(definition, javascript)
         if signature is not None:
-            yield from _check_javascript(parent, node, name, definition, signature)
-    yield from _this_calls(model, javascript)
+            at = callee.child_by_field_name("property") or callee
+            yield from _check_javascript(call.node, at, name, definition, signature)
 
 
 def _js_function(name: tree_sitter.Node) -> tree_sitter.Node | None:
@@ -289,7 +278,8 @@ def _js_signature(definition: tree_sitter.Node, javascript: bool) -> Signature |
         for item in parameters.named_children:
             if item.type == "comment":
                 continue
-            pattern = item.child_by_field_name("pattern") if item.type.endswith("_parameter") else item
+            typed = item.type.endswith("_parameter")
+            pattern = item.child_by_field_name("pattern") if typed else item
             if pattern is None:
                 return None
             if pattern.type == "this":
@@ -330,57 +320,43 @@ def _check_javascript(
         yield _arity_report(at, name, definition, problem)
 
 
-def _this_calls(model: ScopeModel, javascript: bool) -> Iterator[Report]:
-    """``this.method(...)`` inside a method of the class that defines ``method`` once."""
-    for scope in model.scopes:
-        node = scope.node
-        if node.type != "method_definition" or node.parent is None:
-            continue
-        body = node.parent
-        if body.type != "class_body":
-            continue
-        methods: dict[str, list[tree_sitter.Node]] = {}
+def _this_method(
+    scope: Scope,
+    callee: tree_sitter.Node,
+    classes: dict[tuple[int, int], dict[str, list[tree_sitter.Node]]],
+) -> tuple[str, tree_sitter.Node] | None:
+    """(``this.m``, m's definition) for ``this.m(...)`` inside a method of the class that
+    defines ``m`` once (arrow functions keep the method's ``this``, functions do not).
+    ``classes``: each class body's members by name, listed once."""
+    target = callee.child_by_field_name("object")
+    prop = callee.child_by_field_name("property")
+    if target is None or prop is None or target.type != "this":
+        return None
+    current: Scope | None = scope
+    while current is not None and (
+        current.kind == "block" or current.node.type == "arrow_function"
+    ):
+        current = current.parent
+    if current is None or current.node.type != "method_definition":
+        return None
+    body = current.node.parent
+    if body is None or body.type != "class_body":
+        return None
+    name = _text(prop)
+    listed = classes.get((body.id, body.start_byte))
+    if listed is None:
+        listed = classes[(body.id, body.start_byte)] = {}
         for member in body.named_children:
-            key = member.child_by_field_name("name")
-            if key is not None:
-                methods.setdefault(_text(key), []).append(member)
-        yield from _this_calls_in(node, methods, javascript)
+            listed.setdefault(_member_name(member) or "", []).append(member)
+    members = listed.get(name, [])
+    if len(members) != 1 or members[0].type != "method_definition" or _js_special(members[0]):
+        return None
+    return f"this.{name}", members[0]
 
 
-def _this_calls_in(
-    method: tree_sitter.Node, methods: dict[str, list[tree_sitter.Node]], javascript: bool
-) -> Iterator[Report]:
-    body = method.child_by_field_name("body")
-    stack = [body] if body is not None else []
-    while stack:
-        node = stack.pop()
-        if node.type in (
-            "function_expression",
-            "function_declaration",
-            "generator_function",
-            "generator_function_declaration",
-            "function",
-            "class",
-            "class_declaration",
-            "method_definition",
-        ):
-            continue  # `this` is another object there (arrow functions keep it)
-        if node.type == "call_expression":
-            callee = node.child_by_field_name("function")
-            if callee is not None and callee.type == "member_expression":
-                target = callee.child_by_field_name("object")
-                prop = callee.child_by_field_name("property")
-                if target is not None and prop is not None and target.type == "this":
-                    found = methods.get(_text(prop), [])
-                    if len(found) == 1 and found[0].type == "method_definition":
-                        definition = found[0]
-                        if not _js_special(definition):
-                            signature = _js_signature(definition, javascript)
-                            if signature is not None:
-                                yield from _check_javascript(
-                                    node, prop, f"this.{_text(prop)}", definition, signature
-                                )
-        stack.extend(node.named_children)
+def _member_name(member: tree_sitter.Node) -> str | None:
+    key = member.child_by_field_name("name")
+    return None if key is None else _text(key)
 
 
 def _js_special(method: tree_sitter.Node) -> bool:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import tree_sitter
 
-from codecrdt.analysis.scopes import Reference, Scope, ScopeModel
+from codecrdt.analysis.scopes import Call, Reference, Scope, ScopeModel
 
 __all__ = ["bind_javascript"]
 
@@ -39,6 +39,10 @@ _FUNCTIONS = frozenset(
         "constructor_type",
     }
 )
+#: Functions whose name binds in the enclosing scope (the others': in their own, or none).
+_DECLARED_FUNCTIONS = frozenset(
+    {"function_declaration", "generator_function_declaration", "function_signature"}
+)
 #: Declarations whose name binds in the enclosing scope and whose type parameters and body
 #: have a scope of their own.
 _DECLARATIONS = frozenset(
@@ -56,6 +60,7 @@ _BLOCKS = frozenset({"statement_block", "for_statement", "switch_body"})
 #: Node types that :meth:`_Binder.load` treats otherwise than "read every child".
 _SPECIAL = frozenset(
     {
+        "call_expression",
         "type_identifier",
         "ERROR",
         "member_expression",
@@ -152,15 +157,22 @@ class _Binder:
     def new(self, kind: str, parent: Scope, node: tree_sitter.Node) -> Scope:
         return self.model.new_scope(kind, parent, node)
 
-    def reference(self, node: tree_sitter.Node, scope: Scope, type_position: bool = False) -> None:
-        self.model.references.append(Reference(node, scope, False, type_position))
+    def reference(
+        self, node: tree_sitter.Node, scope: Scope, type_position: bool = False, jsx: bool = False
+    ) -> None:
+        self.model.references.append(Reference(node, scope, False, type_position, jsx))
 
     # -- value and type positions ------------------------------------------------------
 
-    def load(self, node: tree_sitter.Node, scope: Scope) -> None:  # noqa: C901
+    def load(self, node: tree_sitter.Node, scope: Scope) -> None:
         kind = node.type
         if kind in ("identifier", "shorthand_property_identifier"):
             self.reference(node, scope)
+        elif kind == "call_expression":
+            callee = node.child_by_field_name("function")
+            if callee is not None:
+                self.model.calls.append(Call(node, callee, scope))
+            self.push(node.named_children, scope)
         elif kind == "type_identifier":
             self.reference(node, scope, type_position=True)
         elif kind == "ERROR":
@@ -258,15 +270,14 @@ class _Binder:
             stack.extend(current.children)
 
     def jsx(self, node: tree_sitter.Node, scope: Scope) -> None:
-        name = node.child_by_field_name("name")
+        name = start = node.child_by_field_name("name")
         self.push([c for c in node.named_children if c != name], scope)
         if name is None:
             return
-        if name.type == "identifier":
-            if _text(name)[:1].isupper():
-                self.reference(name, scope)
-        elif name.type in ("member_expression", "nested_identifier"):
-            self.work.append((name, scope, "load"))
+        while name.type in ("member_expression", "nested_identifier") and name.named_children:
+            name = name.child_by_field_name("object") or name.named_children[0]
+        if name.type == "identifier" and (_text(name)[:1].isupper() or name != start):
+            self.reference(name, scope, jsx=True)
 
     # -- declarations -----------------------------------------------------------------
 
@@ -283,9 +294,7 @@ class _Binder:
         name = node.child_by_field_name("name")
         inner = self.new("function", scope, node)
         if name is not None:
-            if node.type in ("function_declaration", "generator_function_declaration"):
-                scope.bind(_text(name), name)
-            elif node.type == "function_signature":
+            if node.type in _DECLARED_FUNCTIONS:
                 scope.bind(_text(name), name)
             elif node.type in ("function_expression", "generator_function", "function"):
                 inner.bind(_text(name), name)  # visible in its own body only
@@ -355,9 +364,7 @@ class _Binder:
         while stack:
             current = stack.pop()
             if current.type == "import_specifier":
-                local = current.child_by_field_name("alias") or current.child_by_field_name(
-                    "name"
-                )
+                local = current.child_by_field_name("alias") or current.child_by_field_name("name")
                 if local is not None and local.type == "identifier":
                     scope.bind(_text(local), local)
             elif current.type == "identifier":

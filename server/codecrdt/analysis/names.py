@@ -84,13 +84,9 @@ def _implicit(name: str, scope: Scope, python: bool) -> bool:
 
 def _report(reference: Reference, name: str) -> Report:
     node = reference.node
-    jsx = node.parent is not None and node.parent.type.startswith("jsx_")
-    if node.parent is not None and node.parent.type == "member_expression":
-        grand = node.parent.parent
-        jsx = jsx or (grand is not None and grand.type.startswith("jsx_"))
+    jsx = reference.jsx
     in_scope = sorted(
-        {bound for scope in reference.scope.visible() for bound in scope.bindings}
-        - {name}
+        {bound for scope in reference.scope.visible() for bound in scope.bindings} - {name}
     )
     suggestion = None if jsx else _only(close_names(name, in_scope))
     what = "type" if reference.type_position else "component" if jsx else "name"
@@ -115,14 +111,15 @@ def close_names(name: str, candidates: list[str]) -> list[str]:
     """The candidates close to ``name``: the same words in another case style, or (for
     names of three characters or more) at most two edits away."""
     words = _words(name)
-    found = []
-    for candidate in candidates:
-        if words and _words(candidate) == words:
-            found.append(candidate)
-        elif min(len(name), len(candidate)) >= 3 and abs(len(candidate) - len(name)) <= 2:
-            if _distance(name, candidate, 2) <= 2:
-                found.append(candidate)
-    return found
+    return [c for c in candidates if (words and _words(c) == words) or _near(name, c)]
+
+
+def _near(name: str, candidate: str) -> bool:
+    return (
+        min(len(name), len(candidate)) >= 3
+        and abs(len(candidate) - len(name)) <= 2
+        and _distance(name, candidate, 2) <= 2
+    )
 
 
 def _words(name: str) -> list[str]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import tree_sitter
 
-from codecrdt.analysis.scopes import Reference, Scope, ScopeModel
+from codecrdt.analysis.scopes import Call, Reference, Scope, ScopeModel
 
 __all__ = ["bind_python"]
 
@@ -40,6 +40,7 @@ _TARGETS = frozenset(
 #: Node types that :meth:`_Binder.load` treats otherwise than "read every child".
 _SPECIAL = frozenset(
     {
+        "call",
         "attribute",
         "keyword_argument",
         "ERROR",
@@ -131,10 +132,15 @@ class _Binder:
 
     # -- value position ---------------------------------------------------------------
 
-    def load(self, node: tree_sitter.Node, scope: Scope, guarded: bool) -> None:  # noqa: C901
+    def load(self, node: tree_sitter.Node, scope: Scope, guarded: bool) -> None:
         kind = node.type
         if kind == "identifier":
             self.reference(node, scope, guarded)
+        elif kind == "call":
+            callee = node.child_by_field_name("function")
+            if callee is not None:
+                self.model.calls.append(Call(node, callee, scope))
+            self.push(node.named_children, scope, "load", guarded)
         elif kind == "attribute":
             target = node.child_by_field_name("object")
             if target is not None:

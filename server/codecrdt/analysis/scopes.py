@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import tree_sitter
 
-__all__ = ["Reference", "Scope", "ScopeModel"]
+__all__ = ["Call", "Reference", "Scope", "ScopeModel"]
 
 
 @dataclass(eq=False)
@@ -69,12 +69,24 @@ class Reference:
     #: Inside ``try`` whose handlers catch NameError: a missing name is expected there.
     guarded: bool = False
     type_position: bool = False
+    #: The name of a JSX tag (``<Card/>``, the ``Icons`` of ``<Icons.Star/>``).
+    jsx: bool = False
+
+
+@dataclass(frozen=True)
+class Call:
+    """A call: ``callee`` is its function expression, read in ``scope``."""
+
+    node: tree_sitter.Node
+    callee: tree_sitter.Node
+    scope: Scope
 
 
 @dataclass
 class ScopeModel:
     module: Scope
     references: list[Reference] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
     scopes: list[Scope] = field(default_factory=list)
     #: A wildcard import (``from m import *``): any name may be bound.
     star_import: bool = False
@@ -82,8 +94,6 @@ class ScopeModel:
     broken_names: set[str] = field(default_factory=set)
     #: Byte ranges of the top-level statements with syntax errors.
     broken_ranges: list[tuple[int, int]] = field(default_factory=list)
-    #: Names bound by the language's own rules (``__class__`` in a method, …) per scope.
-    implicit: dict[int, frozenset[str]] = field(default_factory=dict)
 
     def new_scope(self, kind: str, parent: Scope, node: tree_sitter.Node) -> Scope:
         scope = Scope(kind, parent, node)
