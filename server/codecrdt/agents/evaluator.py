@@ -1,13 +1,17 @@
 """The Evaluator: finds the conflicts parallel writers left and has them fixed.
 
 Each pass analyses the replica's text, applies the deterministic fixes first (merge
-duplicate imports, drop an identical duplicate), then — on the final passes — asks the
+duplicate imports, drop an identical duplicate, read the one close name in scope for an
+undefined one), then — on the final passes — asks the
 model for a targeted fix of each remaining conflict: the statement it lies in goes to the
 model, the answer replaces it. Passes repeat until the file is clean or the rounds run out.
 
 While implementers are still writing, passes run each time a TODO completes and fix the
-conflicts away from the regions still being written (syntax errors wait for the end: a
-statement being streamed is not yet a conflict).
+conflicts away from the regions still being written (syntax errors, undefined names and
+call mismatches wait for the end: a statement being streamed is not yet a conflict, and a
+name or signature may still be on its way). For an undefined name the model gets the
+top-level statement it is in (room for an import or a definition) and the names in scope;
+for a call mismatch, the call's statement and the definition it calls.
 """
 
 from __future__ import annotations
@@ -24,10 +28,10 @@ from codecrdt.agents.providers.base import ProviderError
 from codecrdt.agents.replica import Fenced, Replica
 from codecrdt.agents.shaping import strip_fences
 from codecrdt.analysis.detect import Finding, analyze
-from codecrdt.analysis.fixes import fix_for, region_for
+from codecrdt.analysis.fixes import fix_for, region_for, top_level_region
 from codecrdt.markers import mentions_marker
 
-__all__ = ["EVALUATED_CODES", "Evaluator", "EvaluatorReport"]
+__all__ = ["EVALUATED_CODES", "Evaluator", "EvaluatorReport", "conflict_sites"]
 
 EVALUATED_CODES = frozenset(
     {
@@ -36,8 +40,13 @@ EVALUATED_CODES = frozenset(
         "duplicate-member",
         "conflicting-signature",
         "syntax-error",
+        "undefined-name",
+        "arity-mismatch",
     }
 )
+#: Codes the Evaluator fixes only once every writer is done: a statement being streamed is
+#: not yet a conflict, and a name or a signature may still be on its way from another TODO.
+_FINAL_ONLY = frozenset({"syntax-error", "undefined-name", "arity-mismatch"})
 
 
 @dataclass
@@ -108,7 +117,9 @@ class Evaluator(Agent):
         for _ in range(64):  # each deterministic fix changes the text: analyse again
             findings, tree, source = self._findings()
             busy = [] if final else self._busy_rows()
-            candidates = [f for f in findings if not _near(f, busy)]
+            candidates = [
+                f for f in findings if not _near(f, busy) and (final or f.code not in _FINAL_ONLY)
+            ]
             for finding in candidates:
                 if final or finding.code != "syntax-error":
                     self._note(finding)
@@ -139,7 +150,7 @@ class Evaluator(Agent):
         )
         if current is None or (not final and _near(current, self._busy_rows())):
             return
-        start, end = region_for(current, tree, source)
+        start, end = _region(current, tree, source)
         region = source[start:end].decode("utf-8", errors="replace")
         request = evaluator_request(
             self.ctx.language.name,
@@ -150,6 +161,7 @@ class Evaluator(Agent):
             current.message,
             region,
             self.agent_id,
+            sites=conflict_sites(current, source),
         )
         try:
             answer = strip_fences(await self.ctx.complete(request))
@@ -171,7 +183,7 @@ class Evaluator(Agent):
         )
         if again is None or (not final and _near(again, self._busy_rows())):
             return
-        start, end = region_for(again, tree, source)
+        start, end = _region(again, tree, source)
         self._apply(source, ((start, end, answer),))
         self.report.fixed_model += 1
         self._record_fix(current, "model", "targeted fix")
@@ -213,3 +225,34 @@ class Evaluator(Agent):
 def _near(finding: Finding, busy: list[tuple[int, int]]) -> bool:
     rows = [finding.start_point[0]] + [point[0] for _s, _e, point in finding.related]
     return any(lo <= row <= hi for row in rows for lo, hi in busy)
+
+
+def _region(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> tuple[int, int]:
+    if finding.code == "undefined-name":
+        return top_level_region(finding, tree, source)
+    return region_for(finding, tree, source)
+
+
+def conflict_sites(finding: Finding, source: bytes) -> str:
+    """What the model needs beyond the region: the other site of the conflict."""
+    if finding.code == "arity-mismatch":
+        start, end = finding.data["definition"]
+        definition = source[start:end].decode("utf-8", errors="replace")
+        line = source.count(b"\n", 0, start) + 1
+        head = "\n".join(definition.splitlines()[:_DEFINITION_LINES])
+        return (
+            f"The definition the call reaches (line {line}):\n{head}\n\n"
+            "Change the call so that it fits this definition, with the smallest edit."
+        )
+    if finding.code == "undefined-name":
+        names = ", ".join(finding.data.get("in_scope", [])) or "(none)"
+        return (
+            f"'{finding.name}' is read but nothing in the file binds it. Names in scope "
+            f"there: {names}.\nMake the smallest edit: read the name the code meant, or "
+            "import or define it (an import goes at the top of the region)."
+        )
+    return ""
+
+
+#: How much of a called definition the targeted fix of a call mismatch shows.
+_DEFINITION_LINES = 12

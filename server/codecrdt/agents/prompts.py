@@ -6,6 +6,7 @@ The shared part of every request (the task and the current document) goes into
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from string import Template
 
 from codecrdt.agents.providers.base import Request
@@ -121,8 +122,15 @@ def outline_request(language: str, spec: str, document: str, agent: str) -> Requ
 
 
 def implementer_request(
-    language: str, spec: str, document: str, todo: str, description: str, agent: str
+    language: str,
+    spec: str,
+    document: str,
+    todo: str,
+    description: str,
+    agent: str,
+    promised: Sequence[tuple[str, str]] = (),
 ) -> Request:
+    """``promised``: (TODO, definition header) of the definitions other TODOs write."""
     lang = _LANG.get(language, language)
     system = (
         f"You are an Implementer in a team writing one {lang} file in parallel. You write the "
@@ -136,6 +144,13 @@ def implementer_request(
         f"Write the code for the marker {tag(todo)}: {description}\n"
         "Answer with the lines that replace that marker line."
     )
+    if promised:
+        listed = "\n".join(f"- {header}  (TODO {name})" for name, header in promised)
+        prompt += (
+            "\n\nOther implementers are writing these definitions now. Call them by these "
+            "names and parameters where you need them; do not write another helper for the "
+            f"same job:\n{listed}"
+        )
     return Request(
         "implementer",
         system,
@@ -156,7 +171,10 @@ def evaluator_request(
     message: str,
     region: str,
     agent: str,
+    sites: str = "",
 ) -> Request:
+    """``sites``: what the model needs beyond the region (the definition a call reaches,
+    the names in scope of an undefined one)."""
     lang = _LANG.get(language, language)
     system = (
         f"You are the Evaluator of a team writing one {lang} file in parallel. Parallel "
@@ -166,6 +184,8 @@ def evaluator_request(
         f"region's behaviour. {_CODE_ONLY}"
     )
     prompt = f"Conflict ({code}): {message}\n\nRegion to replace:\n{region}"
+    if sites:
+        prompt += f"\n\n{sites}"
     return Request(
         "evaluator",
         system,

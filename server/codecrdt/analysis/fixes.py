@@ -1,4 +1,5 @@
-"""Deterministic repairs of findings: merge duplicate imports, drop identical duplicates.
+"""Deterministic repairs of findings: merge duplicate imports, drop identical duplicates,
+read the one close name in scope for an undefined one.
 
 A fix is computed on the current tree (the document may have moved on since the
 diagnostic was published): the finding is looked up again by code and name, nearest to
@@ -13,7 +14,7 @@ import tree_sitter
 
 from codecrdt.analysis.detect import Finding, node_text
 
-__all__ = ["Fix", "find_again", "fix_for", "region_for"]
+__all__ = ["Fix", "find_again", "fix_for", "region_for", "top_level_region"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ def fix_for(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> Fix | No
     """The deterministic fix of a finding, or None when only a model could fix it."""
     if finding.code == "duplicate-import":
         return _merge_import(finding, tree, source)
+    if finding.code == "undefined-name":
+        return _change_name(finding, source)
     if finding.code in ("duplicate-declaration", "duplicate-member") and finding.data.get(
         "identical"
     ):
@@ -42,6 +45,26 @@ def fix_for(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> Fix | No
         start, end = _whole_lines(source, second.start_byte, second.end_byte)
         return Fix(f"Remove the identical duplicate of '{finding.name}'", ((start, end, ""),))
     return None
+
+
+def _change_name(finding: Finding, source: bytes) -> Fix | None:
+    """An undefined name with exactly one close name in scope: read that one instead."""
+    suggestion = finding.data.get("suggestion")
+    name = finding.name or ""
+    if not suggestion or source[finding.start_byte : finding.end_byte] != name.encode():
+        return None
+    return Fix(f"Change to '{suggestion}'", ((finding.start_byte, finding.end_byte, suggestion),))
+
+
+def top_level_region(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> tuple[int, int]:
+    """The top-level statement ``finding`` is in, on whole lines: a targeted fix of a
+    missing name may need to add an import or a definition beside it."""
+    node = tree.root_node.descendant_for_byte_range(finding.start_byte, finding.end_byte)
+    while node is not None and node.parent is not None and node.parent.parent is not None:
+        node = node.parent
+    if node is None or node.parent is None:
+        return finding.start_byte, finding.end_byte
+    return _whole_lines(source, node.start_byte, node.end_byte)
 
 
 def region_for(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> tuple[int, int]:
