@@ -10,6 +10,8 @@ Every finding has a stable code:
 - ``conflicting-signature``: the same function declared twice with different parameters;
 - ``syntax-error``: ERROR and MISSING nodes, once per broken region;
 - ``leftover-todo``: a ``TODO(codecrdt:<name>)`` marker still in the file.
+- ``undefined-name``: a name read that no scope binds (:mod:`codecrdt.analysis.names`);
+- ``arity-mismatch``: a call its one definition cannot accept (:mod:`codecrdt.analysis.calls`).
 
 Never reported: a property with its setter/deleter and other definitions decorated by
 their own name, ``typing.overload`` and TypeScript overload signatures, merging that the
