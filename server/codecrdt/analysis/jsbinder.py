@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import tree_sitter
 
-from codecrdt.analysis.scopes import Call, Reference, Scope, ScopeModel
+from codecrdt.analysis.scopes import Call, Kinds, Reference, Scope, ScopeModel, descend
 
 __all__ = ["bind_javascript"]
 
@@ -57,14 +57,12 @@ _DECLARATIONS = frozenset(
     }
 )
 _BLOCKS = frozenset({"statement_block", "for_statement", "switch_body"})
-#: Node types that :meth:`_Binder.load` treats otherwise than "read every child".
+#: Node types that :meth:`_Binder.load` treats otherwise than "read every child". Calls,
+#: member expressions, object pairs, fields and JSX attributes are walked as the rest:
+#: their names are property identifiers, never reads.
 _SPECIAL = frozenset(
     {
-        "call_expression",
-        "type_identifier",
         "ERROR",
-        "member_expression",
-        "nested_identifier",
         "nested_type_identifier",
         *_FUNCTIONS,
         *_DECLARATIONS,
@@ -79,13 +77,9 @@ _SPECIAL = frozenset(
         "import_alias",
         "export_statement",
         "export_specifier",
-        "pair",
         "pair_pattern",
-        "public_field_definition",
-        "property_signature",
         "jsx_opening_element",
         "jsx_self_closing_element",
-        "jsx_attribute",
         "catch_clause",
         "type_parameter",
         "mapped_type_clause",
@@ -109,10 +103,10 @@ _SKIPPED = frozenset(
 _PATTERNS = frozenset({"object_pattern", "array_pattern", "rest_pattern", "assignment_pattern"})
 
 
-def bind_javascript(root: tree_sitter.Node) -> ScopeModel:
+def bind_javascript(root: tree_sitter.Node, language: tree_sitter.Language) -> ScopeModel:
     model = ScopeModel(Scope("module", None, root))
     model.scopes.append(model.module)
-    _Binder(model).run(root)
+    _Binder(model, language).run(root)
     return model
 
 
@@ -121,8 +115,19 @@ def _text(node: tree_sitter.Node) -> str:
 
 
 class _Binder:
-    def __init__(self, model: ScopeModel) -> None:
+    def __init__(self, model: ScopeModel, language: tree_sitter.Language) -> None:
         self.model = model
+        self.kinds = Kinds.of(
+            language,
+            frozenset({"identifier", "shorthand_property_identifier"}),
+            frozenset({"type_identifier"}),
+            _SPECIAL | _SKIPPED,
+            frozenset({"call_expression"}),
+            frozenset(),
+        )
+        self.special = Kinds.of(
+            language, frozenset(), frozenset(), _SPECIAL, frozenset(), frozenset()
+        ).stops
         #: Work: (node, scope, how) with how in load, store, var, assign.
         self.work: list[tuple[tree_sitter.Node, Scope, str]] = []
 
@@ -134,20 +139,33 @@ class _Binder:
                     model.broken_ranges.append((child.start_byte, child.end_byte))
         work = self.work
         references = model.references
+        kinds = self.kinds
+        names, types, stops, calls = kinds.names, kinds.types, kinds.stops, kinds.calls
+        special = self.special
         work.append((root, model.module, "load"))
         while work:
             node, scope, how = work.pop()
             if how == "load":
                 # The common cases inline: most nodes are plain expressions and leaves.
-                kind = node.type
-                if kind == "identifier" or kind == "shorthand_property_identifier":
+                kind = node.kind_id
+                if kind in names:
                     references.append(Reference(node, scope))
-                elif kind in _SPECIAL:
+                elif kind in types:
+                    references.append(Reference(node, scope, False, True))
+                elif kind in special:
                     self.load(node, scope)
-                elif kind in _SKIPPED:
-                    pass
-                elif node.named_child_count:
-                    work.extend((n, scope, "load") for n in reversed(node.named_children))
+                elif kind in stops:
+                    pass  # property names, labels, strings, comments, JSX text
+                else:
+                    if kind in calls:
+                        self.call(node, scope)
+                    if node.child_count:
+                        found = descend(node, kinds)
+                        references.extend(Reference(n, scope) for n in found.names)
+                        references.extend(Reference(n, scope, False, True) for n in found.types)
+                        for call in found.calls:
+                            self.call(call, scope)
+                        work.extend((n, scope, "load") for n in reversed(found.stops))
             else:
                 self.target(node, scope, how)
 
@@ -156,6 +174,11 @@ class _Binder:
 
     def new(self, kind: str, parent: Scope, node: tree_sitter.Node) -> Scope:
         return self.model.new_scope(kind, parent, node)
+
+    def call(self, node: tree_sitter.Node, scope: Scope) -> None:
+        callee = node.child_by_field_name("function")
+        if callee is not None:
+            self.model.calls.append(Call(node, callee, scope))
 
     def reference(
         self, node: tree_sitter.Node, scope: Scope, type_position: bool = False, jsx: bool = False
@@ -168,16 +191,9 @@ class _Binder:
         kind = node.type
         if kind in ("identifier", "shorthand_property_identifier"):
             self.reference(node, scope)
-        elif kind == "call_expression":
-            callee = node.child_by_field_name("function")
-            if callee is not None:
-                self.model.calls.append(Call(node, callee, scope))
-            self.push(node.named_children, scope)
-        elif kind == "type_identifier":
-            self.reference(node, scope, type_position=True)
         elif kind == "ERROR":
             self.broken(node)
-        elif kind in ("member_expression", "nested_identifier", "nested_type_identifier"):
+        elif kind == "nested_type_identifier":
             target = node.child_by_field_name("object") or node.child_by_field_name("module")
             if target is None and node.named_children:
                 target = node.named_children[0]
@@ -218,7 +234,7 @@ class _Binder:
             name = node.child_by_field_name("name")
             if name is not None:
                 self.work.append((name, scope, "load"))
-        elif kind in ("pair", "pair_pattern", "public_field_definition", "property_signature"):
+        elif kind == "pair_pattern":
             for index, child in enumerate(node.children):
                 field = node.field_name_for_child(index)
                 if field in ("key", "name") and child.type != "computed_property_name":
@@ -229,8 +245,6 @@ class _Binder:
             self.jsx(node, scope)
         elif kind in ("jsx_closing_element", "jsx_text", "jsx_namespace_name"):
             pass
-        elif kind == "jsx_attribute":
-            self.push(node.named_children[1:], scope)
         elif kind == "catch_clause":
             inner = self.new("block", scope, node)
             parameter = node.child_by_field_name("parameter")
@@ -300,13 +314,14 @@ class _Binder:
                 inner.bind(_text(name), name)  # visible in its own body only
             elif name.type == "computed_property_name":
                 self.work.append((name, scope, "load"))
-        for index, child in enumerate(node.children):
-            if child == name or not child.is_named:
+        single = node.child_by_field_name("parameter") if node.type == "arrow_function" else None
+        for child in node.named_children:
+            if child == name:
                 continue
             if child.type == "formal_parameters":
                 for parameter in child.named_children:
                     self.parameter(parameter, inner)
-            elif node.field_name_for_child(index) == "parameter":  # `x => …`
+            elif child == single:  # `x => …`
                 inner.bind(_text(child), child)
             else:
                 self.work.append((child, inner, "load"))

@@ -21,7 +21,7 @@ from codecrdt.analysis.scopes import ScopeModel
 
 __all__ = ["global_names", "scope_model"]
 
-_BINDERS: dict[str, Callable[[tree_sitter.Node], ScopeModel]] = {
+_BINDERS: dict[str, Callable[[tree_sitter.Node, tree_sitter.Language], ScopeModel]] = {
     "python": bind_python,
     "javascript": bind_javascript,
     "typescript": bind_javascript,
@@ -33,7 +33,7 @@ _RUNTIME: dict[str, frozenset[str]] = {"python": frozenset(dir(builtins))}
 def scope_model(root: tree_sitter.Node, spec: LanguageSpec) -> ScopeModel | None:
     """The scopes of ``root``, or None for a language without a binder."""
     binder = _BINDERS.get(spec.queries)
-    return None if binder is None else binder(root)
+    return None if binder is None else binder(root, spec.tree_sitter)
 
 
 @cache

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import tree_sitter
 
-from codecrdt.analysis.scopes import Call, Reference, Scope, ScopeModel
+from codecrdt.analysis.scopes import Call, Kinds, Reference, Scope, ScopeModel, descend
 
 __all__ = ["bind_python"]
 
@@ -37,12 +37,11 @@ _TARGETS = frozenset(
         "expression_list",
     }
 )
-#: Node types that :meth:`_Binder.load` treats otherwise than "read every child".
+#: Node types that :meth:`_Binder.load` treats otherwise than "read every child". Calls,
+#: attributes (their name is not read), keyword arguments (nor theirs) and strings (only
+#: their f-string fields hold reads) are walked as the rest: see ``_UNREAD_FIELDS``.
 _SPECIAL = frozenset(
     {
-        "call",
-        "attribute",
-        "keyword_argument",
         "ERROR",
         "function_definition",
         "class_definition",
@@ -61,27 +60,36 @@ _SPECIAL = frozenset(
         "case_clause",
         "type_alias_statement",
         "try_statement",
-        "string",
-        "concatenated_string",
         "dotted_name",
         "aliased_import",
         "relative_import",
     }
 )
+#: The fields whose identifier is not a read where every child is read alike: the name of
+#: ``x.name`` and of ``f(name=…)`` (the other nodes with a ``name`` field are special).
+_UNREAD_FIELDS = frozenset({"attribute", "name"})
 #: Handlers under which a missing name is expected (pyflakes: a NameError handler).
 _NAME_ERROR = (b"NameError",)
 
 
-def bind_python(root: tree_sitter.Node) -> ScopeModel:
+def bind_python(root: tree_sitter.Node, language: tree_sitter.Language) -> ScopeModel:
     model = ScopeModel(Scope("module", None, root))
     model.scopes.append(model.module)
-    _Binder(model).run(root)
+    _Binder(model, language).run(root)
     return model
 
 
 class _Binder:
-    def __init__(self, model: ScopeModel) -> None:
+    def __init__(self, model: ScopeModel, language: tree_sitter.Language) -> None:
         self.model = model
+        self.kinds = Kinds.of(
+            language,
+            frozenset({"identifier"}),
+            frozenset(),
+            _SPECIAL,
+            frozenset({"call"}),
+            _UNREAD_FIELDS,
+        )
         #: Work: (node, scope, how, guarded) with how in load, store, pattern, body.
         self.work: list[tuple[tree_sitter.Node, Scope, str, bool]] = []
         #: Names declared ``global`` per function scope.
@@ -95,18 +103,27 @@ class _Binder:
                     model.broken_ranges.append((child.start_byte, child.end_byte))
         work = self.work
         references = model.references
+        kinds = self.kinds
+        names, special, calls = kinds.names, kinds.stops, kinds.calls
         work.append((root, model.module, "load", False))
         while work:
             node, scope, how, guarded = work.pop()
             if how == "load":
                 # The common cases inline: most nodes are plain expressions and leaves.
-                kind = node.type
-                if kind == "identifier":
+                kind = node.kind_id
+                if kind in names:
                     references.append(Reference(node, scope, guarded))
-                elif kind in _SPECIAL:
+                elif kind in special:
                     self.load(node, scope, guarded)
-                elif node.named_child_count:
-                    work.extend((n, scope, "load", guarded) for n in reversed(node.named_children))
+                else:
+                    if kind in calls:
+                        self.call(node, scope)
+                    if node.child_count:
+                        found = descend(node, kinds)
+                        references.extend(Reference(n, scope, guarded) for n in found.names)
+                        for call in found.calls:
+                            self.call(call, scope)
+                        work.extend((n, scope, "load", guarded) for n in reversed(found.stops))
             elif how == "store":
                 self.store(node, scope, guarded)
             else:
@@ -124,6 +141,11 @@ class _Binder:
             scope = self.model.module
         scope.bind(name, node)
 
+    def call(self, node: tree_sitter.Node, scope: Scope) -> None:
+        callee = node.child_by_field_name("function")
+        if callee is not None:
+            self.model.calls.append(Call(node, callee, scope))
+
     def reference(self, node: tree_sitter.Node, scope: Scope, guarded: bool) -> None:
         self.model.references.append(Reference(node, scope, guarded))
 
@@ -136,19 +158,6 @@ class _Binder:
         kind = node.type
         if kind == "identifier":
             self.reference(node, scope, guarded)
-        elif kind == "call":
-            callee = node.child_by_field_name("function")
-            if callee is not None:
-                self.model.calls.append(Call(node, callee, scope))
-            self.push(node.named_children, scope, "load", guarded)
-        elif kind == "attribute":
-            target = node.child_by_field_name("object")
-            if target is not None:
-                self.work.append((target, scope, "load", guarded))
-        elif kind == "keyword_argument":
-            value = node.child_by_field_name("value")
-            if value is not None:
-                self.work.append((value, scope, "load", guarded))
         elif kind == "ERROR":
             self.broken(node)
         elif kind in ("function_definition", "class_definition"):
@@ -215,10 +224,6 @@ class _Binder:
             for child in reversed(node.named_children):
                 inner = guarded or (catches and child.type == "block")
                 self.work.append((child, scope, "load", inner))
-        elif kind in ("string", "concatenated_string"):
-            for child in node.named_children:  # f-string replacement fields
-                if child.type in ("interpolation", "string"):
-                    self.work.append((child, scope, "load", guarded))
         elif kind in ("dotted_name", "aliased_import", "relative_import"):
             pass  # import paths outside import statements (print >>): never a reference
         else:
