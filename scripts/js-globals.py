@@ -34,6 +34,18 @@ EXTRA = {
         "Buffer",
         "__dirname",
         "__filename",
+        "NodeJS",
+    ],
+    "test runners' globals (Jest, and Vitest with globals on)": [
+        "describe",
+        "it",
+        "test",
+        "expect",
+        "beforeEach",
+        "afterEach",
+        "beforeAll",
+        "afterAll",
+        "jest",
     ],
 }
 
