@@ -188,10 +188,9 @@ class _Binder:
     # -- value and type positions ------------------------------------------------------
 
     def load(self, node: tree_sitter.Node, scope: Scope) -> None:
+        """A node of ``_SPECIAL`` in value or type position."""
         kind = node.type
-        if kind in ("identifier", "shorthand_property_identifier"):
-            self.reference(node, scope)
-        elif kind == "ERROR":
+        if kind == "ERROR":
             self.broken(node)
         elif kind == "nested_type_identifier":
             target = node.child_by_field_name("object") or node.child_by_field_name("module")
@@ -243,8 +242,6 @@ class _Binder:
                     self.work.append((child, scope, "load"))
         elif kind in ("jsx_opening_element", "jsx_self_closing_element"):
             self.jsx(node, scope)
-        elif kind in ("jsx_closing_element", "jsx_text", "jsx_namespace_name"):
-            pass
         elif kind == "catch_clause":
             inner = self.new("block", scope, node)
             parameter = node.child_by_field_name("parameter")
@@ -270,8 +267,6 @@ class _Binder:
             self.push(node.named_children[1:], scope)
         elif kind in ("enum_assignment",):
             self.push(node.named_children[1:], scope)
-        elif kind in ("property_identifier", "statement_identifier", "private_property_identifier"):
-            pass
         else:
             self.push(node.named_children, scope)
 

@@ -155,10 +155,9 @@ class _Binder:
     # -- value position ---------------------------------------------------------------
 
     def load(self, node: tree_sitter.Node, scope: Scope, guarded: bool) -> None:
+        """A node of ``_SPECIAL`` in value position."""
         kind = node.type
-        if kind == "identifier":
-            self.reference(node, scope, guarded)
-        elif kind == "ERROR":
+        if kind == "ERROR":
             self.broken(node)
         elif kind in ("function_definition", "class_definition"):
             self.definition(node, scope, guarded)
@@ -203,8 +202,6 @@ class _Binder:
             )
             for name in names:
                 self.model.module.bind((name.text or b"").decode("utf-8", "replace"), name)
-        elif kind == "nonlocal_statement":
-            self.push(node.named_children, scope, "load", guarded)
         elif kind == "import_statement":
             self.imports(node, scope)
         elif kind == "import_from_statement":
