@@ -250,3 +250,71 @@ def test_the_virtual_clock_jumps_and_reports_a_deadlock() -> None:
 
     with pytest.raises(SimulationStalled):
         run_virtual(stuck())
+
+
+def test_an_outlines_python_stub_bodies_become_markers() -> None:
+    """A skeleton's `pass`/`...`/`raise NotImplementedError` body is code still to be
+    written: the Outliner's repair turns it into a marker named after the function, with
+    the docstring's first line as its description. Real bodies, empty classes, one-line
+    definitions and stubs that already have a TODO stay as they are."""
+    repair = MarkerRepair("python")
+    lines = [
+        "from dataclasses import dataclass\n",
+        "\n",
+        "class Empty(Exception):\n",
+        "    pass\n",
+        "\n",
+        "def add_task(tasks: list,\n",
+        "             title: str) -> None:\n",
+        '    """Append a new open task.\n',
+        "\n",
+        '    More words."""\n',
+        "    pass\n",
+        "\n",
+        "class Box:\n",
+        "    async def open(self) -> None:\n",
+        '        """Open the box."""\n',
+        "        ...\n",
+        "    def size(self) -> int:\n",
+        "        raise NotImplementedError('later')\n",
+        "    def real(self) -> int:\n",
+        "        return 1\n",
+        "    def noted(self) -> None:\n",
+        "        # TODO: fill this\n",
+        "        pass\n",
+        "def one(): pass\n",
+        "class Other:\n",
+        "    pass\n",
+    ]
+    assert "".join(repair(line) for line in lines) == "".join(
+        [
+            "from dataclasses import dataclass\n",
+            "\n",
+            "class Empty(Exception):\n",
+            "    pass\n",
+            "\n",
+            "def add_task(tasks: list,\n",
+            "             title: str) -> None:\n",
+            '    """Append a new open task.\n',
+            "\n",
+            '    More words."""\n',
+            "    # TODO(codecrdt:add_task): Append a new open task\n",
+            "\n",
+            "class Box:\n",
+            "    async def open(self) -> None:\n",
+            '        """Open the box."""\n',
+            "        # TODO(codecrdt:open): Open the box\n",
+            "    def size(self) -> int:\n",
+            "        # TODO(codecrdt:size): write size\n",
+            "    def real(self) -> int:\n",
+            "        return 1\n",
+            "    def noted(self) -> None:\n",
+            "        # TODO(codecrdt:noted): fill this\n",
+            "        pass\n",
+            "def one(): pass\n",
+            "class Other:\n",
+            "    pass\n",
+        ]
+    )
+    # Other languages keep their stubs (no Python rules apply to them).
+    assert MarkerRepair("typescript")("    pass\n") == "    pass\n"

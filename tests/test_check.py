@@ -43,10 +43,11 @@ export function App(): JSX.Element {
 DUPLICATE = "import os\nimport os\n"
 
 TEXT_FINDINGS = [
-    "pkg/mod.py:2:18: duplicate-import 'os' is imported again (first on line 1)",
+    "pkg/mod.py:2:18: duplicate-import 'os' is imported again (first on line 1): the same "
+    "binding again, so this import is redundant",
     "pkg/mod.py:9:5: duplicate-declaration 'f' is declared again (first on line 5)",
     "pkg/mod.py:12:3: leftover-todo TODO 'later' is still in the file",
-    "web/app.tsx:3:27: duplicate-declaration 'label' is declared again (first on line 3)",
+    'web/app.tsx:3:27: conflicting-value \'label\' is assigned "x" here but "é😀" on line 3',
 ]
 
 
@@ -170,14 +171,15 @@ def test_json_format(project: Path) -> None:
         "code": "duplicate-import",
         "severity": "error",
         "name": "os",
-        "message": "'os' is imported again (first on line 1)",
+        "message": "'os' is imported again (first on line 1): the same binding again, so "
+        "this import is redundant",
         "related": [{"path": "pkg/mod.py", "line": 1, "column": 8}],
     }
     assert [(f["path"], f["line"], f["column"], f["code"], f["name"]) for f in findings] == [
         ("pkg/mod.py", 2, 18, "duplicate-import", "os"),
         ("pkg/mod.py", 9, 5, "duplicate-declaration", "f"),
         ("pkg/mod.py", 12, 3, "leftover-todo", "later"),
-        ("web/app.tsx", 3, 27, "duplicate-declaration", "label"),
+        ("web/app.tsx", 3, 27, "conflicting-value", "label"),
     ]
     assert findings[2]["severity"] == "warning"
     assert findings[2]["related"] == []
@@ -238,7 +240,7 @@ def test_sarif_format(project: Path) -> None:
         ("duplicate-import", "error", "pkg/mod.py", 2, 19, 2, 21),
         ("duplicate-declaration", "error", "pkg/mod.py", 9, 5, 9, 6),
         ("leftover-todo", "warning", "pkg/mod.py", 12, 3, 12, 23),
-        ("duplicate-declaration", "error", "web/app.tsx", 3, 28, 3, 33),
+        ("conflicting-value", "error", "web/app.tsx", 3, 28, 3, 33),
     ]
     related = run["results"][0]["relatedLocations"]
     assert [
@@ -283,7 +285,8 @@ def test_select_and_exclude_from_pyproject(project: Path) -> None:
     )
     result = check(project / "pkg", "..")  # found from the current folder upward
     assert result.stdout.splitlines() == [
-        "mod.py:2:18: duplicate-import 'os' is imported again (first on line 1)"
+        "mod.py:2:18: duplicate-import 'os' is imported again (first on line 1): the same "
+        "binding again, so this import is redundant"
     ]
     assert result.returncode == 1
 

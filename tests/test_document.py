@@ -417,3 +417,43 @@ def test_unsubscribe_observer():
     document.insert(2, "c", Origin.EDITOR)
     assert len(events) == 1
     assert document.text == "abc"
+
+
+def test_merging_without_change_records_keeps_the_same_lines_and_anchors():
+    """A replica that merges with ``changes=False`` (agents' and writers' replicas, which
+    read no change records) skips the records' points, and must still hold the same lines
+    and move its anchors exactly as a replica that computes them: both merge the same
+    updates, with line breaks and non-ASCII text inserted and deleted concurrently."""
+    seed = random.randrange(2**32)
+    print("seed", seed)
+    rng = random.Random(seed)
+    origin = SharedDocument("base 中\r\nline two\n😀 three\r", client_id=20)
+    writers = [origin.fork(client_id=21 + i) for i in range(3)]
+    full, quiet = origin.fork(client_id=30), origin.fork(client_id=31)
+    anchors: list[tuple[Anchor, Anchor]] = []
+    for _ in range(80):
+        for writer in writers:
+            for _ in range(rng.randrange(3)):
+                n = len(writer)
+                a, b = sorted((rng.randint(0, n), rng.randint(0, n)))
+                text = "".join(rng.choice(PIECES) for _ in range(rng.randrange(4)))
+                writer.replace(a, b, text, Origin.agent(str(writer.client_id)))
+        x = rng.randrange(len(writers))
+        update = writers[x].update_since(full.state())
+        event = quiet.apply_update(update, changes=False)
+        assert event.changes == ()
+        full.apply_update(update)
+        sync(writers[x], writers[rng.randrange(len(writers))])
+        assert quiet.text == full.text, f"seed {seed}"
+        assert_mirror(quiet)
+        if rng.random() < 0.3:
+            offset = rng.randint(0, len(full))
+            assoc = rng.choice([Assoc.BEFORE, Assoc.AFTER])
+            anchors.append((full.anchor(offset, assoc), quiet.anchor(offset, assoc)))
+        for kept, moved in anchors:
+            assert moved.offset == kept.offset, f"seed {seed}"
+    # A replica with an observer gets its change records whatever the caller asks.
+    recorder = Recorder(quiet)
+    writers[0].insert(0, "new\n", Origin.agent("w"))
+    event = quiet.apply_update(writers[0].update_since(quiet.state()), changes=False)
+    assert event.changes and recorder.text == quiet.text, f"seed {seed}"

@@ -33,10 +33,20 @@ def fixed(language: str, source: str) -> list[tuple[str, str | None, str]]:
             'import { a, c } from "m";\nimport { a, d } from "m";\n',
             'import { a, c, d } from "m";\n',
         ),
-        (  # Python from-imports of one module merge the same way
+        (  # a Python re-import: only the repeated name goes, the rest of the statement stays
             "python",
             "from m import b, c\nfrom m import c, d as e\n",
-            "from m import b, c, d as e\n",
+            "from m import b, c\nfrom m import d as e\n",
+        ),
+        (  # `import a, b` with one name imported again
+            "python",
+            "import os, sys\nimport json, os\n",
+            "import os, sys\nimport json\n",
+        ),
+        (  # `import m as n` twice: the whole statement is the repeat
+            "python",
+            "import m as n\nimport m as n\nn.f()\n",
+            "import m as n\nn.f()\n",
         ),
         (  # a default import beside the repeated name survives
             "typescript",
@@ -64,6 +74,25 @@ def test_duplicate_import_fixes(language: str, source: str, expected: str) -> No
     ((code, title, text),) = fixed(language, source)
     assert code == "duplicate-import" and title is not None
     assert text == expected
+
+
+def test_a_reimport_loses_every_repeated_name_and_keeps_the_others() -> None:
+    """Each repeated name has its finding; each finding's fix removes all the names the
+    first statement already imports (one edit), and keeps the new ones and the layout."""
+    source = "from m import a, b, c\nx = 1\nfrom m import (\n    a,\n    d,\n    c,\n)\n"
+    results = fixed("python", source)
+    assert [code for code, _, _ in results] == ["duplicate-import", "duplicate-import"]
+    for _code, title, text in results:
+        assert title == "Remove the duplicate imports of 'a', 'c'"
+        assert text == "from m import a, b, c\nx = 1\nfrom m import (\n    d,\n)\n"
+
+
+def test_a_different_object_under_a_bound_name_is_not_a_reimport() -> None:
+    """`from b import x` after `from a import x` binds another object: still a conflict,
+    fixed as before by removing the later binding (which one is right is for a person)."""
+    ((code, title, text),) = fixed("python", "from a import x, y\nfrom b import x, z\n")
+    assert (code, title) == ("duplicate-import", "Remove the duplicate import of 'x'")
+    assert text == "from a import x, y\nfrom b import z\n"
 
 
 def test_an_identical_duplicate_definition_is_removed() -> None:

@@ -202,7 +202,9 @@ def test_a_repaired_plain_todo_is_a_marker_in_the_same_form() -> None:
 @pytest.mark.parametrize("language", list(LANGUAGE_FORMS))
 def test_the_prompts_show_markers_in_the_syntax(language: str) -> None:
     system = outline_request(language, "spec", "", "outliner").system
-    example = system.split("Example of a skeleton (for another task):\n", 1)[1]
+    example = system.split("--- example, another task ---\n", 1)[1]
+    example, after = example.split("--- end of example ---", 1)
+    assert not after.strip()  # the task comes after the example, never inside it
     names = [m.name for m in scan_markers(example)]
     expected = {"python": ["load_notes", "save_notes"]}.get(language, ["loadNotes", "NoteList"])
     assert names == expected

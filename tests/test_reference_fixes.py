@@ -16,10 +16,9 @@ from pathlib import Path
 import pytest
 import tree_sitter
 
-from codecrdt.agents.evaluator import conflict_sites
 from codecrdt.agents.prompts import evaluator_request, implementer_request
 from codecrdt.analysis.detect import analyze
-from codecrdt.analysis.fixes import fix_for
+from codecrdt.analysis.fixes import fix_for, model_task
 from codecrdt.analysis.languages import language_named
 from codecrdt.analysis.promises import promised_definitions
 from codecrdt.analysis.tree import analyze_text
@@ -198,8 +197,14 @@ def test_the_model_request_shows_both_sites_of_a_call_mismatch() -> None:
         '    print(load(save({"id": 1}, 2, True)))\n',
     )
     source = text.encode("utf-8")
-    [finding] = analyze_text(text, language_named("python"), codes=["arity-mismatch"])
-    sites = conflict_sites(finding, source)
+    spec = language_named("python")
+    tree = tree_sitter.Parser(spec.tree_sitter).parse(source)
+    [finding] = analyze(tree, source, spec, codes=["arity-mismatch"])
+    task = model_task(finding, tree, source)
+    assert task is not None and task.also == ()
+    call_line = '    print(load(save({"id": 1}, 2, True)))\n'
+    assert source[task.region[0] : task.region[1]].decode() == call_line
+    sites = task.sites
     assert "The definition the call reaches (line 12):" in sites
     assert "def save(record: dict, indent: int = 2) -> str:" in sites
     request = evaluator_request(
@@ -222,8 +227,14 @@ def test_the_model_request_shows_both_sites_of_a_call_mismatch() -> None:
 
 def test_the_model_request_lists_the_names_in_scope_of_an_undefined_one() -> None:
     text = "import json\n\ndef save(record):\n    return jsn.dumps(record)\n"
-    [finding] = analyze_text(text, language_named("python"))
-    sites = conflict_sites(finding, text.encode("utf-8"))
+    source = text.encode("utf-8")
+    spec = language_named("python")
+    tree = tree_sitter.Parser(spec.tree_sitter).parse(source)
+    [finding] = analyze(tree, source, spec)
+    task = model_task(finding, tree, source)
+    assert task is not None
+    assert task.region == (text.index("def save"), len(source))  # the whole top-level def
+    sites = task.sites
     assert "'jsn' is read but nothing in the file binds it" in sites
     assert "Names in scope there: json, record, save." in sites
 

@@ -215,6 +215,37 @@ async def test_a_second_tcp_connection_cannot_read_the_first_ones_documents():
 # -- item 1: the websocket handshake --------------------------------------------------------
 
 
+async def test_the_token_and_api_keys_never_reach_the_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """pygls logs ``initialize``'s parameters (the token among them) at INFO, and a debug
+    log shows much more: the server's log has ``[redacted]`` where a secret would be."""
+    key = "sk-test-" + "k" * 24
+    monkeypatch.setenv("OPENAI_API_KEY", key)
+    log = tmp_path / "server.log"
+    server = [*SERVER, "--log-level", "DEBUG", "--log-file", str(log)]
+    process, port = await spawn_tcp_server(server, TOKEN)
+    try:
+        reader, writer = await open_tcp(port)
+        connection = RawConnection(process, reader, writer)
+        connection.token = TOKEN
+        assert "result" in await connection.initialize()
+        await connection.request(
+            "workspace/executeCommand",
+            {"command": "codecrdt.status", "arguments": [{"echo": key}]},
+        )
+        writer.close()
+        await asyncio.wait_for(process.wait(), TIMEOUT)
+    finally:
+        if process.returncode is None:
+            process.kill()
+        await stop_process(process)
+    text = log.read_text(encoding="utf-8")
+    assert TOKEN not in text
+    assert key not in text
+    assert "initialized" in text and "[redacted]" in text, text[-2000:]
+
+
 @contextlib.asynccontextmanager
 async def _ws_server(*extra: str):
     port = free_port()
@@ -429,3 +460,19 @@ async def test_a_base_url_the_user_configured_gets_the_key(provider: str, secret
                 fake, provider, env={"CODECRDT_ALLOWED_BASE_URLS": f"http://x.invalid, {fake.url}"}
             )
     assert _key_seen(fake, secret)
+
+
+@pytest.mark.parametrize("trusted", [False, True])
+async def test_the_environments_custom_anthropic_headers_go_only_where_the_key_goes(
+    trusted: bool,
+):
+    """The anthropic SDK adds the headers of ``$ANTHROPIC_CUSTOM_HEADERS`` to every request;
+    they are the user's, like the key, and may carry credentials."""
+    header_secret = "team-credential-" + "h" * 16
+    env = {"ANTHROPIC_CUSTOM_HEADERS": f"X-Team-Auth: {header_secret}\nX-Other: plain"}
+    with FakeModelServer("anthropic") as fake:
+        fake.script(unauthorized("whatever") if not trusted else Status(400, "enough"))
+        server_args = ("--allow-base-url", fake.url) if trusted else ()
+        await _generate_against(fake, "anthropic", server_args=server_args, env=env)
+    assert _key_seen(fake, header_secret) is trusted
+    assert _key_seen(fake, ANTHROPIC_SECRET) is trusted

@@ -1,8 +1,8 @@
 """Precision on real code: the duplicate detectors over the whole Python standard library.
 
-Every duplicate-* / conflicting-signature finding in the running interpreter's stdlib must
-be a true redefinition listed in ALLOWED with the reason it is one; anything else is a false
-alarm that the detector (or its queries) must learn to exempt.
+Every duplicate-* / conflicting-signature / conflicting-value finding in the running
+interpreter's stdlib must be a true redefinition listed in ALLOWED with the reason it is one;
+anything else is a false alarm that the detector (or its queries) must learn to exempt.
 """
 
 from __future__ import annotations
@@ -14,7 +14,13 @@ from pathlib import Path
 from codecrdt.analysis.languages import language_named
 from codecrdt.analysis.tree import analyze_text
 
-CODES = ("duplicate-import", "duplicate-declaration", "duplicate-member", "conflicting-signature")
+CODES = (
+    "duplicate-import",
+    "duplicate-declaration",
+    "duplicate-member",
+    "conflicting-signature",
+    "conflicting-value",
+)
 SKIPPED = ("lib2to3/tests/data/", "site-packages/")
 
 #: (path relative to the stdlib, name) → (how many findings, why they are true duplicates).
@@ -25,10 +31,14 @@ ALLOWED: dict[tuple[str, str], tuple[int, str]] = {
         "OK = 'ok' is defined under '# types' and again under '# replies': a real repeat",
     ),
     ("test/test_grammar.py", "f"): (
-        12,
-        "grammar tests define f again and again to check that each form parses",
+        24,
+        "grammar tests define f again and again to check that each form parses (each "
+        "redefinition counts: a definition's own name is not a use of the one before)",
     ),
-    ("test/test_grammar.py", "g"): (7, "test_yield redefines g to check each yield form parses"),
+    ("test/test_grammar.py", "g"): (
+        13,
+        "test_yield redefines g to check each yield form parses (ruff's F811: the same 13)",
+    ),
     ("test/test_grammar.py", "sys"): (1, "test_import repeats imports to check each form parses"),
     ("test/test_grammar.py", "time"): (2, "test_import repeats imports (see sys)"),
     ("test/test_grammar.py", "path"): (2, "test_import repeats imports (see sys)"),
@@ -46,12 +56,27 @@ ALLOWED: dict[tuple[str, str], tuple[int, str]] = {
         "class C with __slots__ redefined, the first never used: the source's own XXX notes it",
     ),
     ("test/test_pkg.py", "t5"): (1, "`import t5` repeated in one test without a use between"),
+    ("test/test_pkg.py", "t2"): (
+        2,
+        "`import t2.sub` and `import t2.sub.subsub` repeated in one test: re-imports of the "
+        "same modules (pylint's W0404 agrees)",
+    ),
+    ("test/test_sax.py", "make_parser"): (
+        5,
+        "test_make_parser2 repeats `from xml.sax import make_parser` on purpose: re-imports "
+        "(pylint's W0404 agrees)",
+    ),
+    ("test/test_yield_from.py", "two"): (
+        1,
+        "`def two()` redefined in one test; the use between is in `one`'s body, which runs "
+        "after the rebinding (ruff's F811 agrees)",
+    ),
     ("test/test_tokenize.py", "os_helper"): (
         1,
         "`from test.support import os_helper` appears twice in the module's imports",
     ),
     ("test/test_zoneinfo/test_zoneinfo.py", "_add"): (
-        5,
+        9,
         "@call def _add(): runs each function at definition time; the name is a throwaway. "
         "Accepted: a decorator's effect is not visible in the syntax tree, and duplicate "
         "decorated helpers are what concurrent writers produce",

@@ -30,6 +30,7 @@ OUR_CODES = {
     "duplicate-declaration",
     "duplicate-member",
     "conflicting-signature",
+    "conflicting-value",
 }
 TSC_FLAGS = [
     "--noEmit",

@@ -39,6 +39,7 @@ RULE_DESCRIPTIONS: dict[str, str] = {
     "duplicate-declaration": "A function, class, constant or type is declared twice in one scope.",
     "duplicate-member": "A method or field is declared twice in one class or object type.",
     "conflicting-signature": "The same function is declared twice with different parameters.",
+    "conflicting-value": "A constant is assigned twice, unconditionally, with different values.",
     "syntax-error": "The file does not parse.",
     "leftover-todo": f"A {tag('<name>')} marker is still in the file.",
     "undefined-name": "A name is read that no scope of the file binds.",
@@ -163,7 +164,7 @@ def _check_file(path: Path, config: CheckConfig, report: _Report) -> None:
             _skip(report, shown, problem.reason)
         return
     try:
-        findings = analyze_text(text, spec, codes=config.select)
+        findings = analyze_text(text, spec, codes=config.select, stub=path.suffix.lower() == ".pyi")
     except Exception as error:  # a bug in the analysis must not hide the other files
         _error(report, shown, f"internal error while analysing: {error!r}")
         return

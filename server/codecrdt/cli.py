@@ -213,6 +213,9 @@ def _serve(args: argparse.Namespace) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     from codecrdt.lsp import CodeCrdtServer, create_server
+    from codecrdt.lsp.redaction import redact_in_logs
+
+    redact_in_logs(())  # the API keys in the environment
 
     def make_server() -> CodeCrdtServer:
         return create_server(
@@ -243,6 +246,9 @@ def _serve_socket(args: argparse.Namespace, make_server: Callable[[], Any]) -> i
         )
         return 2
     token, new = transports.server_token()
+    from codecrdt.lsp.redaction import redact_in_logs
+
+    redact_in_logs([token])
     written: list[Path] = []
 
     def listening(bound: int) -> None:

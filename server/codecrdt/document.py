@@ -254,20 +254,28 @@ class SharedDocument:
     def snapshot(self) -> bytes:
         return self.doc.get_update()
 
-    def apply_update(self, update: bytes, origin: str = Origin.REMOTE) -> ChangeEvent:
-        """Merge a pycrdt update from another replica; returns the text changes it made."""
+    def apply_update(
+        self, update: bytes, origin: str = Origin.REMOTE, *, changes: bool = True
+    ) -> ChangeEvent:
+        """Merge a pycrdt update from another replica; returns the text changes it made.
+
+        ``changes=False``: the caller does not read the returned changes, so a replica
+        without observers skips computing them (the event then lists none).
+        """
 
         def merge() -> None:
             with self.doc.transaction(origin=origin):
                 self.doc.apply_update(update)
 
-        return self.mirrored(merge, origin)
+        return self.mirrored(merge, origin, changes=changes)
 
     def undo(self, manager: UndoManager, origin: str) -> ChangeEvent:
         """Undo ``manager``'s last stack item (scoped to ``source``) and mirror its changes."""
         return self.mirrored(manager.undo, origin)
 
-    def mirrored(self, action: Callable[[], object], origin: str) -> ChangeEvent:
+    def mirrored(
+        self, action: Callable[[], object], origin: str, *, changes: bool = True
+    ) -> ChangeEvent:
         """Run ``action`` (which changes ``doc`` directly) and mirror its text changes."""
         for hook in self._before_change:
             hook(origin)
@@ -277,11 +285,40 @@ class SharedDocument:
             action()
         finally:
             self.source.unobserve(subscription)
-        changes = tuple(self._mirror_delta(delta) for delta in deltas)
-        event = ChangeEvent(origin, tuple(c for group in changes for c in group))
+        if not changes and not self._observers:
+            # Nobody reads the change records: keep the lines (and anchors) only. Agents'
+            # and simulated writers' replicas are like this, and with k writers each of
+            # them merges k - 1 others' edits per round.
+            for delta in deltas:
+                self._mirror_delta_quietly(delta)
+            return ChangeEvent(origin, ())
+        groups = tuple(self._mirror_delta(delta) for delta in deltas)
+        event = ChangeEvent(origin, tuple(c for group in groups for c in group))
         if event.changes:
             self._emit(event)
         return event
+
+    def _mirror_delta_quietly(self, delta: list[dict[str, Any]]) -> None:
+        """:meth:`_mirror_delta` without the change records (no points computed)."""
+        lines = self.lines
+        position = 0
+        for op in delta:
+            if "retain" in op:
+                position += op["retain"]
+            elif "delete" in op:
+                end = position + op["delete"]
+                if self._anchors:
+                    c0 = lines.byte_to_offset(position)
+                    self._move_anchors(c0, lines.byte_to_offset(end) - c0, 0)
+                lines.replace_bytes(position, end, "")
+            elif "insert" in op:
+                inserted = op["insert"]
+                if not isinstance(inserted, str):
+                    raise TypeError(f"unsupported embed in the source text: {inserted!r}")
+                if self._anchors:
+                    self._move_anchors(lines.byte_to_offset(position), 0, len(inserted))
+                lines.replace_bytes(position, position, inserted)
+                position += _utf8_len(inserted)
 
     def _mirror_delta(self, delta: list[dict[str, Any]]) -> list[TextChange]:
         """Replay a pycrdt delta (byte counts) onto the line mirror."""

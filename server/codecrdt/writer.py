@@ -60,7 +60,7 @@ class _Replica:
         self.anchor = replica.anchor(at + len(piece), Assoc.BEFORE)
         hub_state = hub.state()
         hub.apply_update(replica.update_since(hub_state), self.origin)
-        replica.apply_update(hub.update_since(replica.state()))
+        replica.apply_update(hub.update_since(replica.state()), changes=False)
 
 
 async def stream_text(

@@ -28,10 +28,10 @@ from codecrdt.agents.providers.base import ProviderError
 from codecrdt.agents.replica import Fenced, Replica
 from codecrdt.agents.shaping import strip_fences
 from codecrdt.analysis.detect import Finding, analyze
-from codecrdt.analysis.fixes import fix_for, region_for, top_level_region
+from codecrdt.analysis.fixes import fix_for, model_task, region_for
 from codecrdt.markers import mentions_marker
 
-__all__ = ["EVALUATED_CODES", "Evaluator", "EvaluatorReport", "conflict_sites"]
+__all__ = ["EVALUATED_CODES", "Evaluator", "EvaluatorReport"]
 
 EVALUATED_CODES = frozenset(
     {
@@ -39,6 +39,7 @@ EVALUATED_CODES = frozenset(
         "duplicate-declaration",
         "duplicate-member",
         "conflicting-signature",
+        "conflicting-value",
         "syntax-error",
         "undefined-name",
         "arity-mismatch",
@@ -150,7 +151,8 @@ class Evaluator(Agent):
         )
         if current is None or (not final and _near(current, self._busy_rows())):
             return
-        start, end = _region(current, tree, source)
+        task = model_task(current, tree, source)
+        start, end = task.region if task else region_for(current, tree, source)
         region = source[start:end].decode("utf-8", errors="replace")
         request = evaluator_request(
             self.ctx.language.name,
@@ -161,7 +163,7 @@ class Evaluator(Agent):
             current.message,
             region,
             self.agent_id,
-            sites=conflict_sites(current, source),
+            sites=task.sites if task else "",
         )
         try:
             answer = strip_fences(await self.ctx.complete(request))
@@ -183,8 +185,9 @@ class Evaluator(Agent):
         )
         if again is None or (not final and _near(again, self._busy_rows())):
             return
-        start, end = _region(again, tree, source)
-        self._apply(source, ((start, end, answer),))
+        task = model_task(again, tree, source)
+        start, end = task.region if task else region_for(again, tree, source)
+        self._apply(source, ((start, end, answer), *(task.also if task else ())))
         self.report.fixed_model += 1
         self._record_fix(current, "model", "targeted fix")
 
@@ -225,34 +228,3 @@ class Evaluator(Agent):
 def _near(finding: Finding, busy: list[tuple[int, int]]) -> bool:
     rows = [finding.start_point[0]] + [point[0] for _s, _e, point in finding.related]
     return any(lo <= row <= hi for row in rows for lo, hi in busy)
-
-
-def _region(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> tuple[int, int]:
-    if finding.code == "undefined-name":
-        return top_level_region(finding, tree, source)
-    return region_for(finding, tree, source)
-
-
-def conflict_sites(finding: Finding, source: bytes) -> str:
-    """What the model needs beyond the region: the other site of the conflict."""
-    if finding.code == "arity-mismatch":
-        start, end = finding.data["definition"]
-        definition = source[start:end].decode("utf-8", errors="replace")
-        line = source.count(b"\n", 0, start) + 1
-        head = "\n".join(definition.splitlines()[:_DEFINITION_LINES])
-        return (
-            f"The definition the call reaches (line {line}):\n{head}\n\n"
-            "Change the call so that it fits this definition, with the smallest edit."
-        )
-    if finding.code == "undefined-name":
-        names = ", ".join(finding.data.get("in_scope", [])) or "(none)"
-        return (
-            f"'{finding.name}' is read but nothing in the file binds it. Names in scope "
-            f"there: {names}.\nMake the smallest edit: read the name the code meant, or "
-            "import or define it (an import goes at the top of the region)."
-        )
-    return ""
-
-
-#: How much of a called definition the targeted fix of a call mismatch shows.
-_DEFINITION_LINES = 12

@@ -29,7 +29,13 @@ from codecrdt.markers import find_marker, mentions_marker
 __all__ = ["Implementer", "ImplementerOptions"]
 
 CONFLICT_CODES = frozenset(
-    {"duplicate-import", "duplicate-declaration", "duplicate-member", "conflicting-signature"}
+    {
+        "duplicate-import",
+        "duplicate-declaration",
+        "duplicate-member",
+        "conflicting-signature",
+        "conflicting-value",
+    }
 )
 
 

@@ -22,7 +22,7 @@ class _Appender(Agent):
         request = make(self.ctx.language.name, self.ctx.spec, document.text, self.agent_id)
         self.set_state("writing")
         try:
-            repair = None if sequential else MarkerRepair()
+            repair = None if sequential else MarkerRepair(self.ctx.language.name)
             written = await self.append_answer(request, len(document), repair=repair)
         except BaseException:
             self.set_state("failed")

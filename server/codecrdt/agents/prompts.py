@@ -108,13 +108,17 @@ def outline_request(language: str, spec: str, document: str, agent: str) -> Requ
         "the whole file, so give each marker a self-contained piece of work. Declare every "
         "import and shared helper signature in the skeleton, so implementers need not add "
         f"module-level declarations. The skeleton must be valid {lang}. {_CODE_ONLY}"
-        f"\n\nExample of a skeleton (for another task):\n{_EXAMPLES.get(language, '')}"
+        "\n\nThe example below shows the format only. It is the skeleton of another task "
+        "(a notes store): none of its names, types or functions belong in this file."
+        f"\n--- example, another task ---\n{_EXAMPLES.get(language, '')}--- end of example ---"
     )
     return Request(
         "outliner",
         system,
         _context(spec, document),
-        "Write the skeleton now, after what the file already holds.",
+        "Write the skeleton for the Task above now, after what the file already holds: "
+        "only the imports, types, constants and functions this Task needs, each function "
+        "body a TODO marker.",
         "outline",
         max_tokens=8192,
         agent=agent,
@@ -173,8 +177,10 @@ def evaluator_request(
     agent: str,
     sites: str = "",
 ) -> Request:
-    """``sites``: what the model needs beyond the region (the definition a call reaches,
-    the names in scope of an undefined one)."""
+    """``sites``: what the model needs beyond the region. For a conflict between two places
+    (two values of one constant), both of them: the answer replaces the region, which is
+    the first, and the second is removed. For a call mismatch, the definition the call
+    reaches; for an undefined name, the names in scope."""
     lang = _LANG.get(language, language)
     system = (
         f"You are the Evaluator of a team writing one {lang} file in parallel. Parallel "
@@ -185,7 +191,16 @@ def evaluator_request(
     )
     prompt = f"Conflict ({code}): {message}\n\nRegion to replace:\n{region}"
     if sites:
-        prompt += f"\n\n{sites}"
+        if code == "conflicting-value":
+            prompt = (
+                f"Conflict ({code}): {message}\n\nThe two places:\n{sites}\n\n"
+                "Make the smallest edit: decide which value the file needs (read how the "
+                "name is used) and answer with the one statement that stands. It replaces "
+                "the first place; the second is removed.\n\n"
+                f"Region to replace (the first place):\n{region}"
+            )
+        else:
+            prompt += f"\n\n{sites}"
     return Request(
         "evaluator",
         system,

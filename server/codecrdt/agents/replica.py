@@ -189,7 +189,7 @@ class Replica:
         before = self.document.state()
         self._applying = True
         try:
-            self.document.apply_update(decoded.payload, Origin.REMOTE)
+            self.document.apply_update(decoded.payload, Origin.REMOTE, changes=False)
         finally:
             self._applying = False
         if self.document.state() != before:

@@ -8,14 +8,24 @@ the answer is prose about the code and is dropped.
 
 :class:`MarkerRepair` turns an outline's plain TODO comments (``# TODO: …``) into
 CodeCRDT markers named after the enclosing definition, for models that do not follow the
-marker format.
+marker format; in Python it also turns a stub body (``pass``, ``...`` or
+``raise NotImplementedError`` as a function's only statement after its docstring) into a
+marker, since a skeleton's stub is code still to be written.
 """
 
 from __future__ import annotations
 
 import re
 
-from codecrdt.markers import MARKER_TAG, PLAIN_TODO, as_name, form_opened_by, render, tag
+from codecrdt.markers import (
+    HASH,
+    MARKER_TAG,
+    PLAIN_TODO,
+    as_name,
+    form_opened_by,
+    render,
+    tag,
+)
 
 __all__ = ["LineShaper", "MarkerRepair", "strip_fences"]
 
@@ -68,14 +78,91 @@ _DEFINITION = re.compile(
 )
 
 
-class MarkerRepair:
-    """Makes an outline's TODO markers usable: plain TODO comments become markers named
-    after the enclosing definition, and a marker name used twice gets a new name (a TODO
-    is one name; a second marker of that name would outlive the TODO's completion)."""
+_PY_DEF = re.compile(r"^(?P<indent>[ \t]*)(?:async[ \t]+)?def[ \t]+(?P<name>\w+)")
+_STUB = re.compile(r"^(?:pass|\.\.\.|raise[ \t]+NotImplementedError\b.*)[ \t]*(?:#.*)?$")
+_DOCSTRING_OPEN = re.compile(r'^[rRuU]?("""|\'\'\'|"|\')')
+
+
+class _PythonStubs:
+    """Follows a Python outline line by line to find a function whose body is a stub.
+
+    The state is the function being read: its header (which may span lines while its
+    brackets are open), then its docstring (remembered as the marker's description), then
+    the first statement, which is a stub or ends the watch. A line at the ``def``'s
+    indentation or less, a one-line ``def`` and a TODO comment end the watch too.
+    """
 
     def __init__(self) -> None:
+        self._name: str | None = None
+        self._indent = 0
+        self._depth = 0  # open brackets in the header
+        self._header_open = False
+        self._docstring_quote: str | None = None
+        self._description = ""
+
+    def __call__(self, line: str) -> tuple[str, str] | None:
+        """(function name, description) when ``line`` is that function's stub body."""
+        stripped = line.strip()
+        definition = _PY_DEF.match(line)
+        if definition:
+            self._name, self._description = definition["name"], ""
+            self._indent = len(definition["indent"].expandtabs())
+            self._docstring_quote = None
+            self._depth = 0
+            self._read_header(line)
+            return None
+        if self._name is None:
+            return None
+        if self._header_open:
+            self._read_header(line)
+            return None
+        if self._docstring_quote is not None:
+            if not self._description:
+                self._description = stripped.replace(self._docstring_quote, "").strip()
+            if self._docstring_quote in stripped:
+                self._docstring_quote = None
+            return None
+        if not stripped:
+            return None
+        if len(line) - len(line.lstrip()) <= self._indent or "TODO" in stripped:
+            self._name = None
+            return None
+        if stripped.startswith("#"):
+            return None
+        opening = _DOCSTRING_OPEN.match(stripped)
+        if opening and not self._description:
+            quote = opening.group(1)
+            body = stripped[opening.end() :]
+            self._description = body.split(quote, 1)[0].strip()
+            if quote not in body:
+                self._docstring_quote = quote
+            return None
+        name, self._name = self._name, None
+        if _STUB.match(stripped):
+            return name, self._description.rstrip(".") or f"write {name}"
+        return None
+
+    def _read_header(self, line: str) -> None:
+        code = line.split("#", 1)[0]
+        self._depth += sum(code.count(c) for c in "([{") - sum(code.count(c) for c in ")]}")
+        if self._depth > 0:
+            self._header_open = True
+            return
+        self._header_open = False
+        if not code.rstrip().endswith(":"):
+            self._name = None  # `def f(): pass` on one line, or not a header at all
+
+
+class MarkerRepair:
+    """Makes an outline's TODO markers usable: plain TODO comments (and, in Python, stub
+    bodies) become markers named after the enclosing definition, and a marker name used
+    twice gets a new name (a TODO is one name; a second marker of that name would outlive
+    the TODO's completion)."""
+
+    def __init__(self, language: str | None = None) -> None:
         self._last_definition = "todo"
         self._used: set[str] = set()
+        self._stubs = _PythonStubs() if language == "python" else None
 
     def _unique(self, name: str) -> str:
         unique, number = name, 2
@@ -88,6 +175,13 @@ class MarkerRepair:
         definition = _DEFINITION.match(line)
         if definition:
             self._last_definition = definition["name"]
+        if self._stubs is not None:
+            stub = self._stubs(line)
+            if stub is not None:
+                name, description = stub
+                indent = line[: len(line) - len(line.lstrip())]
+                unique = self._unique(as_name(name) or "todo")
+                return render(HASH, unique, description, indent)
         match = PLAIN_TODO.match(line.rstrip("\n"))
         if match is None:
             named = MARKER_TAG.search(line)

@@ -2,12 +2,14 @@
 
 Every finding has a stable code:
 
-- ``duplicate-import``: a local name bound by two imports in one scope;
+- ``duplicate-import``: a local name bound by two imports in one scope (a Python
+  re-import of the same object: whatever came between);
 - ``duplicate-declaration``: a function, class, constant/variable or type alias
   declared twice in one scope;
 - ``duplicate-member``: a method or field declared twice in one class, interface or
   object type;
 - ``conflicting-signature``: the same function declared twice with different parameters;
+- ``conflicting-value``: a constant assigned twice with different values;
 - ``syntax-error``: ERROR and MISSING nodes, once per broken region;
 - ``leftover-todo``: a ``TODO(codecrdt:<name>)`` marker still in the file.
 - ``undefined-name``: a name read that no scope binds (:mod:`codecrdt.analysis.names`);
@@ -18,8 +20,11 @@ their own name, ``typing.overload`` and TypeScript overload signatures, merging 
 language allows (interfaces, enums, namespaces are not captured at all), declarations in
 different ``if``/``else`` or ``try``/``except`` arms (or in an arm and outside it, e.g.
 ``if TYPE_CHECKING``), ``var`` in JavaScript, the name ``_``; in Python, a name rebound
-after it was used (as pyflakes' "redefinition of unused name"; ``self.name`` counts as a use
-of a member); declarations inside an ERROR node (their scope is a guess).
+after a use that runs before the rebinding (as pyflakes' "redefinition of unused name";
+``self.name`` counts as a use of a member; a use in a function body defined in between
+runs later and does not count: :mod:`codecrdt.analysis.python_uses`), a constant declared
+``None`` and given its value later; declarations inside an ERROR node (their scope is a
+guess).
 """
 
 from __future__ import annotations
@@ -35,8 +40,10 @@ from typing import Any
 import tree_sitter
 
 from codecrdt.analysis.languages import LanguageSpec
+from codecrdt.analysis.python_uses import deferred_reason, lazy_annotations, uses_between
 from codecrdt.analysis.queries import queries_for
 from codecrdt.analysis.references import Report, reference_reports
+from codecrdt.analysis.values import conflicting_values, import_key, placeholder
 from codecrdt.markers import MARKER_TAG
 
 __all__ = ["CODES", "Finding", "analyze", "node_text"]
@@ -46,6 +53,7 @@ CODES: dict[str, str] = {
     "duplicate-declaration": "error",
     "duplicate-member": "error",
     "conflicting-signature": "error",
+    "conflicting-value": "error",
     "syntax-error": "error",
     "leftover-todo": "warning",
     "undefined-name": "error",
@@ -83,6 +91,8 @@ class _Binding:
     parameters: tree_sitter.Node | None = None
     decorators: list[tree_sitter.Node] = field(default_factory=list)
     dotted: bool = False  # Python `import a.b`: binds `a` alongside other `import a.*`
+    #: Python imports: what is imported (``import_key``): the same twice is a re-import.
+    imported: tuple[str, ...] | None = None
 
 
 def analyze(
@@ -93,13 +103,15 @@ def analyze(
     done_todos: Iterable[str] | None = None,
     codes: Iterable[str] | None = None,
     limit: int | None = None,
+    stub: bool = False,
 ) -> list[Finding]:
     """All findings in ``tree``, in document order (the first ``limit`` of them).
 
     ``done_todos``: names of TODOs marked done (a run); None reports every marker.
     ``codes``: the codes to report (default: all). ``codecrdt: ignore[code]`` comments
     suppress findings that start on their line. With a ``limit``, the syntax errors
-    (found in document order) are collected only up to it.
+    (found in document order) are collected only up to it. ``stub``: a Python stub
+    (``.pyi``), whose annotations are never evaluated.
     """
     root = tree.root_node
     captured = _capture(root, spec)
@@ -114,7 +126,7 @@ def analyze(
 
     syntax = kept(_syntax_errors(root)) if "syntax-error" in wanted else iter(())
     findings = [
-        *kept(_duplicates(root, source, spec, captured)),
+        *kept(_duplicates(root, source, spec, captured, stub)),
         *(syntax if limit is None else itertools.islice(syntax, limit)),
         *kept(_leftover_todos(comments, None if done_todos is None else set(done_todos))),
         *kept(map(_located, reference_reports(root, spec, wanted))),
@@ -131,6 +143,7 @@ def _duplicates(
     source: bytes,
     spec: LanguageSpec,
     captured: _Captured,
+    stub: bool = False,
 ) -> Iterator[Finding]:
     by_name: dict[str, list[_Binding]] = defaultdict(list)
     for binding in _bindings(captured, spec):
@@ -149,18 +162,51 @@ def _duplicates(
                 continue
             scope, context = _scope_and_context(binding.node, scopes, spec)
             groups[(scope, context, _category(binding, scope), name)].append(binding)
+    lazy: bool | None = None
     for (_, _, category, name), bindings in groups.items():
         bindings.sort(key=lambda b: b.node.start_byte)
         first = bindings[0]
+        imported = {first.imported: first}
         for later in bindings[1:]:
-            if category == "import" and (first.dotted or later.dotted):
+            # A re-import (the same object again) is redundant whatever came between:
+            # the same import as the binding in force, or a dotted `import a.b` again
+            # (every `import a.*` binds the same package `a`).
+            original = imported.get(later.imported) if later.imported is not None else None
+            reimport = original is not None and (original is first or first.dotted or later.dotted)
+            imported.setdefault(later.imported, later)
+            if category == "import" and (first.dotted or later.dotted) and not reimport:
                 continue
-            if spec.queries in _REBINDABLE and _used_between(root, name, first, later, children):
-                # Python rebinds on purpose once the first binding was used (as pyflakes'
-                # "redefinition of unused name"): `def gcv(): ...; use(gcv); def gcv(): ...`.
-                first = later
+            if reimport and original is not None:
+                yield _duplicate_finding(category, name, original, later, source, True)
                 continue
-            yield _duplicate_finding(category, name, first, later, source)
+            reason = ""
+            if later.kind == "variable" and placeholder(first.node):
+                first = later  # `X = None`, then its value: a declaration, then the value
+                continue
+            if spec.queries in _REBINDABLE and not stub:
+                # (A stub is never run: no use in it keeps a binding alive.)
+                if lazy is None:
+                    lazy = lazy_annotations(root, stub)
+                uses = uses_between(
+                    root,
+                    name,
+                    first.node,
+                    later.node,
+                    later.name,
+                    later_evaluates=later.kind != "import",
+                    lazy=lazy,
+                    children=children.within,
+                )
+                if uses.evaluated is not None:
+                    # Python rebinds on purpose once the first binding was used (pyflakes'
+                    # "redefinition of unused name"): `def gcv(): ...; use(gcv); def gcv()`.
+                    # Only a use evaluated before the rebinding counts: a function body
+                    # defined in between runs later and sees the second binding.
+                    first = later
+                    continue
+                if uses.deferred:
+                    reason = deferred_reason(uses.deferred[0])
+            yield _duplicate_finding(category, name, first, later, source, reimport, reason)
 
 
 #: Languages where a name may be rebound after it was used (queries folder names).
@@ -191,43 +237,6 @@ class _Children:
             yield child
 
 
-def _used_between(
-    root: tree_sitter.Node,
-    name: str,
-    first: _Binding,
-    later: _Binding,
-    children: _Children | None = None,
-) -> bool:
-    """Whether ``name`` is referenced after ``first`` and before (or, for a variable, in the
-    value of) ``later``."""
-    start = first.node.end_byte
-    end = later.node.end_byte if later.kind == "variable" else later.name.start_byte
-    wanted = name.encode("utf-8")
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if node.end_byte <= start or node.start_byte >= end:
-            continue
-        if node.type in ("import_statement", "import_from_statement"):
-            continue  # module names and imported names are not uses
-        if node.type == "identifier" and node.text == wanted and _is_reference(node, later):
-            return True
-        stack.extend(node.children if children is None else children.within(node, start, end))
-    return False
-
-
-def _is_reference(node: tree_sitter.Node, later: _Binding) -> bool:
-    """An identifier that reads the name: not ``x.name``, ``f(name=…)`` or ``later``'s own."""
-    parent = node.parent
-    if node.id == later.name.id or parent is None:
-        return False
-    if parent.type == "attribute" and parent.child_by_field_name("attribute") == node:
-        # `self.name` / `cls.name` read a class member; other attributes are other names.
-        target = parent.child_by_field_name("object")
-        return target is not None and target.text in (b"self", b"cls")
-    return not (parent.type == "keyword_argument" and parent.child_by_field_name("name") == node)
-
-
 def _bindings(captured: _Captured, spec: LanguageSpec) -> Iterator[_Binding]:
     by_node: dict[int, _Binding] = {}
     for captures in captured.definitions:
@@ -253,16 +262,18 @@ def _bindings(captured: _Captured, spec: LanguageSpec) -> Iterator[_Binding]:
         statement = captures["import"][0]
         for name in captures.get("import.name", []):
             dotted = name.type == "dotted_name" and name.named_child_count > 1
+            imported = import_key(statement, name)
             if name.type == "dotted_name":
                 name = name.named_children[0]
-            yield _Binding("import", statement, name, dotted=dotted)
+            yield _Binding("import", statement, name, dotted=dotted, imported=imported)
 
 
 def _exempt(binding: _Binding, name: str) -> bool:
     """Definitions that may repeat: overloads and definitions decorated by their own name."""
     for decorator in binding.decorators:
         expression = node_text(decorator).lstrip("@").strip()
-        target = expression.split("(", 1)[0]
+        # The dotted name called or used (the node may hold a comment after it).
+        target = re.split(r"[^\w.]", expression, maxsplit=1)[0]
         if target.split(".")[-1] == "overload" or target.split(".")[0] == name:
             return True
     return False
@@ -323,7 +334,13 @@ def _member_key(node: tree_sitter.Node) -> str:
 
 
 def _duplicate_finding(
-    category: str, name: str, first: _Binding, later: _Binding, source: bytes
+    category: str,
+    name: str,
+    first: _Binding,
+    later: _Binding,
+    source: bytes,
+    reimport: bool = False,
+    reason: str = "",
 ) -> Finding:
     # Lines as editors count them (a lone "\r" ends a line; tree-sitter rows do not).
     at = first.name.start_byte
@@ -336,8 +353,18 @@ def _duplicate_finding(
         "second": [later.node.start_byte, later.node.end_byte],
         "identical": first.node.text == later.node.text,
     }
+    values = None
+    if later.kind == "variable" and first.kind == "variable":
+        values = conflicting_values(first.node, later.node)
     if category == "import":
         code, message = "duplicate-import", f"'{name}' is imported again (first on line {line})"
+        if reimport:
+            message += ": the same binding again, so this import is redundant"
+            data["reimport"] = True
+    elif values is not None:
+        code = "conflicting-value"
+        message = f"'{name}' is assigned {values[1]} here but {values[0]} on line {line}"
+        data["values"] = list(values)
     elif (
         first.parameters is not None
         and later.parameters is not None
@@ -358,6 +385,8 @@ def _duplicate_finding(
             "duplicate-declaration",
             f"'{name}' is declared again (first on line {line})",
         )
+    if reason:
+        message += f"; {reason}"
     data["code"] = code
     return Finding(
         code,

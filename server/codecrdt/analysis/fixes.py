@@ -13,8 +13,17 @@ from dataclasses import dataclass
 import tree_sitter
 
 from codecrdt.analysis.detect import Finding, node_text
+from codecrdt.analysis.values import import_key
 
-__all__ = ["Fix", "find_again", "fix_for", "region_for", "top_level_region"]
+__all__ = [
+    "Fix",
+    "ModelTask",
+    "find_again",
+    "fix_for",
+    "model_task",
+    "region_for",
+    "top_level_region",
+]
 
 
 @dataclass(frozen=True)
@@ -22,6 +31,18 @@ class Fix:
     title: str
     #: Replacements (start_byte, end_byte, text) on the current source, non-overlapping.
     edits: tuple[tuple[int, int, str], ...]
+
+
+@dataclass(frozen=True)
+class ModelTask:
+    """A targeted model fix that is more than "replace the later statement": the region
+    the answer replaces, the edits applied with it, and what the model is shown."""
+
+    region: tuple[int, int]
+    #: Applied together with the answer (start_byte, end_byte, text), not overlapping it.
+    also: tuple[tuple[int, int, str], ...]
+    #: Both sites, for the request.
+    sites: str
 
 
 def find_again(findings: list[Finding], code: str, name: str | None, near: int) -> Finding | None:
@@ -32,6 +53,10 @@ def find_again(findings: list[Finding], code: str, name: str | None, near: int) 
 def fix_for(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> Fix | None:
     """The deterministic fix of a finding, or None when only a model could fix it."""
     if finding.code == "duplicate-import":
+        if finding.data.get("reimport"):
+            fix = _drop_reimports(finding, tree, source)
+            if fix is not None:
+                return fix
         return _merge_import(finding, tree, source)
     if finding.code == "undefined-name":
         return _change_name(finding, source)
@@ -73,16 +98,77 @@ def region_for(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> tuple
     For a duplicate, that is the later declaration's statement (decorators and ``export``
     included), on whole lines when nothing else shares them.
     """
-    statement = _statement(tree, finding.start_byte, finding.end_byte)
-    while statement.parent is not None and statement.parent.type not in (
+    statement = _top_statement(_statement(tree, finding.start_byte, finding.end_byte))
+    return _whole_lines(source, statement.start_byte, statement.end_byte)
+
+
+def model_task(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> ModelTask | None:
+    """A ``conflicting-value``: no value can be guessed, so the model is shown both
+    assignments and answers with the one that stands; it replaces the first (so that every
+    use after it sees the value) and the second is removed. An ``arity-mismatch``: the
+    call's statement, with the definition it reaches shown. An ``undefined-name``: the
+    top-level statement it is in (room for an import or a definition), with the names in
+    scope shown. None for other findings."""
+    if finding.code == "arity-mismatch":
+        return ModelTask(region_for(finding, tree, source), (), _definition_site(finding, source))
+    if finding.code == "undefined-name":
+        return ModelTask(top_level_region(finding, tree, source), (), _names_site(finding))
+    if finding.code != "conflicting-value":
+        return None
+    first = _node(tree, *finding.data["first"])
+    second = _node(tree, *finding.data["second"])
+    if first is None or second is None:
+        return None
+    one, two = _top_statement(first), _top_statement(second)
+    if _declarators(one) > 1 or _declarators(two) > 1:
+        return None  # `const A = 1, B = 2`: the other constant must stay
+    region = _whole_lines(source, one.start_byte, one.end_byte)
+    removed = _whole_lines(source, two.start_byte, two.end_byte)
+    sites = "\n".join(f"- line {node.start_point[0] + 1}: {node_text(node)}" for node in (one, two))
+    return ModelTask(region, ((removed[0], removed[1], ""),), sites)
+
+
+#: How much of a called definition the targeted fix of a call mismatch shows.
+_DEFINITION_LINES = 12
+
+
+def _definition_site(finding: Finding, source: bytes) -> str:
+    start, end = finding.data["definition"]
+    definition = source[start:end].decode("utf-8", errors="replace")
+    line = source.count(b"\n", 0, start) + 1
+    head = "\n".join(definition.splitlines()[:_DEFINITION_LINES])
+    return (
+        f"The definition the call reaches (line {line}):\n{head}\n\n"
+        "Change the call so that it fits this definition, with the smallest edit."
+    )
+
+
+def _names_site(finding: Finding) -> str:
+    names = ", ".join(finding.data.get("in_scope", [])) or "(none)"
+    return (
+        f"'{finding.name}' is read but nothing in the file binds it. Names in scope there: "
+        f"{names}.\nMake the smallest edit: read the name the code meant, or import or "
+        "define it (an import goes at the top of the region)."
+    )
+
+
+def _top_statement(node: tree_sitter.Node) -> tree_sitter.Node:
+    """The statement ``node`` is in, directly in a module, block or class body."""
+    while node.parent is not None and node.parent.type not in (
         "module",
         "program",
         "block",
         "statement_block",
         "class_body",
     ):
-        statement = statement.parent
-    return _whole_lines(source, statement.start_byte, statement.end_byte)
+        node = node.parent
+    return node
+
+
+def _declarators(statement: tree_sitter.Node) -> int:
+    if statement.type == "export_statement":
+        statement = statement.child_by_field_name("declaration") or statement
+    return sum(1 for c in statement.named_children if c.type == "variable_declarator")
 
 
 def _merge_import(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> Fix | None:
@@ -113,6 +199,36 @@ def _merge_import(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> Fi
             ((list_start, list_end, inner), (start, end, "")),
         )
     return _drop_specifier(finding, second, second_names, name, source)
+
+
+def _drop_reimports(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> Fix | None:
+    """A Python re-import: remove the names the later statement imports again (what the
+    first statement already imports), keep its other names."""
+    first = _node(tree, *finding.data["first"])
+    second = _node(tree, *finding.data["second"])
+    if first is None or second is None or first.id == second.id:
+        return None
+    names, _module = _import_parts(second)
+    before = {_specifier_key(first, n) for n in _import_parts(first)[0]}
+    repeated = [i for i, n in enumerate(names) if _specifier_key(second, n) in before]
+    if not repeated:
+        return None
+    shown = ", ".join(f"'{_local_name(names[i])}'" for i in repeated)
+    title = f"Remove the duplicate import{'s' if len(repeated) > 1 else ''} of {shown}"
+    kept = [i for i in range(len(names)) if i not in repeated]
+    if not kept:
+        start, end = _whole_lines(source, second.start_byte, second.end_byte)
+        return Fix(title, ((start, end, ""),))
+    last_kept = kept[-1]
+    edits = [(names[i].start_byte, names[i + 1].start_byte, "") for i in repeated if i < last_kept]
+    if repeated[-1] > last_kept:  # the names after the last kept one, with their commas
+        edits.append((names[last_kept].end_byte, names[repeated[-1]].end_byte, ""))
+    return Fix(title, tuple(edits))
+
+
+def _specifier_key(statement: tree_sitter.Node, specifier: tree_sitter.Node) -> object:
+    alias = specifier.child_by_field_name("alias")
+    return import_key(statement, alias if alias is not None else specifier)
 
 
 def _only_named(statement: tree_sitter.Node) -> bool:
@@ -199,11 +315,13 @@ def _node(tree: tree_sitter.Tree, start: int, end: int) -> tree_sitter.Node | No
 
 
 def _whole_lines(source: bytes, start: int, end: int) -> tuple[int, int]:
-    """Widen to whole lines when nothing else shares them, with the line break."""
+    """Widen to whole lines when nothing else shares them, with the line break (and a
+    comment at the end of the last line, which goes with the statement it follows)."""
     line_start = source.rfind(b"\n", 0, start) + 1
     line_end = source.find(b"\n", end)
     line_end = len(source) if line_end < 0 else line_end + 1
-    if source[line_start:start].strip() or source[end:line_end].strip():
+    after = source[end:line_end].strip()
+    if source[line_start:start].strip() or (after and not after.startswith((b"#", b"//"))):
         return start, end
     return line_start, line_end
 

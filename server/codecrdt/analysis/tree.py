@@ -24,11 +24,13 @@ def analyze_text(
     done_todos: Iterable[str] | None = None,
     codes: Iterable[str] | None = None,
     limit: int | None = None,
+    stub: bool = False,
 ) -> list[Finding]:
-    """Findings for a whole text, parsed from scratch (as ``codecrdt check`` does)."""
+    """Findings for a whole text, parsed from scratch (as ``codecrdt check`` does);
+    ``stub``: a Python stub (``.pyi``)."""
     source = text.encode("utf-8") if isinstance(text, str) else text
     tree = tree_sitter.Parser(spec.tree_sitter).parse(source)
-    return analyze(tree, source, spec, done_todos=done_todos, codes=codes, limit=limit)
+    return analyze(tree, source, spec, done_todos=done_todos, codes=codes, limit=limit, stub=stub)
 
 
 def parse_and_analyze(
@@ -40,6 +42,7 @@ def parse_and_analyze(
     done_todos: Iterable[str] = (),
     codes: Iterable[str] | None = None,
     limit: int | None = None,
+    stub: bool = False,
 ) -> tuple[tree_sitter.Tree, list[Finding]]:
     """Findings for ``source`` (the first ``limit``): ``tree`` is its tree (``reparse``
     False), the edited old tree to parse it from incrementally, or None (parsed from
@@ -51,15 +54,20 @@ def parse_and_analyze(
         tree = tree_sitter.Parser(spec.tree_sitter).parse(source)
     elif reparse:
         tree = tree_sitter.Parser(spec.tree_sitter).parse(source, tree)
-    return tree, analyze(tree, source, spec, done_todos=done_todos, codes=codes, limit=limit)
+    findings = analyze(
+        tree, source, spec, done_todos=done_todos, codes=codes, limit=limit, stub=stub
+    )
+    return tree, findings
 
 
 class DocumentAnalysis:
     """Incremental analysis of one shared document."""
 
-    def __init__(self, document: SharedDocument, spec: LanguageSpec) -> None:
+    def __init__(self, document: SharedDocument, spec: LanguageSpec, stub: bool = False) -> None:
         self.document = document
         self.spec = spec
+        #: A Python stub (``.pyi``): its annotations are never evaluated.
+        self.stub = stub
         self.parser = tree_sitter.Parser(spec.tree_sitter)
         self._source = document.text.encode("utf-8")
         self.tree = self.parser.parse(self._source)
@@ -115,7 +123,15 @@ class DocumentAnalysis:
         limit: int | None = None,
     ) -> list[Finding]:
         tree, source = self.current_tree()
-        return analyze(tree, source, self.spec, done_todos=done_todos, codes=codes, limit=limit)
+        return analyze(
+            tree,
+            source,
+            self.spec,
+            done_todos=done_todos,
+            codes=codes,
+            limit=limit,
+            stub=self.stub,
+        )
 
     def close(self) -> None:
         self._unsubscribe()

@@ -97,7 +97,9 @@ class OpenDocument:
             return findings, self.document.lines
         text = self.bridge.editor_text
         spec = self.analysis.spec
-        findings = analyze_text(text, spec, done_todos=done, codes=self.codes, limit=limit)
+        findings = analyze_text(
+            text, spec, done_todos=done, codes=self.codes, limit=limit, stub=self.analysis.stub
+        )
         return findings, TextLines(text)
 
 
@@ -318,7 +320,7 @@ class CodeCrdtServer(LanguageServer):
         if spec is not None and not (config.path and config.is_excluded(_fs_path(uri) or "")):
             opened.codes = config.select
             debounce = AdaptiveDebounce(lambda: self.publish(uri))
-            opened.analysis = DocumentAnalysis(document, spec)
+            opened.analysis = DocumentAnalysis(document, spec, stub=uri.lower().endswith(".pyi"))
             opened.debounce = debounce
             opened.subscriptions.append(document.observe(lambda _event: debounce.changed()))
             # A TODO marked done makes its marker a leftover: analyse again.
@@ -447,6 +449,7 @@ class CodeCrdtServer(LanguageServer):
         opened.deferred_since = float("inf")
         analysis, bridge, encoding = opened.analysis, opened.bridge, self.encoding
         done, codes, spec = _done_todos(opened.document), opened.codes, analysis.spec
+        stub = analysis.stub
         limit = self.options.max_diagnostics
         version, changes = bridge.version, analysis.changes
         if bridge.in_sync:
@@ -462,7 +465,14 @@ class CodeCrdtServer(LanguageServer):
 
         def work() -> tuple[list[Finding], TextLines | None]:  # in the analysis thread
             parsed, findings = parse_and_analyze(
-                spec, source, tree, reparse=reparse, done_todos=done, codes=codes, limit=limit
+                spec,
+                source,
+                tree,
+                reparse=reparse,
+                done_todos=done,
+                codes=codes,
+                limit=limit,
+                stub=stub,
             )
             if text is None:
                 self._adopt_soon(analysis_ref, changes, parsed, source)

@@ -44,11 +44,19 @@ from codecrdt.agents.providers.keys import PLACEHOLDER_KEY
 from codecrdt.agents.providers.registry import ProviderRequest
 from codecrdt.clock import Clock
 
-__all__ = ["API_KEY_ENV", "DEFAULT_MODEL", "OFFICIAL_URL", "AnthropicProvider", "from_request"]
+__all__ = [
+    "API_KEY_ENV",
+    "DEFAULT_MODEL",
+    "OFFICIAL_URL",
+    "AnthropicProvider",
+    "custom_header_names",
+    "from_request",
+]
 
 DEFAULT_MODEL = "claude-sonnet-4-6"
 API_KEY_ENV = "ANTHROPIC_API_KEY"
 BASE_URL_ENV = "ANTHROPIC_BASE_URL"
+CUSTOM_HEADERS_ENV = "ANTHROPIC_CUSTOM_HEADERS"
 OFFICIAL_URL = "https://api.anthropic.com"
 
 
@@ -94,8 +102,15 @@ class AnthropicProvider(BaseProvider):
             )
         self.model = model
         self._secrets = tuple(k for k in (key, os.environ.get(API_KEY_ENV)) if k)
+        # The headers of $ANTHROPIC_CUSTOM_HEADERS are the user's, like the key (they may
+        # carry credentials): where the key is withheld, the SDK is told to omit them.
+        withheld = {name: anthropic.omit for name in custom_header_names()}
         self._client = anthropic.AsyncAnthropic(
-            api_key=key, base_url=base_url, max_retries=0, timeout=timeout_s
+            api_key=key,
+            base_url=base_url,
+            max_retries=0,
+            timeout=timeout_s,
+            default_headers=withheld if self._withheld is not None and withheld else None,
         )
 
     def request_params(self, request: Request) -> dict[str, Any]:
@@ -227,3 +242,10 @@ def _error_fields(body: object, fallback: str) -> tuple[str | None, str]:
     if isinstance(body, str) and body:
         return None, body
     return None, fallback
+
+
+def custom_header_names() -> list[str]:
+    """The header names in ``$ANTHROPIC_CUSTOM_HEADERS`` (``Name: value`` lines), which the
+    SDK adds to every request."""
+    text = os.environ.get(CUSTOM_HEADERS_ENV) or ""
+    return [line.split(":", 1)[0].strip() for line in text.split("\n") if ":" in line]
