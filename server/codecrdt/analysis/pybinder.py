@@ -100,7 +100,7 @@ class _Binder:
         if root.has_error:
             for child in root.children:
                 if child.has_error:
-                    model.broken_ranges.append((child.start_byte, child.end_byte))
+                    model.broken_rows.append((child.start_point[0], child.end_point[0]))
         work = self.work
         references = model.references
         kinds = self.kinds

@@ -100,8 +100,8 @@ class ScopeModel:
     star_import: bool = False
     #: Names seen inside broken regions: they may bind anything, anywhere.
     broken_names: set[str] = field(default_factory=set)
-    #: Byte ranges of the top-level statements with syntax errors.
-    broken_ranges: list[tuple[int, int]] = field(default_factory=list)
+    #: The rows (first, last) of the top-level statements with syntax errors, in order.
+    broken_rows: list[tuple[int, int]] = field(default_factory=list)
 
     def new_scope(self, kind: str, parent: Scope, node: tree_sitter.Node) -> Scope:
         scope = Scope(kind, parent, node)
