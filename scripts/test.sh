@@ -50,6 +50,11 @@ fi
 bash scripts/install-tsc.sh >/dev/null \
     || missing "tsc could not be installed; tests/test_tsc_agreement.py will retry or skip"
 
+# The TypeScript compiler with React's types and real TS/TSX sources (pinned, cached outside
+# the repo), for the agreement corpora and the precision test on real code.
+bash scripts/install-ts-corpora.sh >/dev/null \
+    || missing "the TypeScript corpora could not be installed; tests/test_agreement_corpora.py and tests/test_ts_precision.py will retry or skip"
+
 ruff check server tests
 ruff format --check server tests
 

@@ -50,6 +50,7 @@ LAYERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "codecrdt.request",
             "codecrdt.options",
             "codecrdt.generate",
+            "codecrdt.implement",
             "codecrdt.runs",
             "codecrdt.diskedits",
             "codecrdt.check",

@@ -5,9 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from codecrdt.agents.run import Report
-from codecrdt.bench.study import StudyOptions, lower_bound, run_study
-from codecrdt.cli import main
+from codecrdt.agents.script import Latency
+from codecrdt.bench import sensitivity, study
+from codecrdt.bench.study import StudyOptions, lower_bound, options_from, plot_title, run_study
+from codecrdt.cli import build_parser, main
+
+FAST = Latency(ttft_s=0.2, chars_per_s=2000, prefill_tokens_per_s=4000, cached_tokens_per_s=40000)
 
 REQUIRED = {
     "task",
@@ -40,8 +46,8 @@ def test_smoke_study_reports_every_trial_with_its_invariants(tmp_path: Path) -> 
             "1",
             "--ttft",
             "0.2",
-            "--rate",
-            "2000",
+            "--stream-rate",
+            "500",
             "--out",
             str(out),
         ]
@@ -76,9 +82,11 @@ def test_smoke_study_reports_every_trial_with_its_invariants(tmp_path: Path) -> 
             < by_key[(task, "parallel", 1)]["makespan_s"]
         )
     python = by_key[("inventory-cli", "parallel", 3)]
-    assert python["ruff_f_clean"] in (True, None)
+    # ruff is installed here: measured, and clean.
+    assert python["ruff_f_clean"] is True and python["not_measured"] == {}
     summary = (out / "summary.md").read_text()
-    assert "| inventory-cli |" in summary and "Paper vs CodeCRDT" not in summary  # k=5 absent
+    assert "| inventory-cli |" in summary
+    assert "The paper's measurements" not in summary  # k = 5 absent
     assert "TODOs implemented twice: 0; lost: 0" in summary
     assert (out / "speedup.png").stat().st_size > 1000
     assert (out / "efficiency.png").stat().st_size > 1000
@@ -91,8 +99,7 @@ def test_resume_skips_the_trials_already_done(tmp_path: Path) -> None:
         agents=(2,),
         trials=1,
         out=tmp_path,
-        ttft_s=0.2,
-        chars_per_s=2000,
+        latency=Latency(ttft_s=0.2, chars_per_s=2000),
     )
     first = run_study(options)
     lines = (tmp_path / "trials.jsonl").read_text().splitlines()
@@ -116,3 +123,123 @@ def test_the_lower_bound_is_the_largest_of_its_three_terms() -> None:
     }
     assert lower_bound(report, 1) == 10.0  # total writing 8 + 2
     assert lower_bound(report, 4) == 9.0  # a: appeared at 1, writes for 8
+
+
+def test_a_check_whose_tool_is_missing_is_not_measured_never_a_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No ruff and no tsc: not on PATH, and no cached tsc either.
+    monkeypatch.setattr(study.shutil, "which", lambda _name: None)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    options = StudyOptions(
+        tasks=("inventory-cli", "pomodoro-timer"),
+        agents=(2,),
+        trials=1,
+        out=tmp_path / "study",
+        latency=FAST,
+    )
+    rows = run_study(options)
+    assert len(rows) == 4
+    for row in rows:
+        if row["task"] == "inventory-cli":
+            assert row["ruff_f_clean"] is None
+            assert row["not_measured"] == {"ruff_f_clean": "ruff not found on PATH"}
+        else:
+            assert row["tsc_duplicate_errors"] is None
+            assert row["not_measured"] == {
+                "tsc_duplicate_errors": "tsc not found (scripts/install-tsc.sh installs it)"
+            }
+    summary = (tmp_path / "study" / "summary.md").read_text()
+    assert (
+        "- Python files failing `ruff check --select F`: 0 failed, 0 passed, "
+        "**2 not measured** (ruff not found on PATH)" in summary
+    )
+    assert (
+        "- TSX files with `tsc` duplicate-identifier errors: 0 failed, 0 passed, "
+        "**2 not measured** (tsc not found (scripts/install-tsc.sh installs it))" in summary
+    )
+    assert (tmp_path / "study" / "checks.png").stat().st_size > 1000
+
+
+def test_every_figure_says_it_is_a_simulation_with_its_latency_model(tmp_path: Path) -> None:
+    out = tmp_path / "study"
+    latency = Latency(
+        ttft_s=0.2, chars_per_s=2000, prefill_tokens_per_s=4000, max_streams=4, growth="0.5"
+    )
+    run_study(StudyOptions(tasks=("tic-tac-toe",), agents=(5,), trials=1, out=out, latency=latency))
+    summary = (out / "summary.md").read_text()
+    assert summary.startswith("# CodeCRDT study — a simulation (scripted provider)\n")
+    assert "**Latency model** (preset `hosted`, with the command line's changes): " in summary
+    assert latency.describe() in summary
+    assert "4 concurrent streams (429 with retry-after beyond)" in summary
+    assert "output growth +50%" in summary
+    headings = [line for line in summary.splitlines() if line.startswith("## ")]
+    assert headings[-2] == (
+        "## The paper's measurements (real Claude runs) beside this simulation (k = 5)"
+    )
+    assert all(h.startswith("## Simulated: ") for h in headings if h != headings[-2])
+    assert study.LEFT_OUT in summary
+    assert "| task | paper speedup (real) | paper throughput ratio (real) | simulated " in summary
+    # Tokens and cost beside the speedup, per mode.
+    rows = [json.loads(line) for line in (out / "trials.jsonl").read_text().splitlines()]
+    sequential, parallel = sorted(rows, key=lambda r: r["mode"] != "sequential")
+    for row in rows:
+        assert row["input_tokens"] > 0 and row["output_tokens"] > 0 and row["cost_usd"] > 0
+    # Five implementers each read the document; each TODO's output grows by half.
+    assert parallel["input_tokens"] > 5 * sequential["input_tokens"]
+    assert parallel["output_tokens"] > 1.3 * sequential["output_tokens"]
+    assert f"| sequential | 1.00 | {sequential['input_tokens']} | 0 |" in summary
+    assert f"| parallel k=5 | {parallel['speedup']:.2f} | {parallel['input_tokens']} |" in summary
+    title = plot_title("Speedup", StudyOptions((), (), 1, out, latency=latency))
+    assert title.startswith("SIMULATION (scripted provider): Speedup\npreset hosted:")
+    assert "4 streams; growth 0.5" in title
+
+
+def test_every_latency_parameter_is_on_the_command_line() -> None:
+    args = build_parser().parse_args(
+        [
+            "bench", "study", "--out", "x", "--latency-preset", "local-cpu",
+            "--max-streams", "4", "--growth", "uniform:0.5,1", "--stream-rate", "10",
+            "--capacity", "25", "--cached-rate", "900", "--no-shared-prefill",
+        ]
+    )  # fmt: skip
+    latency = options_from(args).latency
+    assert latency.max_streams == 4 and latency.growth == "uniform:0.5,1"
+    assert latency.tokens_per_s == 10 and latency.capacity_tokens_per_s == 25
+    assert latency.cached_tokens_per_s == 900 and not latency.shared_prefill
+    assert latency.prefill_tokens_per_s == 40  # the preset's
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["bench", "study", "--out", "x", "--growth", "uniform:2,1"])
+
+
+def test_break_even_is_where_the_speedup_crosses_one() -> None:
+    assert sensitivity.break_even([(0.0, 3.0), (1.0, 2.0), (3.0, 0.5)]) == pytest.approx(7 / 3)
+    assert sensitivity.break_even([(0.0, 3.0), (1.0, 2.0)]) is None
+
+
+def test_the_sweep_moves_one_parameter_and_finds_its_break_even(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sensitivity, "LATENCY_PRESETS", {})
+    monkeypatch.setattr(
+        sensitivity,
+        "SWEEPS",
+        (sensitivity.Sweep("parallel TODOs' output growth", "growth", ("0", "8")),),
+    )
+    options = StudyOptions(
+        tasks=(),
+        agents=(),
+        trials=1,
+        out=tmp_path,
+        latency=FAST,
+        sensitivity_tasks=("tic-tac-toe",),
+    )
+    results = sensitivity.run_sensitivity(options)
+    assert [r["value"] for r in results] == ["0", "8"]
+    none, much = (r["speedup"] for r in results)
+    assert none > 2 and much < 1  # nine times the output: one agent finishes first
+    assert results[0]["sequential_s"] == results[1]["sequential_s"]  # growth is parallel only
+    lines = sensitivity.sensitivity_lines(results, options)
+    row = next(line for line in lines if line.startswith("| parallel TODOs' output growth"))
+    assert f"+0%: {none:.2f} · +800%: {much:.2f} | ≈ " in row
+    assert lines[0] == "## Simulated: sensitivity of the speedup at k = 5 to the latency model"

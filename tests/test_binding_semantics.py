@@ -219,6 +219,15 @@ def test_a_constant_with_two_values_names_both_and_the_lines() -> None:
         ("(1,)", "(1)", "conflicting-value"),  # a tuple and an int
         ("'a'", "'b'", "conflicting-value"),
         ("f(1)", "f(2)", "conflicting-value"),
+        # A string literal is the string it makes: quotes, prefixes and adjacent parts
+        # do not count; what its escapes and substitutions hold does.
+        ('"*+?{"', "'*+?{'", "duplicate-declaration"),
+        ("'ab'", "('a'\n 'b')", "duplicate-declaration"),
+        ("'\\x41'", "'A'", "duplicate-declaration"),
+        ("'a\\nb'", "'a\\nc'", "conflicting-value"),
+        ("'a\\tb'", "'a\\nb'", "conflicting-value"),
+        ("b'a'", "'a'", "conflicting-value"),
+        ('f"{x}a"', 'f"{x}b"', "conflicting-value"),
     ],
 )
 def test_values_are_compared_by_their_tokens(first: str, second: str, code: str) -> None:
@@ -329,3 +338,19 @@ def test_a_conflicting_value_goes_to_the_model_with_both_places(
 
 def test_a_const_beside_another_declarator_is_left_to_the_plain_request() -> None:
     assert _task("const X = 1, Y = 2;\nconst X = 3;\n", "javascript") == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "code"),
+    [
+        ('"a"', "'a'", "duplicate-declaration"),
+        ("'a\\nb'", "'a\\nc'", "conflicting-value"),
+        ("`a${x}b`", "`c${x}d`", "conflicting-value"),
+        ("`a${x}b`", "`a${x}b`", "duplicate-declaration"),
+    ],
+)
+def test_typescript_strings_and_templates_are_compared_by_what_they_hold(
+    first: str, second: str, code: str
+) -> None:
+    text = f"const x = 1;\nconst X = {first};\nconst X = {second};\n"
+    assert [f.code for f in findings(text, "typescript")] == [code]

@@ -106,17 +106,26 @@ BAD_INPUT = [
         id="py-script-into-tsx",
     ),
     pytest.param(
-        ["--script", "pomodoro-timer", "--out", "a.py", "--language", "python"],
+        [
+            "--script",
+            "pomodoro-timer",
+            "--out",
+            "a.py",
+            "--language",
+            "python",
+            "--provider",
+            "scripted",
+        ],
         ["the script 'pomodoro-timer' is tsx, but the output is python"],
         id="script-vs-language",
     ),
     pytest.param(
-        ["--spec", "x", "--out", "a.py", "--agents", "0"],
+        ["--spec", "x", "--out", "a.py", "--agents", "0", "--provider", "scripted"],
         ["--agents must be between 1 and 64"],
         id="no-agents",
     ),
     pytest.param(
-        ["--spec", "x", "--out", "a.py", "--agents", "65"],
+        ["--spec", "x", "--out", "a.py", "--agents", "65", "--provider", "scripted"],
         ["--agents must be between 1 and 64"],
         id="too-many-agents",
     ),
@@ -129,6 +138,21 @@ BAD_INPUT = [
         ["--spec", "x", "--out", "a.py", "--provider", "openai"],
         ["OPENAI_API_KEY", "base_url"],
         id="openai-without-key-or-server",
+    ),
+    pytest.param(
+        ["--spec", "a snake game", "--out", "snake.py"],
+        [
+            "codecrdt generate: no model provider is configured: set ANTHROPIC_API_KEY or "
+            "OPENAI_API_KEY in the environment, give --base-url URL for a local "
+            "OpenAI-compatible server (Ollama, llama.cpp, vLLM, LM Studio), or run "
+            "`codecrdt demo` for the offline demo (prepared output that ignores the spec)"
+        ],
+        id="no-provider-configured",
+    ),
+    pytest.param(
+        ["--script", "inventory-cli", "--out", "snake.py"],
+        ["no model provider is configured"],
+        id="a-script-does-not-choose-the-scripted-provider",
     ),
     pytest.param(
         ["--spec", "x", "--out", "a.py", "--provider", "nosuch"],

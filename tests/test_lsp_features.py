@@ -64,7 +64,7 @@ def test_the_test_commands_come_only_with_the_flag() -> None:
 
 
 def test_each_feature_module_registers_its_own_handlers(bare) -> None:
-    from codecrdt.lsp import diagnostics, runs, settings, sync, testing
+    from codecrdt.lsp import authors, diagnostics, runs, settings, sync, testing
 
     server, _ = bare
     settings.register(server)
@@ -82,6 +82,8 @@ def test_each_feature_module_registers_its_own_handlers(bare) -> None:
     runs.register(server)
     diagnostics.register(server)
     assert types.TEXT_DOCUMENT_CODE_ACTION in _features(server)
+    authors.register(server)
+    assert types.TEXT_DOCUMENT_HOVER in _features(server)
     assert _commands(server) == _commands(create_server(test_commands=True))
 
 

@@ -61,7 +61,16 @@ def _plain(value: Any) -> Any:
 
 
 @pytest.fixture
-async def session(tmp_path: Path) -> AsyncIterator[tuple[EditorClient, Recorder, Path]]:
+def unconfigured(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No key and no base URL in the server's environment (it inherits this one)."""
+    for name in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+async def session(
+    tmp_path: Path, unconfigured: None
+) -> AsyncIterator[tuple[EditorClient, Recorder, Path]]:
     started: Session = await start_session("stdio")
     client = started.client
     recorder = Recorder(client)
@@ -240,7 +249,7 @@ async def test_bad_arguments_get_clear_errors(session):
         client, "codecrdt.generate", uri=outside, script="inventory-cli", provider="scripted"
     )
     assert "agents must be" in await _error(
-        client, "codecrdt.generate", uri=uri, script="inventory-cli", agents=0
+        client, "codecrdt.generate", uri=uri, script="inventory-cli", provider="scripted", agents=0
     )
     assert "is tsx, but the document is python" in await _error(
         client, "codecrdt.generate", uri=uri, script="pomodoro-timer", provider="scripted"
@@ -255,6 +264,76 @@ async def test_bad_arguments_get_clear_errors(session):
     await client.command("codecrdt.cancel", runId=first["runId"])
     await recorder.finished(first["runId"])
     assert await client.state(uri)  # the server still answers
+
+
+async def test_without_a_configured_provider_generate_is_refused_and_writes_nothing(session):
+    client, recorder, folder = session
+    uri = _open(client, folder / "snake.py")
+    with pytest.raises(JsonRpcException) as caught:
+        await client.command("codecrdt.generate", uri=uri, spec="a snake game", wait=True)
+    error = caught.value
+    assert error.code == -32602  # InvalidParams
+    assert error.data == {"reason": "noProvider"}  # a client offers to configure one
+    message = str(error)
+    for advice in (
+        "no model provider is configured",
+        "ANTHROPIC_API_KEY or OPENAI_API_KEY in the server's environment",
+        "give baseUrl URL for a local OpenAI-compatible server",
+        'set the provider to "scripted" for the offline demo',
+    ):
+        assert advice in message
+    await asyncio.sleep(0.3)
+    assert recorder.of("codecrdt/runStarted") == []
+    assert (await client.state(uri))["text"] == ""  # no prepared output in the user's file
+    # Named, the scripted provider runs.
+    answer = await client.command(
+        "codecrdt.generate", uri=uri, script="inventory-cli", provider="scripted", timeScale=FAST
+    )
+    finished = await recorder.finished(answer["runId"])
+    assert finished["report"]["provider"] == "scripted"
+
+
+async def test_the_offline_demo_writes_a_new_untitled_document(session):
+    """What VS Code's "Run the Offline Demo" does: the scripted provider and a bundled task,
+    named, into an untitled document (its language is the document's: it has no suffix)."""
+    client, recorder, _folder = session
+    uri = "untitled:Untitled-1"
+    client.open(uri, "")
+    answer = await client.command(
+        "codecrdt.generate",
+        uri=uri,
+        provider="scripted",
+        script="inventory-cli",
+        timeScale=FAST,
+        wait=True,
+    )
+    assert answer["report"]["provider"] == "scripted"
+    assert answer["report"]["model"] == "prepared:inventory-cli"
+    assert "savedTo" not in answer  # nothing on disk: the editor holds it
+    text = (await client.converged(uri))["text"]
+    assert "def main(" in text and "TODO(codecrdt:" not in text
+    assert recorder.of("codecrdt/runStarted")[0]["uri"] == uri
+
+
+async def test_evaluate_without_a_provider_makes_the_deterministic_fixes_and_says_why_not_more(
+    session,
+):
+    client, _recorder, folder = session
+    text = (
+        "import os\nimport os\n\n\ndef f():\n    return os.sep\n\n\n"
+        "def g():\n    return 1\n\n\ndef g():\n    return 2\n"
+    )
+    uri = _open(client, folder / "e.py", text)
+    result = await client.command("codecrdt.evaluate", uri=uri)
+    assert result["found"] == 2 and result["fixedDeterministic"] == 1
+    assert result["fixedModel"] == 0
+    # The two different g need a model: left, with how to configure one.
+    assert [entry["name"] for entry in result["left"]] == ["g"]
+    assert result["errors"] and all(
+        "no model provider is configured" in error for error in result["errors"]
+    )
+    state = await client.converged(uri)
+    assert state["text"].count("import os") == 1 and state["text"].count("def g") == 2
 
 
 async def test_the_client_cancels_through_progress(session):
@@ -303,3 +382,182 @@ async def test_invalid_settings_are_reported_and_valid_ones_apply(session):
     answer = await client.command("codecrdt.generate", uri=uri, timeScale=FAST, wait=True)
     assert answer["report"]["agents"] == 2
     assert answer["report"]["provider"] == "scripted"
+
+
+QUIET_SCRIPT = """format = 1
+
+[task]
+name = "quiet-while-writing"
+title = "Two functions, one left broken"
+language = "python"
+file = "numbers.py"
+spec = "Two functions."
+
+[latency]
+ttft_s = 0.05
+chars_per_s = 400.0
+jitter = 0.0
+chars_per_token = 4.0
+tokens_per_event = 1
+
+[outline]
+text = '''
+# Numbers.
+
+
+# TODO(codecrdt:parse): a function that parses a number
+
+
+# TODO(codecrdt:broken): a function left broken
+'''
+
+[todos.parse]
+text = '''
+def parse(text):
+    return int(
+        text,
+    )
+'''
+
+[todos.broken]
+text = '''
+def broken(:
+    return 1
+'''
+
+[[faults]]
+key = "todo:parse"
+kind = "stall"
+at_token = 9
+stall_s = 3.0
+"""
+
+
+def _syntax_rows(diagnostics: Any) -> list[tuple[int, int]]:
+    return [(d.range.start.line, d.range.end.line) for d in diagnostics if d.code == "syntax-error"]
+
+
+async def test_findings_in_a_region_still_being_written_are_held_back(session):
+    """Mid-statement, the file has a syntax error in the region an agent is writing: it is
+    neither pushed nor pulled while the agent writes there, and once the region is done,
+    a syntax error still there is shown."""
+    client, recorder, folder = session
+    script = folder / "quiet.toml"
+    script.write_text(QUIET_SCRIPT, encoding="utf-8")
+    uri = _open(client, folder / "numbers.py")
+    answer = await client.command(
+        "codecrdt.generate", uri=uri, script=str(script), provider="scripted", agents=1
+    )
+    # The stall: the agent has written "def parse(text):" and "    return int(" only.
+    deadline = time.monotonic() + TIMEOUT
+    while "    return int(\n" not in (state := await client.state(uri))["text"]:
+        assert time.monotonic() < deadline, state["text"]
+        await asyncio.sleep(0.05)
+    text = state["text"]
+    assert "        text,\n" not in text
+    # The analysis reports the unfinished statement (what an editor would show without
+    # holding back): its rows are those of the region being written.
+    python = language_named("python")
+    assert python is not None
+    broken_rows = [
+        (f.start_point[0], f.end_point[0])
+        for f in analyze_text(text, python)
+        if f.code == "syntax-error"
+    ]
+    written_at = text.splitlines().index("def parse(text):")
+    assert broken_rows and all(start >= written_at for start, _end in broken_rows), broken_rows
+    await asyncio.sleep(1.0)  # the analysis after the last line has long been published
+    assert (await client.state(uri))["text"] == text  # still stalled
+    assert _syntax_rows(client.diagnostics.get(uri, [])) == []
+    pulled = await client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+    assert _syntax_rows(pulled.items) == []
+    # The run ends: parse is complete (no error), broken is left broken and now shown.
+    finished = await recorder.finished(answer["runId"])
+    assert [t["status"] for t in finished["report"]["todos"]] == ["done", "done"]
+    final = (await client.converged(uri))["text"]
+    expected = [
+        (f.start_point[0], f.end_point[0])
+        for f in analyze_text(final, python)
+        if f.code == "syntax-error"
+    ]
+    broken_line = final.splitlines().index("def broken(:")
+    assert expected and expected[0][0] == broken_line
+    deadline = time.monotonic() + TIMEOUT
+    while _syntax_rows(client.diagnostics.get(uri, [])) != expected:
+        assert time.monotonic() < deadline, client.diagnostics.get(uri)
+        await asyncio.sleep(0.05)
+    pulled = await client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+    assert _syntax_rows(pulled.items) == expected
+
+
+OUTLINE_SCRIPT = """format = 1
+
+[task]
+name = "quiet-outline"
+title = "An outline that stalls mid-statement"
+language = "python"
+file = "numbers.py"
+spec = "One function."
+
+[latency]
+ttft_s = 0.05
+chars_per_s = 400.0
+jitter = 0.0
+chars_per_token = 4.0
+tokens_per_event = 1
+
+[outline]
+text = '''
+# Numbers.
+
+
+def parse(text):
+    return int(
+        text,
+    )
+
+
+# TODO(codecrdt:tail): a constant
+'''
+
+[todos.tail]
+text = '''
+TAIL = 1
+'''
+
+[[faults]]
+key = "outline"
+kind = "stall"
+at_token = 12
+stall_s = 3.0
+"""
+
+
+async def test_the_outline_being_written_is_quiet_and_findings_elsewhere_are_shown(session):
+    client, recorder, folder = session
+    script = folder / "outline.toml"
+    script.write_text(OUTLINE_SCRIPT, encoding="utf-8")
+    uri = _open(client, folder / "numbers.py", "import os\nimport os\n")
+    answer = await client.command(
+        "codecrdt.generate", uri=uri, script=str(script), provider="scripted", agents=1
+    )
+    deadline = time.monotonic() + TIMEOUT
+    while "    return int(\n" not in (state := await client.state(uri))["text"]:
+        assert time.monotonic() < deadline, state["text"]
+        await asyncio.sleep(0.05)
+    text = state["text"]
+    python = language_named("python")
+    assert python is not None
+    codes = {f.code for f in analyze_text(text, python)}
+    assert {"syntax-error", "duplicate-import"} <= codes  # what an editor would show
+    await asyncio.sleep(1.0)
+    assert (await client.state(uri))["text"] == text  # the Outliner is still stalled
+    shown = [(d.code, d.range.start.line) for d in client.diagnostics.get(uri, [])]
+    assert ("duplicate-import", 1) in shown  # outside the region: shown as always
+    assert all(code != "syntax-error" for code, _line in shown), shown
+    finished = await recorder.finished(answer["runId"])
+    assert finished["report"]["todos"][0]["status"] == "done"

@@ -21,6 +21,7 @@ from codecrdt.request import (
     MAX_SPEC_CHARS,
     MIN_AGENTS,
     MODES,
+    NoProviderError,
     RequestError,
     RunRequest,
 )
@@ -215,12 +216,49 @@ def test_the_scripted_provider_gets_the_languages_bundled_task() -> None:
     assert request.script is not None and request.script.language == "tsx"
 
 
-def test_the_default_provider_is_chosen_when_none_is_given(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.fixture
+def no_configuration(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    for variable in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(variable, raising=False)
+    return monkeypatch
+
+
+def test_without_a_configured_provider_the_request_is_refused_never_scripted(
+    no_configuration: pytest.MonkeyPatch,
 ) -> None:
-    assert RunRequest.build(spec="x", language="python").provider == "scripted"
-    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test")
-    assert RunRequest.build(spec="x", language="python").provider == "anthropic"
+    with pytest.raises(NoProviderError) as refused_cli:
+        RunRequest.build(spec="a snake game", language="python")
+    assert str(refused_cli.value) == (
+        "no model provider is configured: set ANTHROPIC_API_KEY or OPENAI_API_KEY in the "
+        "environment, give --base-url URL for a local OpenAI-compatible server (Ollama, "
+        "llama.cpp, vLLM, LM Studio), or run `codecrdt demo` for the offline demo (prepared "
+        "output that ignores the spec)"
+    )
+    with pytest.raises(NoProviderError) as refused_lsp:
+        RunRequest.build(spec="a snake game", language="python", names=KEYS)
+    assert "in the server's environment, give baseUrl URL" in str(refused_lsp.value)
+    assert 'set the provider to "scripted" for the offline demo' in str(refused_lsp.value)
+    # A script names prepared output, not the provider: still refused.
+    with pytest.raises(NoProviderError):
+        RunRequest.build(script="inventory-cli")
+    # Named, the scripted provider runs.
+    assert RunRequest.build(script="inventory-cli", provider="scripted").provider == "scripted"
+
+
+def test_the_default_provider_is_the_configured_one(
+    no_configuration: pytest.MonkeyPatch,
+) -> None:
+    build = RunRequest.build
+    assert build(spec="x", language="python", base_url="http://127.0.0.1:8080/v1").provider == (
+        "openai"
+    )
+    no_configuration.setenv("OPENAI_BASE_URL", "http://127.0.0.1:11434/v1")
+    assert build(spec="x", language="python").provider == "openai"
+    no_configuration.delenv("OPENAI_BASE_URL")
+    no_configuration.setenv("OPENAI_API_KEY", "sk-test")
+    assert build(spec="x", language="python").provider == "openai"
+    no_configuration.setenv("ANTHROPIC_API_KEY", "sk-ant-test")
+    assert build(spec="x", language="python").provider == "anthropic"
 
 
 def test_a_good_request_keeps_its_values() -> None:
@@ -268,6 +306,7 @@ def test_the_lsp_command_wraps_a_request() -> None:
         {
             "uri": "file:///w/a.py",
             "script": "inventory-cli",
+            "provider": "scripted",
             "agents": 2,
             "baseUrl": None,
             "timeScale": 20,
@@ -279,11 +318,21 @@ def test_the_lsp_command_wraps_a_request() -> None:
     assert command.request.time_scale == 20.0 and command.request.provider == "scripted"
 
 
-def test_the_lsp_command_takes_missing_values_from_the_settings() -> None:
-    defaults = {**ServerOptions().generation_defaults(), "agents": 5, "maxTokens": 100}
+def test_the_lsp_command_takes_missing_values_from_the_settings(
+    no_configuration: pytest.MonkeyPatch,
+) -> None:
+    defaults = {
+        **ServerOptions().generation_defaults(),
+        "agents": 5,
+        "maxTokens": 100,
+        "provider": "scripted",
+    }
     command = parse({"uri": "file:///w/a.py", "spec": "x", "provider": ""}, defaults)
     assert command.request.agents == 5 and command.request.max_tokens == 100
-    assert command.request.provider == "scripted"  # an empty provider: the default
+    assert command.request.provider == "scripted"  # an empty provider: the setting's
+    # Neither the request nor the settings name one, and none is configured: refused.
+    with pytest.raises(NoProviderError, match="no model provider is configured"):
+        parse({"uri": "file:///w/a.py", "spec": "x", "provider": ""})
 
 
 @pytest.mark.parametrize(
@@ -292,7 +341,10 @@ def test_the_lsp_command_takes_missing_values_from_the_settings() -> None:
         ({"spec": "x"}, "uri must be the document's URI"),
         ({"uri": "file:///w/notes.txt", "spec": "x"}, "cannot tell the language of"),
         ({"uri": "file:///w/a.py", "spec": "x", "wait": 1}, "wait must be true or false"),
-        ({"uri": "file:///w/a.py", "spec": "x", "agents": 0}, "agents must be between 1 and 64"),
+        (
+            {"uri": "file:///w/a.py", "spec": "x", "provider": "scripted", "agents": 0},
+            "agents must be between 1 and 64",
+        ),
         (
             {"uri": "file:///w/a.py", "spec": "x", "provider": "openai", "timeScale": 3},
             "timeScale applies to the scripted provider only",
@@ -306,7 +358,7 @@ def test_the_lsp_command_refuses_bad_arguments(args: dict[str, Any], message: st
 
 def test_the_lsp_command_uses_the_documents_language_when_given() -> None:
     command = GenerateCommand.parse(
-        {"uri": "untitled:Untitled-1", "spec": "x"},
+        {"uri": "untitled:Untitled-1", "spec": "x", "provider": "scripted"},
         ServerOptions().generation_defaults(),
         language="tsx",
     )

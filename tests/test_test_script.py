@@ -30,6 +30,7 @@ def _run(
     ci: str | None,
     tools: tuple[str, ...],
     tsc_exit: int = 0,
+    corpora_exit: int = 0,
     pytest_exit: int = 0,
 ) -> subprocess.CompletedProcess[str]:
     repo = tmp_path / "repo"
@@ -37,6 +38,7 @@ def _run(
     (repo / "extension" / "scripts").mkdir(parents=True)
     shutil.copy(ROOT / "scripts" / "test.sh", repo / "scripts" / "test.sh")
     _stub(repo / "scripts" / "install-tsc.sh", f"exit {tsc_exit}")
+    _stub(repo / "scripts" / "install-ts-corpora.sh", f"exit {corpora_exit}")
     _stub(repo / "extension" / "scripts" / "test.sh", "exit 0")
     bin_ = tmp_path / "bin"
     bin_.mkdir()
@@ -82,10 +84,18 @@ def test_in_ci_a_failed_tsc_install_stops_the_run(tmp_path: Path) -> None:
     assert "-m pytest" not in result.stdout
 
 
+def test_in_ci_a_failed_ts_corpora_install_stops_the_run(tmp_path: Path) -> None:
+    result = _run(tmp_path, ci="true", tools=ALL_TOOLS, corpora_exit=1)
+    assert result.returncode == 1
+    assert "error: the TypeScript corpora could not be installed" in result.stderr
+    assert "-m pytest" not in result.stdout
+
+
 def test_locally_missing_tools_are_notes_and_the_tests_run(tmp_path: Path) -> None:
-    result = _run(tmp_path, ci=None, tools=("ruff",), tsc_exit=1)
+    result = _run(tmp_path, ci=None, tools=("ruff",), tsc_exit=1, corpora_exit=1)
     assert result.returncode == 0, result.stderr
-    for note in ("note: nvim", "note: Emacs with eglot", "note: tsc", "note: npm"):
+    notes = ("note: nvim", "note: Emacs with eglot", "note: tsc", "note: the TypeScript corpora")
+    for note in (*notes, "note: npm"):
         assert note in result.stderr
     assert "-m pytest" in result.stdout
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // End-to-end test of the CodeCRDT VS Code extension in a real VS Code (code-server 4.139.1)
 // driven through headless Chromium with playwright-core. No network and no model: the
-// server runs the scripted provider (prepared output, "inventory-cli").
+// server runs the scripted provider (prepared output, "inventory-cli"), once the test has
+// checked that without a configured provider the command offers the setup quick pick.
 //
 //   node extension/e2e/run.mjs
 //
@@ -11,6 +12,10 @@
 //     reaches the Problems panel, so the extension started `codecrdt serve`;
 //  3. Ctrl+. there offers "Remove the duplicate import of 'json'"; applying it leaves one
 //     import in the editor and, after Ctrl+S, on disk, and the problem goes away;
+//  4a. with no provider configured (no key, no base URL, no codecrdt.provider), the same
+//     command is refused by the server and offers one quick pick: Set API Key, Use a Local
+//     Model, Run the Offline Demo; inventory.py stays empty. Then the user settings name
+//     the scripted provider;
 //  4. "CodeCRDT: Generate File in Parallel…" on the empty inventory.py asks for a spec and
 //     an agent count (3); while the agents write, their decorations show (a background per
 //     region, an "◀ impl-N writing <todo>" label) and so does the run's progress;
@@ -48,6 +53,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
 const started = Date.now();
 const TYPED = '# typed during the run';
+const TYPED_IMPLEMENT = '# typed while the TODOs were implemented';
 const SPEC = 'A command-line inventory manager: add, remove and list items stored in a CSV file';
 const FIX_TITLE = "Remove the duplicate import of 'json'";
 
@@ -369,13 +375,19 @@ async function main() {
     fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
     fs.writeFileSync(path.join(workspace, 'notes.py'), 'import json\nimport json\n');
     fs.writeFileSync(path.join(workspace, 'inventory.py'), '');
+    // A skeleton the user wrote: the bundled task's outline, whose markers the scripted
+    // provider has bodies for.
+    fs.writeFileSync(path.join(workspace, 'skeleton.py'), execFileSync(python, ['-c',
+      "from codecrdt.agents.script import load_script; print(load_script('inventory-cli').outline, end='')"],
+      { encoding: 'utf8' }));
+    // No provider at first (codecrdt.provider is a machine setting: user settings only).
     writeJson(path.join(workspace, '.vscode', 'settings.json'), {
       'codecrdt.python': python,
-      'codecrdt.provider': 'scripted',
       'codecrdt.script': 'inventory-cli',
       'codecrdt.scriptedTimeScale': 3,
     });
-    writeJson(path.join(userData, 'User', 'settings.json'), {
+    const userSettingsFile = path.join(userData, 'User', 'settings.json');
+    const userSettings = {
       'workbench.startupEditor': 'none',
       'workbench.tips.enabled': false,
       'workbench.welcomePage.walkthroughs.openOnInstall': false,
@@ -390,7 +402,8 @@ async function main() {
       'git.enabled': false,
       'files.autoSave': 'off',
       'editor.minimap.enabled': false,
-    });
+    };
+    writeJson(userSettingsFile, userSettings);
 
     step('install the vsix', 'the packaged extension installs into code-server');
     const common = ['--user-data-dir', userData, '--extensions-dir', extensions];
@@ -518,6 +531,52 @@ async function main() {
       return text !== null && !/imported again/.test(text);
     }, { timeout: 15_000 });
     await page.screenshot({ path: path.join(artifacts, '04-quick-fix-applied.png') });
+
+    // --- 2a. no provider configured: the setup quick pick, nothing written ---------------
+    step('generate with no provider configured',
+      'the server refuses (no key, no base URL) and the command offers Set API Key, Use a Local Model '
+      + 'and Run the Offline Demo in one quick pick; the file stays empty');
+    await openFromExplorer(page, 'inventory.py');
+    await runCommand(page, 'CodeCRDT: Generate File in Parallel');
+    {
+      const specInput = page.locator('.quick-input-widget .quick-input-box input');
+      await specInput.waitFor({ state: 'visible', timeout: 10_000 });
+      await specInput.fill('a snake game');
+      await page.keyboard.press('Enter');
+      const agentRows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+      await waitFor('the agent-count quick pick', async () => (await agentRows.count()) > 0, { timeout: 10_000 });
+      const agentLabels = await agentRows.evaluateAll((elements) =>
+        elements.map((element) => (element.getAttribute('aria-label') || element.innerText).trim()));
+      await agentRows.nth(Math.max(0, agentLabels.findIndex((label) => /^3\b/.test(label)))).click();
+      const title = page.locator('.quick-input-widget .quick-input-title', { hasText: 'no model provider is configured' });
+      await waitFor('the "no model provider is configured" quick pick', async () => title.isVisible(), { timeout: 30_000 });
+      const setupRows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+      const setupLabels = await setupRows.evaluateAll((elements) =>
+        elements.map((element) => (element.getAttribute('aria-label') || element.innerText).trim()));
+      summary.observed.noProviderChoices = setupLabels;
+      for (const expected of ['Set API Key', 'Use a Local Model', 'Run the Offline Demo']) {
+        check(setupLabels.some((label) => label.startsWith(expected)),
+          `the setup quick pick has no "${expected}" (items: ${JSON.stringify(setupLabels)})`);
+      }
+      check(setupLabels.length === 3, `the setup quick pick has ${setupLabels.length} items: ${JSON.stringify(setupLabels)}`);
+      await page.screenshot({ path: path.join(artifacts, '05a-no-provider.png') });
+      await page.keyboard.press('Escape');
+      await title.waitFor({ state: 'hidden', timeout: 10_000 });
+      const written = fs.readFileSync(path.join(workspace, 'inventory.py'), 'utf8');
+      const buffer = await page.locator(EDITOR).first().innerText();
+      check(written === '' && !/def |import /.test(buffer),
+        `with no provider, something was written into inventory.py (file: ${JSON.stringify(written.slice(0, 80))})`);
+    }
+    // The scripted provider, named. codecrdt.provider is a machine setting: in code-server
+    // (a remote window) the server machine's settings hold it, not the browser's user ones.
+    writeJson(path.join(userData, 'Machine', 'settings.json'), { 'codecrdt.provider': 'scripted' });
+    await waitFor('the extension to read codecrdt.provider = scripted ("next run: scripted" in its log)', async () => {
+      const logs = path.join(userData, 'logs');
+      const found = fs.existsSync(logs)
+        ? fs.readdirSync(logs, { recursive: true }).filter((name) => String(name).endsWith('CodeCRDT.log'))
+        : [];
+      return found.some((name) => fs.readFileSync(path.join(logs, String(name)), 'utf8').includes('next run: scripted'));
+    }, { timeout: 20_000, interval: 250 });
 
     // --- 2. a parallel generation while the user types ----------------------------------
     step('generate inventory.py from the command palette',
@@ -715,6 +774,88 @@ async function main() {
     const perAgent = [...seen.progress].some((text) => /impl-\d/.test(text));
     if (!perAgent) log('note: the progress never named an agent (no "impl-N" in its messages)');
     summary.observed.progressNamesAgents = perAgent;
+
+    // --- 3. implement the TODOs of a skeleton while the user types elsewhere ------------
+    step('implement the TODOs of skeleton.py from the command palette',
+      'the file is the outline: its markers are filled by the implementers, no question asked');
+    await page.keyboard.press('Control+P');
+    const quickOpen = page.locator('.quick-input-widget .quick-input-box input');
+    await quickOpen.waitFor({ state: 'visible', timeout: 10_000 });
+    await quickOpen.fill('skeleton.py');
+    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'skeleton.py' })
+      .first().waitFor({ state: 'visible', timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.part.editor .tabs-container .tab.active', { hasText: 'skeleton.py' })
+      .waitFor({ state: 'visible', timeout: 15_000 });
+    await focusEditor(page);
+    const markersBefore = fs.readFileSync(path.join(workspace, 'skeleton.py'), 'utf8').split('TODO(codecrdt:').length - 1;
+    check(markersBefore > 0, 'the skeleton has no TODO(codecrdt:…) marker');
+    await runCommand(page, 'CodeCRDT: Implement TODOs in Parallel');
+    const implementStarted = Date.now();
+    step('type elsewhere during the implement run', 'the user types at the end of the file while the agents fill the markers');
+    await waitFor('the implement run to show progress', async () => (await progress(page)).some((e) => e.active),
+      { timeout: 20_000, interval: 100 });
+    await focusEditor(page);
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type(TYPED_IMPLEMENT, { delay: 15 });
+    const stillRunning = (await progress(page)).some((entry) => entry.active);
+    check(stillRunning, 'the implement run had ended before the typing was done (make codecrdt.scriptedTimeScale smaller)');
+    await page.screenshot({ path: path.join(artifacts, '08-implement-typing.png') });
+    let quiet = null;
+    await waitFor('the implement run to finish (progress gone)', async () => {
+      if ((await progress(page)).some((entry) => entry.active)) {
+        quiet = null;
+        return false;
+      }
+      quiet ??= Date.now();
+      return Date.now() - quiet > 1000;
+    }, { timeout: 120_000, interval: 150 });
+    summary.observed.implementSeconds = (Date.now() - implementStarted) / 1000;
+
+    step('show the authors', 'CodeCRDT: Show Authors labels the lines each agent wrote, with its TODO and run');
+    await runCommand(page, 'CodeCRDT: Show Authors');
+    const authorLabels = await waitFor('an author label ("◀ impl-N · todo · run-K") in the editor', async () => {
+      const state = await decorations(page);
+      const found = state.labels.filter((label) => /impl-\d+ · \S+ · run-\d+/.test(label));
+      if (found.length) return found;
+      await scrollOn(page);
+      return null;
+    }, { timeout: 20_000, interval: 150 });
+    summary.observed.authorLabels = authorLabels;
+    await page.screenshot({ path: path.join(artifacts, '09-authors.png') });
+
+    step('no conflict left in skeleton.py', 'the Evaluator fixed the implementers\' duplicates: the Problems panel has none from codecrdt');
+    if (!(await page.locator('.markers-panel').isVisible())) await page.keyboard.press('Control+Shift+M');
+    await waitFor('no codecrdt problem left in the Problems panel', async () => {
+      const text = await problemsText(page);
+      return text !== null && !/codecrdt/.test(text);
+    }, { timeout: 15_000 }).catch(async (error) => {
+      summary.observed.problemsLeftInSkeleton = await problemsText(page);
+      throw error;
+    });
+
+    step('save skeleton.py and read it from disk', 'every marker is filled, the typed line is there once, and CPython compiles the file');
+    const skeleton = path.join(workspace, 'skeleton.py');
+    let filled = '';
+    await waitFor('skeleton.py saved with every marker filled', async () => {
+      await focusEditor(page);
+      await page.keyboard.press('Control+S');
+      await sleep(500);
+      filled = fs.readFileSync(skeleton, 'utf8');
+      return !filled.includes('TODO(codecrdt:') && filled.includes(TYPED_IMPLEMENT);
+    }, { timeout: 30_000, interval: 1000 }).catch((error) => {
+      fs.writeFileSync(path.join(artifacts, 'skeleton.py'), filled);
+      throw error;
+    });
+    fs.writeFileSync(path.join(artifacts, 'skeleton.py'), filled);
+    const typedImplement = filled.split(TYPED_IMPLEMENT).length - 1;
+    check(typedImplement === 1, `"${TYPED_IMPLEMENT}" is in skeleton.py ${typedImplement} time(s), not once`);
+    try {
+      execFileSync(python, ['-c', 'import sys; compile(open(sys.argv[1]).read(), sys.argv[1], "exec")', skeleton], { stdio: 'pipe' });
+    } catch (error) {
+      throw new CheckError(`the saved skeleton.py is not valid Python: ${String(error.stderr).trim().split('\n').pop()}`);
+    }
+    summary.observed.implementMarkers = markersBefore;
 
     if (process.env.CODECRDT_UPDATE_SCREENSHOT === '1') {
       const target = path.join(repo, 'extension', 'images', 'screenshot.png');

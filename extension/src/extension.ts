@@ -1,6 +1,7 @@
 /** Activates, restarts and deactivates; everything else lives in `common/`. */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { AuthorDecorations, type BlameResult } from './common/authors';
 import { registerCommands, reportError, undoRun } from './common/commands';
 import { EXTENSION_NAME } from './common/constants';
 import { AgentDecorations } from './common/decorations';
@@ -8,9 +9,9 @@ import { registerLogger, showLog, traceError, traceInfo } from './common/logging
 import { RunNotifications } from './common/progress';
 import { findPython, onPythonInterpreterChanged, pythonExtensionInterpreter, runProbe } from './common/python';
 import { RunTracker } from './common/runs';
-import { hasAnthropicKey, keyEnvironment, serverEnvironment } from './common/secrets';
-import { sendSettings, startServer, stopServer, type ServerHooks } from './common/server';
-import { needsRestart, readSettings, serverArguments, serverLogLevel, serverSettings } from './common/settings';
+import { keyEnvironment, serverEnvironment } from './common/secrets';
+import { executeServerCommand, sendSettings, startServer, stopServer, type ServerHooks } from './common/server';
+import { needsRestart, nextRunText, readSettings, serverArguments, serverKeys, serverLogLevel, serverSettings } from './common/settings';
 import { showRunFinished, showRunsLost, StatusItems } from './common/status';
 
 let client: LanguageClient | undefined;
@@ -34,7 +35,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
                 .catch(reportError);
         }
     });
-    context.subscriptions.push(output, status, decorations, notifications);
+    const authors = new AuthorDecorations(async (uri) => {
+        if (!client) {
+            throw new Error('The CodeCRDT server is not running.');
+        }
+        return executeServerCommand<BlameResult>(client, 'codecrdt.blame', { uri });
+    });
+    context.subscriptions.push(output, status, decorations, notifications, authors);
 
     const settings = () => readSettings(vscode.workspace.getConfiguration('codecrdt'));
     const workspaceFolder = () => vscode.workspace.workspaceFolders?.[0];
@@ -52,6 +59,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         runFinished: (params) => {
             notifications.finished(params.runId);
             decorations.clear(params.uri, params.runId);
+            for (const editor of vscode.window.visibleTextEditors) {
+                if (editor.document.uri.toString() === params.uri && authors.isShown(params.uri)) {
+                    authors.refresh(editor).catch((error) => traceError('Showing the authors failed:', error));
+                }
+            }
             if (runs.finished(params) || !runs.get(params.runId)) {
                 void showRunFinished(params, (runId) =>
                     client ? undoRun(client, runId, params.uri).catch(reportError) : Promise.resolve(),
@@ -115,6 +127,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
                 return;
             }
             serverEnv = serverEnvironment(process.env, await keyEnvironment(context.secrets));
+            status.setNextRun(nextRunText(current, serverKeys(serverEnv)));
             try {
                 client = await startServer({
                     python: choice.python,
@@ -144,13 +157,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
             runs,
             settings,
             secrets: context.secrets,
-            hasAnthropicKey: () => hasAnthropicKey(serverEnv),
+            serverKeys: () => serverKeys(serverEnv),
             restart,
+            authors,
         }),
         vscode.workspace.onDidChangeConfiguration((event) => {
             if (!event.affectsConfiguration('codecrdt')) {
                 return;
             }
+            const next = nextRunText(settings(), serverKeys(serverEnv));
+            status.setNextRun(next);
+            traceInfo(`Settings changed; ${next}.`);
             if (needsRestart(event)) {
                 void restart('its settings changed');
             } else if (client?.isRunning()) {

@@ -97,8 +97,10 @@ describe('the packaged extension', () => {
             'codecrdt.cancelGeneration',
             'codecrdt.fixConflicts',
             'codecrdt.generateFile',
+            'codecrdt.implementTodos',
             'codecrdt.restartServer',
             'codecrdt.setApiKey',
+            'codecrdt.showAuthors',
             'codecrdt.showLog',
             'codecrdt.undoGeneration',
         ]);

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { hasAnthropicKey, KEY_PROVIDERS, keyEnvironment, serverEnvironment, storeKey, type SecretsLike } from '../src/common/secrets';
-import { DEFAULTS, serverSettings } from '../src/common/settings';
+import { KEY_PROVIDERS, keyEnvironment, serverEnvironment, storeKey, type SecretsLike } from '../src/common/secrets';
+import { DEFAULTS, serverKeys, serverSettings } from '../src/common/settings';
 
 function memorySecrets(): SecretsLike & { values: Map<string, string> } {
     const values = new Map<string, string>();
@@ -25,7 +25,7 @@ describe('API keys', () => {
         assert.equal(env.ANTHROPIC_API_KEY, 'sk-ant-123');
         assert.equal(env.OPENAI_API_KEY, 'sk-oai');
         assert.equal(env.PATH, '/bin');
-        assert.ok(hasAnthropicKey(env));
+        assert.deepEqual(serverKeys(env), { anthropic: true, openai: true, openaiBaseUrl: false });
         // The settings the server gets hold no key.
         assert.ok(!JSON.stringify(serverSettings(DEFAULTS)).includes('sk-'));
     });
@@ -38,6 +38,6 @@ describe('API keys', () => {
         assert.deepEqual(await keyEnvironment(secrets), {});
         const env = serverEnvironment({ ANTHROPIC_API_KEY: 'from-shell' }, {});
         assert.equal(env.ANTHROPIC_API_KEY, 'from-shell');
-        assert.equal(hasAnthropicKey({}), false);
+        assert.deepEqual(serverKeys({}), { anthropic: false, openai: false, openaiBaseUrl: false });
     });
 });

@@ -6,6 +6,7 @@ import {
     effectiveProvider,
     generateArguments,
     needsRestart,
+    nextRunText,
     readSettings,
     serverArguments,
     serverLogLevel,
@@ -125,10 +126,29 @@ describe('settings', () => {
         assert.equal(properties['codecrdt.baseUrl'].scope, 'machine');
     });
 
-    it('tells the provider as the server does: the setting, else anthropic with a key, else scripted', () => {
-        assert.equal(effectiveProvider({ ...DEFAULTS, provider: 'openai' }, true), 'openai');
-        assert.equal(effectiveProvider(DEFAULTS, true), 'anthropic');
-        assert.equal(effectiveProvider(DEFAULTS, false), 'scripted');
+    it('tells the provider as the server does: the setting, else a key or base URL, else none (never scripted)', () => {
+        const none = { anthropic: false, openai: false, openaiBaseUrl: false };
+        assert.equal(effectiveProvider({ ...DEFAULTS, provider: 'openai' }, { ...none, anthropic: true }), 'openai');
+        assert.equal(effectiveProvider({ ...DEFAULTS, provider: 'scripted' }, none), 'scripted');
+        assert.equal(effectiveProvider(DEFAULTS, { ...none, anthropic: true, openai: true }), 'anthropic');
+        assert.equal(effectiveProvider(DEFAULTS, { ...none, openai: true }), 'openai');
+        assert.equal(effectiveProvider(DEFAULTS, { ...none, openaiBaseUrl: true }), 'openai');
+        assert.equal(effectiveProvider({ ...DEFAULTS, baseUrl: 'http://127.0.0.1:11434/v1' }, none), 'openai');
+        assert.equal(effectiveProvider(DEFAULTS, none), null);
+    });
+
+    it('says which provider and model the next run will use', () => {
+        const none = { anthropic: false, openai: false, openaiBaseUrl: false };
+        assert.equal(nextRunText(DEFAULTS, none), 'next run: no model provider configured');
+        assert.equal(nextRunText(DEFAULTS, { ...none, anthropic: true }), "next run: anthropic, model the provider's default");
+        assert.equal(
+            nextRunText({ ...DEFAULTS, provider: 'openai', baseUrl: 'http://127.0.0.1:11434/v1', model: 'qwen2.5-coder' }, none),
+            'next run: openai, model qwen2.5-coder at http://127.0.0.1:11434/v1',
+        );
+        assert.equal(
+            nextRunText({ ...DEFAULTS, provider: 'scripted', script: 'inventory-cli' }, none),
+            'next run: scripted (prepared output of inventory-cli, not a model)',
+        );
     });
 
     it('builds codecrdt.generate arguments: timeScale only for the scripted provider', () => {

@@ -116,6 +116,14 @@ def build_parser() -> argparse.ArgumentParser:
         "2 bad input, 130 cancelled (Ctrl-C).",
     )
     add_arguments(generate)
+    implement = commands.add_parser(
+        "implement",
+        help="fill a file's TODO(codecrdt:name) markers with parallel agents (no Outliner)",
+        description="Implement the TODO(codecrdt:name): … markers of FILE in parallel: the "
+        "file is the outline, every marker a TODO for the implementers, the rest of the file "
+        "their context; the Evaluator runs at the end. Exit status as for generate.",
+    )
+    add_arguments(implement, implement=True)
     demo = commands.add_parser(
         "demo",
         help="run a bundled task with the scripted provider (prepared output, offline)",
@@ -185,14 +193,19 @@ def main(argv: list[str] | None = None) -> int:
         from codecrdt.generate import run_generate
 
         return run_generate(args)
+    if args.command == "implement":
+        from codecrdt.generate import run_implement
+
+        return run_implement(args)
     if args.command == "demo":
         from codecrdt.generate import run_demo
 
         return run_demo(args)
     if args.command == "bench" and args.bench == "study":
+        from codecrdt.bench.sensitivity import sweep
         from codecrdt.bench.study import options_from, run_study
 
-        run_study(options_from(args))
+        run_study(options_from(args), sweep=sweep)
         print(f"wrote {args.out / 'trials.jsonl'} and {args.out / 'summary.md'}")
         return 0
     if args.command == "bench" and args.bench == "micro":

@@ -38,7 +38,8 @@ from codecrdt.agents.script import ScriptError, bundled_scripts, load_script
 from codecrdt.analysis.languages import language_for_path
 from codecrdt.clock import Clock
 from codecrdt.diskedits import DiskEdits
-from codecrdt.document import SharedDocument
+from codecrdt.document import Origin, SharedDocument
+from codecrdt.implement import IMPLEMENT_SPEC, ImplementPlan, plan
 from codecrdt.request import FLAGS, MAX_SPEC_CHARS, MODES, RequestError, RunRequest
 from codecrdt.sourcefile import NotSource, Saved, read_source, save_work
 
@@ -51,12 +52,27 @@ __all__ = [
     "request_from_args",
     "run_demo",
     "run_generate",
+    "run_implement",
 ]
 
 logger = logging.getLogger(__name__)
 
 
-def add_arguments(parser: argparse.ArgumentParser, *, demo: bool = False) -> None:
+def add_arguments(
+    parser: argparse.ArgumentParser, *, demo: bool = False, implement: bool = False
+) -> None:
+    if implement:
+        parser.add_argument("file", type=Path, help="the file whose TODO markers to implement")
+        parser.add_argument(
+            "--names",
+            metavar="NAME,…",
+            help="only these markers (comma-separated; default: every marker in the file)",
+        )
+        parser.add_argument(
+            "--plain",
+            action="store_true",
+            help="also turn plain TODO:/FIXME: comment lines into named markers and implement them",
+        )
     if demo:
         parser.add_argument("task", nargs="?", help="bundled task (default: inventory-cli)")
         parser.add_argument("--list", action="store_true", help="list the bundled tasks")
@@ -68,21 +84,25 @@ def add_arguments(parser: argparse.ArgumentParser, *, demo: bool = False) -> Non
         parser.add_argument(
             "--provider",
             choices=provider_names(),
-            help="anthropic when ANTHROPIC_API_KEY is set, else scripted (prepared output)",
+            help="default: anthropic when ANTHROPIC_API_KEY is set, else openai when "
+            "OPENAI_API_KEY or a base URL is; none: exit 2 (scripted, prepared output that "
+            "ignores the spec, runs only when named)",
         )
         parser.add_argument("--model", help="the provider's model name")
         parser.add_argument("--base-url", help="endpoint of an OpenAI-compatible server")
         parser.add_argument(
             "--script", metavar="TASK|FILE", help="prepared output for the scripted provider"
         )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        required=not demo,
-        help="the file to write" + (" (default: the task's file name)" if demo else ""),
-    )
+    if not implement:
+        parser.add_argument(
+            "--out",
+            type=Path,
+            required=not demo,
+            help="the file to write" + (" (default: the task's file name)" if demo else ""),
+        )
     parser.add_argument("--agents", type=int, default=3, help="implementers (default 3)")
-    parser.add_argument("--mode", choices=MODES, default="parallel")
+    if not implement:
+        parser.add_argument("--mode", choices=MODES, default="parallel")
     parser.add_argument("--seed", type=int, default=0, help="seed of the scripted latencies")
     parser.add_argument("--report", type=Path, metavar="FILE", help="write the JSON report")
     parser.add_argument("--max-tokens", type=int, help="stop the run past this many tokens")
@@ -192,12 +212,15 @@ async def generate_and_save(
     clock: Clock | None = None,
     fallbacks: tuple[Path, ...] = (),
     provider: Provider | None = None,
+    implement: ImplementPlan | None = None,
 ) -> tuple[Report, Saved | None]:
     """:func:`generate_file`, also telling where the text went (None: nowhere, the run
     wrote nothing into a file that did not exist): the file, or a recovered copy when the
     file could not be written (beside it, else in ``fallbacks``, else the temporary
     folder). OSError when none of them could be written. ``provider``: the request's,
-    made beforehand with ``clock`` (it is closed at the end)."""
+    made beforehand with ``clock`` (it is closed at the end). ``implement``: the file's
+    markers are the outline (no Outliner); the plan's edits are applied first, as the
+    user's."""
     if clock is None:
         clock = Clock.real(time_scale=request.time_scale)
     if provider is None:
@@ -214,12 +237,22 @@ async def generate_and_save(
         rng=random.Random(request.seed),
         on_event=on_event,
     )
-    options = RunOptions(mode=request.mode, agents=request.agents, seed=request.seed)
+    options = RunOptions(
+        mode=request.mode,
+        agents=request.agents,
+        seed=request.seed,
+        outline="file" if implement is not None else "outliner",
+        todos=implement.names if implement is not None else None,
+        run_id="cli",
+    )
     document = SharedDocument(output.initial)
     # File I/O goes to a worker thread, except on the virtual clock of simulations, whose
     # loop cannot wait for a thread (and whose files nobody edits meanwhile).
     threads = clock.kind != "virtual"
     disk_edits = DiskEdits(document, output.path, output.initial, threads=threads)
+    if implement is not None:
+        for start, end, marker in reversed(implement.edits):
+            document.replace(start, end, marker, Origin.EDITOR)
     watch = asyncio.get_running_loop().create_task(disk_edits.follow())
     try:
         report = await generate(document, ctx, options)
@@ -248,6 +281,11 @@ def _cwd() -> tuple[Path, ...]:
         return ()
 
 
+def _provider_and_model(provider: str, model: str) -> str:
+    """``provider anthropic, model claude-…``: what wrote the file, as the user reads it."""
+    return f"provider {provider}, model {model or 'the default'}"
+
+
 def _summary(report: Report, out: Path, console: Console) -> None:
     done = sum(1 for t in report.todos if t["status"] == "done")
     conflicts = report.conflicts
@@ -256,6 +294,7 @@ def _summary(report: Report, out: Path, console: Console) -> None:
     wrote = f"wrote {out}" if out.exists() else f"did not write {out} (no text)"
     console.print(
         f"{wrote} in {report.wall_s:.1f}s: {report.mode}, {report.agents} agent(s), "
+        f"{_provider_and_model(report.provider, report.model)}, "
         f"{done}/{len(report.todos)} TODOs done, {report.chars:,} chars, {report.tokens:,} "
         f"tokens, cost {cost}; conflicts found {conflicts.get('found', 0)}, fixed "
         f"{conflicts.get('fixed_deterministic', 0)} deterministically and "
@@ -296,6 +335,52 @@ def run_generate(args: argparse.Namespace, cwd: Path | None = None) -> int:
     except RequestError as error:
         console.print(f"codecrdt generate: {error}", style="red", highlight=False, markup=False)
         return 2
+    return _run(args, console, output, request, None)
+
+
+def run_implement(args: argparse.Namespace, cwd: Path | None = None) -> int:
+    """``codecrdt implement FILE``: the file's TODO markers, filled by parallel agents."""
+    console = Console(stderr=True)
+    args.out = args.file
+    args.mode = "parallel"
+    if args.spec is None and args.spec_file is None:
+        args.spec = IMPLEMENT_SPEC
+    try:
+        output = prepare_output(args.file, cwd or Path.cwd())
+        if not output.path.exists():
+            raise RequestError(f"{args.file}: no such file")
+        request = request_from_args(args, output)
+        names = None if args.names is None else [n for n in args.names.split(",") if n.strip()]
+        todo_plan = plan(
+            output.initial,
+            request.language,
+            names=None if names is None else [n.strip() for n in names],
+            plain=args.plain,
+            target=str(args.file),
+            hint=""
+            if args.plain
+            else " (pass --plain to turn plain TODO:/FIXME: comments into markers)",
+        )
+    except RequestError as error:
+        console.print(f"codecrdt implement: {error}", style="red", highlight=False, markup=False)
+        return 2
+    if todo_plan.edits:
+        console.print(
+            f"named {len(todo_plan.edits)} plain TODO comment(s) as markers",
+            highlight=False,
+            markup=False,
+        )
+    return _run(args, console, output, request, todo_plan)
+
+
+def _run(
+    args: argparse.Namespace,
+    console: Console,
+    output: Output,
+    request: RunRequest,
+    implement: ImplementPlan | None,
+) -> int:
+    command = "implement" if implement is not None else "generate"
     if request.provider == "scripted" and request.script is not None:
         console.print(
             f"scripted provider: streaming the prepared output of task {request.script.name!r} "
@@ -303,19 +388,19 @@ def run_generate(args: argparse.Namespace, cwd: Path | None = None) -> int:
             highlight=False,
             markup=False,
         )
-    title = (
-        f"codecrdt {output.path.name}: {request.mode}, {request.agents} agent(s), "
-        f"{request.provider}"
-    )
-    view = None if args.quiet else LiveView(title, console)
-    on_event = view.on_event if view is not None else None
     clock = Clock.real(time_scale=request.time_scale)
     try:
         # Made here, so that what is wrong with it (a missing key, a bad URL) is bad input.
         provider = make_provider(request, clock)
     except (ProviderError, ValueError) as error:
-        console.print(f"codecrdt generate: {error}", style="red", highlight=False, markup=False)
+        console.print(f"codecrdt {command}: {error}", style="red", highlight=False, markup=False)
         return 2
+    title = (
+        f"codecrdt {output.path.name}: {request.mode}, {request.agents} agent(s), "
+        f"{_provider_and_model(provider.name, provider.model)}"
+    )
+    view = None if args.quiet else LiveView(title, console)
+    on_event = view.on_event if view is not None else None
     try:
         with view if view is not None else contextlib.nullcontext():
             report, saved = asyncio.run(
@@ -326,13 +411,14 @@ def run_generate(args: argparse.Namespace, cwd: Path | None = None) -> int:
                     clock=clock,
                     fallbacks=_cwd(),
                     provider=provider,
+                    implement=implement,
                 )
             )
     except ProviderError as error:
-        console.print(f"codecrdt generate: {error}", style="red", highlight=False, markup=False)
+        console.print(f"codecrdt {command}: {error}", style="red", highlight=False, markup=False)
         return 1
     except OSError as error:  # neither the file nor a recovered copy could be written
-        console.print(f"codecrdt generate: {error}", style="red", highlight=False, markup=False)
+        console.print(f"codecrdt {command}: {error}", style="red", highlight=False, markup=False)
         return 1
     problems = False
     if args.report is not None:
@@ -341,7 +427,7 @@ def run_generate(args: argparse.Namespace, cwd: Path | None = None) -> int:
         except OSError as error:
             problems = True
             console.print(
-                f"codecrdt generate: could not write the report {args.report}: "
+                f"codecrdt {command}: could not write the report {args.report}: "
                 f"{error.strerror or error}",
                 style="red",
                 highlight=False,
@@ -351,7 +437,7 @@ def run_generate(args: argparse.Namespace, cwd: Path | None = None) -> int:
     if saved is not None and saved.recovered:
         problems = True
         console.print(
-            f"codecrdt generate: could not write {output.path} ({saved.error}); "
+            f"codecrdt {command}: could not write {output.path} ({saved.error}); "
             f"the run's text is in {saved.path}",
             style="red",
             highlight=False,

@@ -44,12 +44,14 @@ __all__ = [
     "CommentForm",
     "LanguageForms",
     "Marker",
+    "PlainNote",
     "as_name",
     "find_marker",
     "form_opened_by",
     "json_text",
     "marker_line",
     "mentions_marker",
+    "plain_notes",
     "render",
     "scan_markers",
     "tag",
@@ -152,6 +154,15 @@ PLAIN_TODO = re.compile(
 )
 
 
+#: A user's plain ``TODO``/``FIXME`` comment line (``# TODO: parse the flags``), which
+#: ``codecrdt implement`` names (:func:`plain_notes`).
+PLAIN_NOTE = re.compile(
+    rf"^(?P<indent>[ \t]*)(?P<open>{_WRITTEN_OPEN})[ \t]*(?:{KEYWORD}|FIXME)\b"
+    rf"(?!{re.escape(PREFIX[len(KEYWORD) :])})[ \t:.-]*"
+    rf"(?P<text>.*?)[ \t]*(?:{_WRITTEN_CLOSE})?[ \t]*$"
+)
+
+
 def tag(name: str) -> str:
     """``TODO(codecrdt:name)``."""
     return f"{PREFIX}{name}{SUFFIX}"
@@ -247,6 +258,52 @@ def find_marker(text: str, name: str) -> Marker | None:
                     )
         position = text.find(needle, position + 1)
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class PlainNote:
+    """A plain ``TODO``/``FIXME`` comment line and the marker line that names it."""
+
+    name: str
+    #: Code-point offsets of the comment line, without its line break.
+    start: int
+    end: int
+    line: int
+    marker: str
+
+
+_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+def plain_notes(
+    text: str, language: str, first: int = 0, last: int | None = None
+) -> list[PlainNote]:
+    """The plain ``TODO``/``FIXME`` comment lines, in ``language``'s comment forms, of lines
+    ``first``..``last`` (inclusive; None: to the end), each with a marker line to replace
+    it: same indentation and comment form, its text as the description, named after its
+    first words (unique in ``text``)."""
+    forms = LANGUAGE_FORMS[language]
+    opens = {form.open for form in (forms.line, forms.jsx) if form is not None}
+    used = {marker.name for marker in scan_markers(text)}
+    notes: list[PlainNote] = []
+    offset = 0
+    for number, raw in enumerate(text.splitlines(keepends=True)):
+        line = raw.rstrip("\r\n")
+        if number >= first and (last is None or number <= last):
+            match = PLAIN_NOTE.match(line)
+            if match is not None and match["open"] in opens:
+                description = match["text"].strip() or "implement this"
+                base = "_".join(_WORD.findall(description.lower())[:4]) or "todo"
+                name, count = base, 2
+                while name in used:
+                    name, count = f"{base}_{count}", count + 1
+                used.add(name)
+                marker = render(form_opened_by(match["open"]), name, description, match["indent"])
+                notes.append(
+                    PlainNote(name, offset, offset + len(line), number, marker.rstrip("\n"))
+                )
+        offset += len(raw)
+    return notes
 
 
 def _form_json(form: CommentForm | None) -> dict[str, str] | None:

@@ -45,7 +45,8 @@ class ServerOptions:
     #: At most this many diagnostics are published per document (the first ones).
     max_diagnostics: int = 1000
     # -- generation defaults (each ``codecrdt.generate`` may override them) -------------
-    #: ``anthropic``, ``openai`` or ``scripted``; None: anthropic with a key, else scripted.
+    #: ``anthropic``, ``openai`` or ``scripted``; None: the configured one (a key or a base
+    #: URL), never ``scripted`` (:func:`codecrdt.agents.providers.default_provider`).
     provider: str | None = None
     model: str | None = None
     base_url: str | None = None

@@ -36,6 +36,7 @@ __all__ = [
     "MAX_TIME_SCALE",
     "MIN_AGENTS",
     "MODES",
+    "NoProviderError",
     "RequestError",
     "RunRequest",
     "Spelling",
@@ -54,6 +55,11 @@ MODES: tuple[str, ...] = ("parallel", "sequential")
 
 class RequestError(ValueError):
     """A request that cannot be carried out; the message says what to change."""
+
+
+class NoProviderError(RequestError):
+    """No provider was named and none is configured (no key, no base URL): the message
+    says how to configure one. The scripted provider is never chosen in its place."""
 
 
 @dataclass(frozen=True)
@@ -142,10 +148,11 @@ class RunRequest:
         Values may come straight from JSON, so every type is checked. ``script`` is a task
         name, a path or a :class:`Script`; without ``spec`` the script's spec is used,
         without ``language`` the script's language. ``provider`` None: the default
-        provider; the scripted provider without a script gets the language's bundled
-        task. ``target`` names the file written, for the message when its language is
-        unknown. ``user_urls``: the base URLs the user configured (not a client), to
-        which a key from the environment may be sent.
+        provider (:func:`~codecrdt.agents.providers.default_provider`), or
+        :class:`NoProviderError` when none is configured; the scripted provider without
+        a script gets the language's bundled task. ``target`` names the file written, for
+        the message when its language is unknown. ``user_urls``: the base URLs the user
+        configured (not a client), to which a key from the environment may be sent.
         """
         loaded = _script(script, names)
         if spec is None and loaded is not None:
@@ -162,7 +169,10 @@ class RunRequest:
         if not isinstance(language, str) or language_named(language) is None:
             raise RequestError(f"unknown language {language!r} (supported: {known})")
 
-        provider = default_provider() if provider is None else provider
+        if provider is None:
+            provider = default_provider(base_url if isinstance(base_url, str) else None)
+            if provider is None:
+                raise NoProviderError(_no_provider(names))
         if provider not in provider_names():
             raise RequestError(f"{names('provider')} must be one of {', '.join(provider_names())}")
         if provider == "scripted" and loaded is None:
@@ -221,6 +231,21 @@ class RunRequest:
             time_scale=float(time_scale),
             latency=latency,
         )
+
+
+def _no_provider(names: Spelling) -> str:
+    demo = (
+        "or run `codecrdt demo` for the offline demo (prepared output that ignores the spec)"
+        if names.flags
+        else 'or set the provider to "scripted" for the offline demo (prepared output that '
+        "ignores the spec)"
+    )
+    where = "the environment" if names.flags else "the server's environment"
+    return (
+        "no model provider is configured: set ANTHROPIC_API_KEY or OPENAI_API_KEY in "
+        f"{where}, give {names('base_url')} URL for a local OpenAI-compatible server "
+        f"(Ollama, llama.cpp, vLLM, LM Studio), {demo}"
+    )
 
 
 def _script(script: Any, names: Spelling) -> Script | None:

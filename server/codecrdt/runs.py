@@ -78,9 +78,9 @@ class GenerateCommand:
                 raise RunError(f"cannot tell the language of {uri} from its name")
             language = by_suffix.name
 
-        def pick(key: str) -> Any:
+        def pick(key: str) -> Any:  # absent, null or "": the setting's
             value = args.get(key)
-            return defaults.get(key) if value is None else value
+            return defaults.get(key) if value is None or value == "" else value
 
         wait = args.get("wait", False)
         if not isinstance(wait, bool):
@@ -170,8 +170,15 @@ class RunManager:
             raise RunError(str(error)) from None
 
     def start(
-        self, command: GenerateCommand, document: SharedDocument, language: LanguageSpec
+        self,
+        command: GenerateCommand,
+        document: SharedDocument,
+        language: LanguageSpec,
+        *,
+        todos: frozenset[str] | None = None,
     ) -> Run:
+        """Start the agents on ``document``. ``todos``: an implement run, whose outline is
+        the file and whose TODOs are these markers (no Outliner)."""
         if self.active_for(command.uri) is not None:
             raise RunError(f"a run is already writing {command.uri}; cancel it first")
         request = command.request
@@ -189,7 +196,13 @@ class RunManager:
             on_event=lambda event: self._on_event(run, event),
             clock=clock,
         )
-        options = RunOptions(mode=request.mode, agents=request.agents)
+        options = RunOptions(
+            mode=request.mode,
+            agents=request.agents,
+            outline="outliner" if todos is None else "file",
+            todos=todos,
+            run_id=run.id,
+        )
 
         def connected(agent: str) -> None:
             assert run.undo is not None
@@ -267,17 +280,24 @@ class RunManager:
         return steps
 
     async def evaluate(
-        self, document: SharedDocument, language: LanguageSpec, command: GenerateCommand
+        self,
+        document: SharedDocument,
+        language: LanguageSpec,
+        command: GenerateCommand,
+        provider: Provider | None = None,
     ) -> dict[str, Any]:
-        """The Evaluator alone, on the document's current conflicts."""
+        """The Evaluator alone, on the document's current conflicts; ``provider``: the one
+        to ask for model fixes (default: the request's)."""
         if self.active_for(command.uri) is not None:
             raise RunError(f"a run is writing {command.uri}; the Evaluator runs as part of it")
-        provider = self.provider_for(command.request)
+        if provider is None:
+            provider = self.provider_for(command.request)
         ctx = RunContext(provider, language, command.request.spec)
         ctx.clock.start()
         hub = Hub(document, HubOptions(), clock=ctx.clock)
         try:
             evaluator = Evaluator("evaluator", hub.connect("evaluator", "evaluator"), ctx)
+            evaluator.keep_users_text = False  # the user asked for these fixes
             report = await evaluator.final()
             for _ in range(200):  # let the fixes reach the document
                 if hub.settled():

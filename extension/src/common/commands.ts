@@ -6,14 +6,17 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import type { AuthorDecorations } from './authors';
 import { AGENT_CHOICES, LANGUAGES } from './constants';
 import { fileNameProblem } from './files';
+import { implementArguments } from './implement';
 import { showLog, traceError, traceInfo } from './logging';
 import { evaluationSummary, type EvaluateResult } from './messages';
 import { fileNameOf, type RunTracker, type TrackedRun } from './runs';
 import { KEY_PROVIDERS, storeKey } from './secrets';
 import { executeServerCommand } from './server';
-import { agentChoices, effectiveProvider, generateArguments, type ExtensionSettings } from './settings';
+import { agentChoices, effectiveProvider, generateArguments, type ExtensionSettings, type ServerKeys } from './settings';
+import { demoLanguage, demoScript, isNoProviderError, listModels, offerProviderSetup, urlProblem, SETUP_TITLE, type FetchLike, type SetupUi } from './setup';
 import { show } from './status';
 
 export interface CommandHost {
@@ -23,9 +26,11 @@ export interface CommandHost {
     runs: RunTracker;
     settings(): ExtensionSettings;
     secrets: vscode.SecretStorage;
-    /** Whether the running server has an Anthropic key in its environment. */
-    hasAnthropicKey(): boolean;
+    /** The keys and base URL in the running server's environment. */
+    serverKeys(): ServerKeys;
     restart(reason: string): Promise<void>;
+    /** The "Show Authors" decorations. */
+    authors?: AuthorDecorations;
 }
 
 export function registerCommands(host: CommandHost): vscode.Disposable[] {
@@ -41,6 +46,8 @@ export function registerCommands(host: CommandHost): vscode.Disposable[] {
         register('codecrdt.generateFile', () => generateFile(host)),
         register('codecrdt.cancelGeneration', () => cancelGeneration(host)),
         register('codecrdt.undoGeneration', () => undoGeneration(host)),
+        register('codecrdt.implementTodos', () => implementTodos(host)),
+        register('codecrdt.showAuthors', () => showAuthors(host)),
         register('codecrdt.fixConflicts', () => fixConflicts(host)),
         register('codecrdt.setApiKey', () => setApiKey(host)),
         register('codecrdt.showLog', async () => showLog()),
@@ -136,14 +143,88 @@ async function generateFile(host: CommandHost): Promise<void> {
     await vscode.window.showTextDocument(document);
 
     const uri = document.uri.toString();
-    const provider = effectiveProvider(settings, host.hasAnthropicKey());
+    const provider = effectiveProvider(settings, host.serverKeys());
     const args = generateArguments({ uri, spec, agents }, settings, provider);
-    traceInfo(`codecrdt.generate on ${uri}: ${agents} agent(s), provider ${provider}`);
+    traceInfo(`codecrdt.generate on ${uri}: ${agents} agent(s), provider ${provider ?? 'none configured'}`);
+    try {
+        await startRun(host, client, args, uri, agents);
+    } catch (error) {
+        if (!isNoProviderError(error)) {
+            throw error;
+        }
+        // Nothing was written: the server refused before any run. Offer to configure one.
+        traceInfo(`codecrdt.generate refused: ${error instanceof Error ? error.message : String(error)}`);
+        await offerProviderSetup(setupUi(host, client, document.languageId, agents), settings.baseUrl);
+    }
+}
+
+async function startRun(host: CommandHost, client: LanguageClient, args: Record<string, unknown>, uri: string, agents: number): Promise<void> {
     const result = await executeServerCommand<{ runId: string }>(client, 'codecrdt.generate', args);
     // runStarted usually arrives first and carries the server's view; this covers the rest.
     if (!host.runs.get(result.runId)) {
-        host.runs.started({ runId: result.runId, uri, mode: settings.mode, agents });
+        host.runs.started({ runId: result.runId, uri, mode: host.settings().mode, agents });
     }
+}
+
+/** The provider setup's quick pick and its steps, in VS Code. */
+function setupUi(host: CommandHost, client: LanguageClient, languageId: string, agents: number): SetupUi {
+    return {
+        pick: async (items) => {
+            const picked = await vscode.window.showQuickPick(
+                items.map((item) => ({ label: item.label, detail: item.detail, choice: item.choice })),
+                { title: SETUP_TITLE, placeHolder: 'Where should the agents’ text come from?', ignoreFocusOut: true },
+            );
+            return picked?.choice;
+        },
+        setApiKey: () => setApiKey(host),
+        askUrl: async (initial) =>
+            vscode.window.showInputBox({
+                title: 'CodeCRDT: use a local model',
+                prompt: 'The URL of an OpenAI-compatible server (Ollama, llama.cpp, vLLM, LM Studio); its /models lists the models',
+                value: initial,
+                ignoreFocusOut: true,
+                validateInput: urlProblem,
+            }),
+        listModels: async (url) =>
+            vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `CodeCRDT: asking ${url} for its models…` }, () =>
+                listModels(url, fetch as unknown as FetchLike),
+            ),
+        pickModel: async (models, baseUrl) =>
+            vscode.window.showQuickPick(models, { title: `CodeCRDT: a model at ${baseUrl}`, placeHolder: 'The model the agents use', ignoreFocusOut: true }),
+        saveLocalModel: async ({ provider, baseUrl, model }) => {
+            const config = vscode.workspace.getConfiguration('codecrdt');
+            await config.update('provider', provider, vscode.ConfigurationTarget.Global);
+            await config.update('model', model, vscode.ConfigurationTarget.Global);
+            await config.update('baseUrl', baseUrl, vscode.ConfigurationTarget.Global); // restarts the server
+            traceInfo(`Local model configured: ${model} at ${baseUrl}.`);
+            void vscode.window
+                .showInformationMessage(`CodeCRDT: runs now use ${model} at ${baseUrl} (settings codecrdt.provider, baseUrl, model).`, 'Generate Now')
+                .then((choice) => {
+                    if (choice === 'Generate Now') {
+                        void vscode.commands.executeCommand('codecrdt.generateFile');
+                    }
+                });
+        },
+        confirmDemo: async (notice) => (await vscode.window.showWarningMessage(notice, { modal: true }, 'Run the Demo')) === 'Run the Demo',
+        runDemo: async () => {
+            // A new untitled file: prepared output never goes into the user's file.
+            const document = await vscode.workspace.openTextDocument({ language: demoLanguage(languageId), content: '' });
+            await vscode.window.showTextDocument(document);
+            const settings = host.settings();
+            const args: Record<string, unknown> = {
+                uri: document.uri.toString(),
+                provider: 'scripted',
+                script: demoScript(languageId, settings.script),
+                agents,
+            };
+            if (settings.scriptedTimeScale !== 1) {
+                args.timeScale = settings.scriptedTimeScale;
+            }
+            traceInfo(`Offline demo in ${document.uri.toString()}: the scripted provider (prepared output).`);
+            await startRun(host, client, args, document.uri.toString(), agents);
+        },
+        showError: (message) => reportError(new Error(message)),
+    };
 }
 
 /** Asks for a new file in a workspace folder (when no editor is open). */
@@ -351,4 +432,67 @@ async function restartServer(host: CommandHost, ask = true): Promise<void> {
         }
     }
     await host.restart('the user asked');
+}
+
+/** The current file's markers (or the selected lines' TODO comments), filled in parallel. */
+async function implementTodos(host: CommandHost): Promise<void> {
+    const client = requireClient(host);
+    if (!client) {
+        return;
+    }
+    const editor = activeSourceEditor();
+    if (!editor || editor.document.uri.scheme !== 'file' || !LANGUAGES.includes(editor.document.languageId)) {
+        void vscode.window.showErrorMessage(
+            'CodeCRDT: open the Python, TypeScript or JavaScript file (saved in the workspace) whose TODOs to implement.',
+        );
+        return;
+    }
+    const document = editor.document;
+    const uri = document.uri.toString();
+    const running = host.runs.activeFor(uri);
+    if (running) {
+        void vscode.window.showInformationMessage(`CodeCRDT is already writing ${fileNameOf(running.uri)} (run ${running.runId}).`);
+        return;
+    }
+    const settings = host.settings();
+    const provider = effectiveProvider(settings, host.serverKeys());
+    const agents = agentChoices(AGENT_CHOICES, settings.agents).preselected;
+    const selection = editor.selection;
+    const args = implementArguments(generateArguments({ uri, spec: '', agents }, settings, provider), {
+        start: { line: selection.start.line, character: selection.start.character },
+        end: { line: selection.end.line, character: selection.end.character },
+    });
+    traceInfo(
+        `codecrdt.implement on ${uri}${args.range ? ' (the selection)' : ''}: ${agents} agent(s), provider ${provider ?? 'none configured'}`,
+    );
+    let result: { runId: string };
+    try {
+        result = await executeServerCommand<{ runId: string }>(client, 'codecrdt.implement', args);
+    } catch (error) {
+        if (!isNoProviderError(error)) {
+            throw error;
+        }
+        // Nothing was written: the server refused before any run. Offer to configure one.
+        traceInfo(`codecrdt.implement refused: ${error instanceof Error ? error.message : String(error)}`);
+        await offerProviderSetup(setupUi(host, client, document.languageId, agents), settings.baseUrl);
+        return;
+    }
+    if (!host.runs.get(result.runId)) {
+        host.runs.started({ runId: result.runId, uri, mode: 'parallel', agents });
+    }
+}
+
+/** Toggles the authors of the current file's lines. */
+async function showAuthors(host: CommandHost): Promise<void> {
+    const client = requireClient(host);
+    const editor = activeSourceEditor();
+    if (!client || !host.authors) {
+        return;
+    }
+    if (!editor) {
+        void vscode.window.showInformationMessage('CodeCRDT: open the file whose authors to show.');
+        return;
+    }
+    const shown = await host.authors.toggle(editor);
+    traceInfo(`Authors ${shown ? 'shown' : 'hidden'} in ${editor.document.uri.toString()}`);
 }

@@ -61,8 +61,3 @@ export async function storeKey(secrets: SecretsLike, provider: KeyProvider, key:
     await secrets.store(provider.secret, value);
     return 'stored';
 }
-
-/** Whether the server will see an Anthropic key (stored, or already in the editor's environment). */
-export function hasAnthropicKey(env: NodeJS.ProcessEnv): boolean {
-    return Boolean(env.ANTHROPIC_API_KEY);
-}

@@ -69,7 +69,11 @@ export async function startServer(start: ServerStart): Promise<LanguageClient> {
     };
 
     const clientOptions: LanguageClientOptions = {
-        documentSelector: LANGUAGES.map((language) => ({ scheme: 'file', language })),
+        // Untitled documents too: the offline demo writes into a new untitled file.
+        documentSelector: LANGUAGES.flatMap((language) => [
+            { scheme: 'file', language },
+            { scheme: 'untitled', language },
+        ]),
         outputChannel: start.outputChannel,
         revealOutputChannelOn: RevealOutputChannelOn.Never,
         initializationOptions: start.settings,

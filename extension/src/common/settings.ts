@@ -117,12 +117,45 @@ export function needsRestart(event: Pick<ConfigurationChangeEvent, 'affectsConfi
     return RESTART_SETTINGS.some((section) => event.affectsConfiguration(section));
 }
 
+/** What the server's environment holds that makes a provider usable without naming it. */
+export interface ServerKeys {
+    anthropic: boolean;
+    openai: boolean;
+    /** `OPENAI_BASE_URL` is set: a local OpenAI-compatible server, no key needed. */
+    openaiBaseUrl: boolean;
+}
+
+/** The keys and base URL the server will find in `env` (its process environment). */
+export function serverKeys(env: NodeJS.ProcessEnv): ServerKeys {
+    return { anthropic: Boolean(env.ANTHROPIC_API_KEY), openai: Boolean(env.OPENAI_API_KEY), openaiBaseUrl: Boolean(env.OPENAI_BASE_URL) };
+}
+
 /**
- * The provider a run will use, told as the server tells it: the setting, else `anthropic`
- * when the server has an Anthropic key in its environment, else `scripted`.
+ * The provider a run will use, decided as the server decides it: the setting, else
+ * `anthropic` with an Anthropic key, else `openai` with an OpenAI key or a base URL, else
+ * none (the server then refuses the run and the extension offers to configure one). Never
+ * `scripted` unless the setting names it.
  */
-export function effectiveProvider(settings: ExtensionSettings, hasAnthropicKey: boolean): Provider {
-    return settings.provider ?? (hasAnthropicKey ? 'anthropic' : 'scripted');
+export function effectiveProvider(settings: ExtensionSettings, keys: ServerKeys): Provider | null {
+    if (settings.provider) {
+        return settings.provider;
+    }
+    if (keys.anthropic) {
+        return 'anthropic';
+    }
+    return keys.openai || keys.openaiBaseUrl || settings.baseUrl ? 'openai' : null;
+}
+
+/** The status item's words for what the next run will use: provider and model. */
+export function nextRunText(settings: ExtensionSettings, keys: ServerKeys): string {
+    const provider = effectiveProvider(settings, keys);
+    if (provider === null) {
+        return 'next run: no model provider configured';
+    }
+    if (provider === 'scripted') {
+        return `next run: scripted (prepared output${settings.script ? ` of ${settings.script}` : ''}, not a model)`;
+    }
+    return `next run: ${provider}, model ${settings.model ?? "the provider's default"}` + (settings.baseUrl ? ` at ${settings.baseUrl}` : '');
 }
 
 export interface GenerateChoice {
@@ -136,7 +169,7 @@ export interface GenerateChoice {
 export function generateArguments(
     choice: GenerateChoice,
     settings: ExtensionSettings,
-    provider: Provider,
+    provider: Provider | null,
 ): Record<string, unknown> {
     const args: Record<string, unknown> = { uri: choice.uri, agents: choice.agents };
     if (choice.spec.trim()) {

@@ -19,6 +19,7 @@ export class StatusItems implements vscode.Disposable {
     private server: ServerState = 'starting';
     private problem: string | undefined;
     private version: string | undefined;
+    private nextRun: string | undefined;
 
     constructor(private readonly runs: RunTracker) {
         this.language = vscode.languages.createLanguageStatusItem(
@@ -41,6 +42,12 @@ export class StatusItems implements vscode.Disposable {
         this.refresh();
     }
 
+    /** What the next run will use (provider and model), shown with the language status. */
+    setNextRun(text: string): void {
+        this.nextRun = text;
+        this.refresh();
+    }
+
     refresh(): void {
         const active = this.runs.active();
         let text: string;
@@ -58,7 +65,7 @@ export class StatusItems implements vscode.Disposable {
         }
         const tooltip = this.tooltip(active);
         this.language.text = text;
-        this.language.detail = this.version ? `server ${this.version}` : undefined;
+        this.language.detail = [this.nextRun, this.version ? `server ${this.version}` : undefined].filter(Boolean).join(' · ') || undefined;
         this.language.severity = severity;
         this.language.busy = active.length > 0 || this.server === 'starting';
         this.bar.text = active.length > 0 ? `$(sync~spin) ${text}` : text;
@@ -78,7 +85,7 @@ export class StatusItems implements vscode.Disposable {
         const lines = active.map(
             (r) => `${r.runId}: ${fileNameOf(r.uri)}, ${r.mode}, ${r.agents} agent(s)` + (r.progress?.message ? ` — ${r.progress.message}` : ''),
         );
-        return [...lines, 'Click to show the log'].join('\n');
+        return [...lines, ...(this.nextRun ? [this.nextRun] : []), 'Click to show the log'].join('\n');
     }
 
     dispose(): void {

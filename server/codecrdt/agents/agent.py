@@ -31,6 +31,9 @@ class Agent:
         self.board.publish(agent=agent_id, role=self.role)
         self.state = "waiting"
         self.todo: str | None = None
+        #: Lines this agent has written (a region it took back, after a failed or
+        #: restarted answer, no longer counts).
+        self.lines_written = 0
 
     # -- presence -------------------------------------------------------------------
 
@@ -41,6 +44,13 @@ class Agent:
         if not self.replica.fenced:
             self.board.publish(activity=state, todo=todo or "", **extra)
         self.ctx.emit("agent", self.agent_id, role=self.role, state=state, todo=todo, **extra)
+
+    def count_lines(self, delta: int) -> None:
+        """``delta`` lines written (or, negative, taken back); the run is told the total
+        (a ``lines`` event: the live board's "lines" column)."""
+        if delta:
+            self.lines_written += delta
+            self.ctx.emit("lines", self.agent_id, role=self.role, lines=self.lines_written)
 
     async def pause_if_stalled(self) -> None:
         """A stalled agent (see :meth:`Replica.stall`) does nothing until the stall ends."""
@@ -82,6 +92,8 @@ class Agent:
             self.replica.check()
             self.document.insert(cursor.offset, line, self.origin)
             written.append(line)
+            self.board.publish(lines=len(written))  # its region: the document's last lines
+            self.count_lines(1)
 
         async for piece in self.ctx.stream(request):
             if isinstance(piece, Restart):

@@ -180,6 +180,13 @@ class Board:
             )
         return True
 
+    def forget(self, name: str) -> None:
+        """Remove a finished TODO's record (the hub, when its marker is back in the file)."""
+        document = self.document
+        if name in document.todos:
+            with document.doc.transaction(origin=self.origin):
+                del document.todos[name]
+
     # -- claims ---------------------------------------------------------------------
 
     def claim(self, record: TodoRecord) -> Claim:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import tree_sitter
 
+from codecrdt.agents import authors
 from codecrdt.agents.agent import Agent
 from codecrdt.agents.context import BudgetExceeded, RunContext
 from codecrdt.agents.prompts import evaluator_request
@@ -62,6 +63,9 @@ class EvaluatorReport:
 
 class Evaluator(Agent):
     role = "evaluator"
+    #: In a run, a fix that would delete text no agent wrote is refused: the user's file
+    #: and what they type meanwhile stay. Off when the user asks for the Evaluator alone.
+    keep_users_text = True
 
     def __init__(self, agent_id: str, replica: Replica, ctx: RunContext, rounds: int = 3) -> None:
         super().__init__(agent_id, replica, ctx)
@@ -115,6 +119,7 @@ class Evaluator(Agent):
     async def evaluate(self, final: bool) -> list[Finding]:
         """One pass; returns the conflicts still there after it."""
         self.set_state("writing" if final else "checking")
+        refused: set[tuple[str, str | None, int]] = set()  # fixes that would delete the user's
         for _ in range(64):  # each deterministic fix changes the text: analyse again
             findings, tree, source = self._findings()
             busy = [] if final else self._busy_rows()
@@ -125,13 +130,20 @@ class Evaluator(Agent):
                 if final or finding.code != "syntax-error":
                     self._note(finding)
             fixable = next(
-                ((f, fix) for f in candidates if (fix := fix_for(f, tree, source)) is not None),
+                (
+                    (f, fix)
+                    for f in candidates
+                    if (f.code, f.name, f.start_byte) not in refused
+                    and (fix := fix_for(f, tree, source)) is not None
+                ),
                 None,
             )
             if fixable is None:
                 break
             finding, fix = fixable
-            self._apply(source, fix.edits)
+            if not self._apply(source, fix.edits):
+                refused.add((finding.code, finding.name, finding.start_byte))
+                continue
             self.report.fixed_deterministic += 1
             self._record_fix(finding, "deterministic", fix.title)
         for finding in list(candidates):
@@ -187,7 +199,8 @@ class Evaluator(Agent):
             return
         task = model_task(again, tree, source)
         start, end = task.region if task else region_for(again, tree, source)
-        self._apply(source, ((start, end, answer), *(task.also if task else ())))
+        if not self._apply(source, ((start, end, answer), *(task.also if task else ()))):
+            return
         self.report.fixed_model += 1
         self._record_fix(current, "model", "targeted fix")
 
@@ -206,15 +219,25 @@ class Evaluator(Agent):
             "fix", self.agent_id, code=finding.code, name=finding.name, how=how, title=title
         )
 
-    def _apply(self, source: bytes, edits: tuple[tuple[int, int, str], ...]) -> None:
-        """Apply byte-range edits computed on ``source`` (the current text)."""
+    def _apply(self, source: bytes, edits: tuple[tuple[int, int, str], ...]) -> bool:
+        """Apply byte-range edits computed on ``source`` (the current text); False, and
+        nothing applied, when one would delete text that no agent wrote (the user's file
+        and typing are never deleted by a run: the conflict is left for the user)."""
         self.replica.check()
         lines = self.document.lines
+        text = self.document.text
+        for start, end, _text in edits if self.keep_users_text else ():
+            a, b = lines.byte_to_offset(start), lines.byte_to_offset(end)
+            for span in authors.spans(self.document, a, b):
+                if span.author.kind == "user" and text[span.start : span.end].strip():
+                    self.record("refused", reason="the fix would delete the user's text")
+                    return False
         with self.document.doc.transaction(origin=self.origin):
             for start, end, text in sorted(edits, reverse=True):
                 self.document.replace(
                     lines.byte_to_offset(start), lines.byte_to_offset(end), text, self.origin
                 )
+        return True
 
     def _busy_rows(self) -> list[tuple[int, int]]:
         """Rows of regions implementers are still writing, with a line's margin each side."""

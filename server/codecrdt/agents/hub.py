@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from pycrdt import UndoManager, get_state
 
-from codecrdt.agents import board, sync
+from codecrdt.agents import authors, board, sync
 from codecrdt.agents.channel import Channel
 from codecrdt.agents.network import NetworkModel, SimulatedChannel
 from codecrdt.agents.replica import FENCED_NOTICE, Replica
@@ -43,6 +43,14 @@ class HubOptions:
     lease_s: float = 10.0
     resync_s: float = 0.25
     network: NetworkModel = field(default_factory=NetworkModel)
+    #: The marker names that become TODOs (None: every marker). ``codecrdt implement``
+    #: on a selection leaves the file's other markers alone.
+    todos: frozenset[str] | None = None
+    #: The run's id, recorded with each agent's CRDT client in the authors map.
+    run_id: str = ""
+    #: Marker names that never become TODOs: the file's own markers, when an Outliner
+    #: plans the run (the user's markers are theirs; ``codecrdt implement`` fills them).
+    ignore: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -97,11 +105,13 @@ class Hub:
         self._closed = False
         self.board = board.Board(document, board.HUB, HUB_ORIGIN, watch=True)
         self.board.open_roster()
-        self._records: dict[str, board.TodoRecord] = self.board.records
         self._unobserve = document.observe(self._on_change)
         self._doc_subscription = document.doc.observe(lambda _event: self._broadcast_soon())
         self._awareness_subscription = document.awareness.observe(self._on_awareness)
-        self._scan(document.text)
+        # The markers already in the file are the run's TODOs, a marker whose record an
+        # earlier run left done or failed (put back since, by an undo or by the user) too.
+        self._scan(document.text, again=True)
+        self._records: dict[str, board.TodoRecord] = self.board.records
         self._tick_handle = self.loop.call_later(options.resync_s, self._tick)
 
     def now(self) -> float:
@@ -117,6 +127,7 @@ class Hub:
             self.on_connect(agent)
         client = self.rng.getrandbits(32) or 1
         self.board.admit(agent, role, client)
+        authors.register(self.document, client, agent, role, self.options.run_id)
         replica_doc = self.document.fork(client_id=client)
         replica = Replica(
             agent, role, replica_doc, resync_s=self.options.resync_s, clock=self.clock
@@ -245,12 +256,20 @@ class Hub:
             return
         self._scan(self.document.text)
 
-    def _scan(self, text: str) -> None:
+    def _scan(self, text: str, again: bool = False) -> None:
         if not mentions_marker(text):
             return
-        known = self.document.todos
+        known = self.board.records if again else {}
+        wanted = self.options.todos
         for marker in scan_markers(text):
-            if marker.name not in known:
+            if (wanted is not None and marker.name not in wanted) or (
+                marker.name in self.options.ignore
+            ):
+                continue
+            old = known.get(marker.name)
+            if old is not None and old.status in ("done", "failed"):
+                self.board.forget(marker.name)
+            if marker.name not in self.document.todos:
                 self._todo_order += 1
                 self.board.create(marker, self._todo_order)
                 self.timeline.appeared_s[marker.name] = self.now()

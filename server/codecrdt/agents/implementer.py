@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from codecrdt.agents import board
+from codecrdt.agents import board, sync
 from codecrdt.agents.agent import Agent
 from codecrdt.agents.context import BudgetExceeded, RunContext
 from codecrdt.agents.prompts import implementer_request
@@ -143,7 +143,11 @@ class Implementer(Agent):
         document = self.document
         todo = claim.todo
         self.board.take(claim)
-        self.record("claim", todo=todo, epoch=claim.epoch)
+        # With this replica's client and clock: the text it inserts from here on is this
+        # TODO's (codecrdt.agents.authors).
+        client = document.client_id
+        first_clock = sync.decode_state_vector(document.state()).get(client, 0)
+        self.record("claim", todo=todo, epoch=claim.epoch, client=client, first_clock=first_clock)
         marker = find_marker(document.text, todo)
         if marker is None:
             self._give_back(claim, "its marker is no longer in the file", final=True)
@@ -169,6 +173,7 @@ class Implementer(Agent):
                     await self.pause_if_stalled()
                     self.replica.check()
                     document.replace(start.offset, cursor.offset, "", self.origin)
+                    self.count_lines(-lines)
                     written, lines = "", 0
                     shaper = LineShaper(marker.indent)
                     continue
@@ -186,6 +191,7 @@ class Implementer(Agent):
         except ProviderError as error:
             self.replica.check()
             document.replace(start.offset, cursor.offset, "", self.origin)
+            self.count_lines(-lines)
             self._give_back(claim, str(error))
             return
         await self.pause_if_stalled()
@@ -210,6 +216,7 @@ class Implementer(Agent):
             written = document.text[start.offset : cursor.offset]
         document.insert(cursor.offset, line, self.origin)
         self.board.publish(lines=written.count("\n") + 1)
+        self.count_lines(1)
         return written + line
 
     def _finish(self, todo: str, chars: int) -> None:

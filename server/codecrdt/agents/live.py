@@ -1,8 +1,9 @@
 """What a terminal shows during a run: a live board (rich) or, off a terminal, event lines.
 
-The board has one line per agent (role, state, TODO, lines written), the TODO board (status
-and owner of each TODO) and the conflict counts. Off a terminal (CI, a pipe) each notable
-event is one plain line on stderr instead.
+The board has one line per agent (role, state, TODO, and the lines it has written, less
+those it took back), the TODO board (status and owner of each TODO) and the conflict counts.
+Off a terminal (CI, a pipe) the title (which says the provider and model) and then each
+notable event are plain lines on stderr instead.
 """
 
 from __future__ import annotations
@@ -80,8 +81,9 @@ class LiveView:
         if event.kind == "agent":
             entry = board.agents.setdefault(event.agent, {"role": details.get("role", "")})
             entry.update(state=details.get("state"), todo=details.get("todo"))
-            if "lines" in details:
-                entry["lines"] = details["lines"]
+        elif event.kind == "lines":  # the total the agent has written (not one region's)
+            entry = board.agents.setdefault(event.agent, {"role": details.get("role", "")})
+            entry["lines"] = details["lines"]
         elif event.kind == "todo":
             board.todos[str(details["todo"])] = {"status": "pending", "owner": ""}
         elif event.kind == "claim":
@@ -123,7 +125,7 @@ class LiveView:
                 Text(str(entry.get("role", ""))),
                 Text(state, style=_STATE_STYLE.get(state, "")),
                 Text(str(entry.get("todo") or "")),
-                Text(str(entry.get("lines", ""))),
+                Text(str(entry.get("lines", 0))),
             )
         todos = Table(title="TODOs", title_justify="left", box=None)
         todos.add_column("TODO")

@@ -1,16 +1,29 @@
 """The Outliner (parallel mode) and the single writer (sequential mode).
 
-Both append their answer to the document line by line. The Outliner's TODO markers reach
-the hub as their lines complete, and implementers start on them at once.
+Both write their answer into the document line by line. The Outliner's TODO markers reach
+the hub as their lines complete, and implementers start on them at once. On an empty file
+both append. On a file that already holds code the Outliner plans additions instead: its
+answer is blocks led by placement lines (``@@ inside-class Inventory``…), each written
+where it belongs once the placement is checked against the file, else at the end
+(:mod:`codecrdt.agents.placement`). It only ever inserts: the file's text stays.
 """
 
 from __future__ import annotations
 
-from codecrdt.agents.agent import Agent
-from codecrdt.agents.prompts import outline_request, sequential_request
-from codecrdt.agents.shaping import MarkerRepair
+from typing import Any
 
-__all__ = ["Outliner", "SequentialWriter"]
+import tree_sitter
+
+from codecrdt.agents.agent import Agent
+from codecrdt.agents.placement import Place, Placement, is_header, numbered
+from codecrdt.agents.prompts import extend_request, outline_request, sequential_request
+from codecrdt.agents.providers.retry import Restart
+from codecrdt.agents.shaping import LineShaper, MarkerRepair
+from codecrdt.analysis.languages import LanguageSpec
+from codecrdt.document import Anchor, Assoc
+from codecrdt.markers import scan_markers
+
+__all__ = ["FileOutline", "Outliner", "SequentialWriter"]
 
 
 class _Appender(Agent):
@@ -34,8 +47,163 @@ class _Appender(Agent):
 class Outliner(_Appender):
     role = "outliner"
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: Each placement line of an extending outline, where its block went, and whether
+        #: it was written (a block whose place was not found and that is no valid code at
+        #: the end of the file is left out).
+        self.placements: list[dict[str, Any]] = []
+
     async def run(self) -> str:
+        if self.document.text.strip():
+            return await self._extend()
         return await self._append(sequential=False)
+
+    async def _extend(self) -> str:
+        """Plan additions to the file as it is, each block written at its place."""
+        document = self.document
+        if not document.text.endswith("\n"):
+            document.insert(len(document), "\n", self.origin)
+        text = document.text
+        language = self.ctx.language
+        placement = Placement(text, language)
+        starts = [0]
+        for line in text.splitlines(keepends=True):
+            starts.append(starts[-1] + len(line))
+        rows = {-1, placement.last_row, *placement.boundaries}
+        if placement.imports_row is not None:
+            rows.add(placement.imports_row)
+        # Pinned now: others' writing moves them along (Assoc.BEFORE: text typed at the
+        # place goes after the block).
+        pins = {row: document.anchor(starts[row + 1], Assoc.BEFORE) for row in rows}
+        cursors: dict[int, Anchor] = {}
+        request = extend_request(language.name, self.ctx.spec, numbered(text), self.agent_id)
+        # The file's own markers keep their names: a new one of the same name is renamed.
+        repair = MarkerRepair(language.name, used=[m.name for m in scan_markers(text)])
+        written: list[str] = []
+        replay: list[str] | None = None
+        block: _Block | None = None
+
+        def open_block(header: str, place: Place) -> _Block:
+            cursor = cursors.get(place.row)
+            if cursor is None:
+                cursor = cursors[place.row] = document.anchor(pins[place.row].offset, Assoc.AFTER)
+            self.record("place", header=header.strip(), how=place.how)
+            self.placements.append({"header": header.strip(), "how": place.how, "written": True})
+            python = language.name == "python"
+            gap = ""
+            if place.indent == "" and place.how != "with the imports":
+                gap = "\n\n" if python else "\n"  # a new top-level statement
+            elif place.how.startswith("inside class") and python:
+                gap = "\n"  # a new method
+            return _Block(cursor, place, gap, len(self.placements) - 1)
+
+        async def close_block() -> None:
+            """A block whose place was not found is written whole, if it is valid code."""
+            if block is None or block.held is None:
+                return
+            held = "".join(block.held)
+            if not _valid_code(held, language):
+                self.placements[block.index]["written"] = False
+                self.record("dropped", header=self.placements[block.index]["header"])
+                return
+            await self.pause_if_stalled()
+            self.replica.check()
+            document.insert(block.cursor.offset, held, self.origin)
+            self.count_lines(held.count("\n"))
+
+        async def put(line: str) -> None:
+            nonlocal replay, block
+            if replay:
+                if replay[0] == line:
+                    replay.pop(0)
+                    return
+                replay = None
+            written.append(line)
+            if is_header(line):
+                await close_block()
+                block = open_block(line, placement.resolve(line))
+                return
+            if block is None:
+                block = open_block("@@ end", placement.end())
+            out = block.shape(repair(line))
+            if block.held is not None:
+                block.held.append(out)
+                return
+            await self.pause_if_stalled()
+            self.replica.check()
+            document.insert(block.cursor.offset, out, self.origin)
+            block.lines += out.count("\n")
+            # Its region (held quiet while written): the block's lines so far, just above
+            # its cursor.
+            row = document.lines.offset_to_point(block.cursor.offset)[0]
+            self.board.publish(region=[max(0, row - block.lines), max(0, row - 1)])
+            self.count_lines(1)
+
+        self.set_state("writing")
+        try:
+            shaper = LineShaper()
+            async for piece in self.ctx.stream(request):
+                if isinstance(piece, Restart):
+                    replay, shaper = list(written), LineShaper()
+                    continue
+                for line in shaper.feed(piece):
+                    await put(line)
+            for line in shaper.finish():
+                await put(line)
+            await close_block()
+        except BaseException:
+            self.set_state("failed")
+            raise
+        self.set_state("done")
+        return "".join(written)
+
+
+def _valid_code(text: str, language: LanguageSpec) -> bool:
+    """Whether ``text`` is valid code on its own at the top level of a file: no syntax
+    error for tree-sitter, and for Python none for CPython's compiler either (which also
+    refuses what the grammar allows, such as ``return`` outside a function)."""
+    if not text.strip():
+        return False
+    if tree_sitter.Parser(language.tree_sitter).parse(text.encode("utf-8")).root_node.has_error:
+        return False
+    if language.name == "python":
+        try:
+            compile(text, "<outline block>", "exec", dont_inherit=True)
+        except (SyntaxError, ValueError):
+            return False
+    return True
+
+
+class _Block:
+    """One placed block of an extending outline: where its lines go and how they are
+    indented (at least the place's indentation: a method written at column 0 goes into
+    its class). A block whose place was not found is held, dedented, to be written whole
+    at the end of the file once it is known to be valid code there."""
+
+    def __init__(self, cursor: Anchor, place: Place, gap: str, index: int) -> None:
+        self.cursor = cursor
+        self.indent = place.indent
+        self.index = index
+        self.extra: str | None = None
+        self.gap = gap
+        self.held: list[str] | None = [] if place.fallback else None
+        self.dedent = ""
+        self.lines = 0  # written so far
+
+    def shape(self, line: str) -> str:
+        if not line.strip():
+            if self.extra is None:
+                self.gap = ""  # the model separates the block itself
+            return line
+        if self.extra is None:
+            self.extra = "" if line.startswith(self.indent) else self.indent
+            if self.held is not None:
+                self.dedent = line[: len(line) - len(line.lstrip())]
+        if self.dedent:
+            line = line[len(self.dedent) :] if line.startswith(self.dedent) else line.lstrip()
+        gap, self.gap = self.gap, ""
+        return f"{gap}{self.extra}{line}"
 
 
 class SequentialWriter(_Appender):
@@ -43,3 +211,17 @@ class SequentialWriter(_Appender):
 
     async def run(self) -> str:
         return await self._append(sequential=True)
+
+
+class FileOutline(Agent):
+    """The outline of ``codecrdt implement``: the user's file, with its markers, as it is.
+
+    No model is asked and nothing is written; it only says the outline is complete, so
+    that the implementers know the TODOs the hub found in the file are all there are.
+    """
+
+    role = "outliner"
+
+    async def run(self) -> str:
+        self.set_state("done")
+        return ""

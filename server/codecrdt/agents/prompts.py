@@ -12,7 +12,13 @@ from string import Template
 from codecrdt.agents.providers.base import Request
 from codecrdt.markers import LANGUAGE_FORMS, NAME_RULE, marker_line, tag
 
-__all__ = ["evaluator_request", "implementer_request", "outline_request", "sequential_request"]
+__all__ = [
+    "evaluator_request",
+    "extend_request",
+    "implementer_request",
+    "outline_request",
+    "sequential_request",
+]
 
 _LANG = {"python": "Python", "javascript": "JavaScript", "typescript": "TypeScript", "tsx": "TSX"}
 
@@ -119,6 +125,37 @@ def outline_request(language: str, spec: str, document: str, agent: str) -> Requ
         "Write the skeleton for the Task above now, after what the file already holds: "
         "only the imports, types, constants and functions this Task needs, each function "
         "body a TODO marker.",
+        "outline",
+        max_tokens=8192,
+        agent=agent,
+    )
+
+
+def extend_request(language: str, spec: str, numbered: str, agent: str) -> Request:
+    """The Outliner's request on a file that already holds code (shown ``numbered``)."""
+    lang = _LANG.get(language, language)
+    example = marker_line(language, "parse_args", "read the command-line flags").strip()
+    system = (
+        f"You are the Outliner of a team adding to an existing {lang} file in parallel. The "
+        "file already holds code, shown with line numbers. Plan only the additions the Task "
+        "needs: new imports, constants, types, functions and methods, each new body one TODO "
+        f"marker line of the form `{example}`, with a unique name ({NAME_RULE}) and a "
+        "one-line description. Never repeat, rewrite or remove the file's code. Write each "
+        "addition as a block led by one placement line:\n"
+        "@@ imports  (with the file's imports)\n"
+        "@@ inside-class NAME  (at the end of class NAME's body)\n"
+        "@@ after NAME  (after the top-level function or class NAME)\n"
+        "@@ after-line N  (after line N, between two top-level statements)\n"
+        "@@ end  (at the end of the file)\n"
+        "followed by the block's lines at the indentation they have in the file. The "
+        "placement lines are not written into the file; everything else is. "
+        f"{_CODE_ONLY}"
+    )
+    return Request(
+        "outliner",
+        system,
+        f"# Task\n{spec.strip()}\n\n# The file as it is now, numbered\n{numbered}",
+        "Write the placed blocks for the Task above now.",
         "outline",
         max_tokens=8192,
         agent=agent,

@@ -24,24 +24,27 @@ from typing import Any, Literal
 
 from pycrdt import UndoManager
 
-from codecrdt.agents import board
+from codecrdt.agents import authors, board
 from codecrdt.agents.context import BudgetExceeded, RunContext
 from codecrdt.agents.evaluator import EVALUATED_CODES, Evaluator, EvaluatorReport
 from codecrdt.agents.hub import Hub, HubOptions
 from codecrdt.agents.implementer import Implementer, ImplementerOptions
 from codecrdt.agents.network import NetworkModel
-from codecrdt.agents.outliner import Outliner, SequentialWriter
+from codecrdt.agents.outliner import FileOutline, Outliner, SequentialWriter
 from codecrdt.agents.providers.base import ProviderError
 from codecrdt.agents.replica import Fenced, Replica
 from codecrdt.analysis.tree import analyze_text
 from codecrdt.document import Origin, SharedDocument
-from codecrdt.markers import find_marker
+from codecrdt.markers import find_marker, scan_markers
 
 __all__ = ["AgentFault", "Report", "RunOptions", "generate"]
 
 logger = logging.getLogger(__name__)
 
 Mode = Literal["parallel", "sequential"]
+#: Where a parallel run's TODOs come from: an Outliner's skeleton, or the markers already
+#: in the file (``codecrdt implement``).
+OutlineSource = Literal["outliner", "file"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +71,11 @@ class RunOptions:
     max_restarts: int = 8
     settle_timeout_s: float = 30.0
     seed: int = 0
+    outline: OutlineSource = "outliner"
+    #: The marker names that become TODOs (None: every marker in the file).
+    todos: frozenset[str] | None = None
+    #: Names the run's agents in the document's authors map (``codecrdt.agents.authors``).
+    run_id: str = "run"
 
 
 @dataclass
@@ -100,6 +108,14 @@ class Report:
     rejected_updates: int = 0
     final_text_sha256: str = ""
     timeline: dict[str, Any] = field(default_factory=dict)
+    #: "outliner", or "file" when the file's own markers were the outline.
+    outline: str = "outliner"
+    #: Every region the run's agents wrote in the final text: 0-based inclusive lines,
+    #: with the agents and TODOs (``codecrdt.agents.authors.summary``).
+    touched: list[dict[str, Any]] = field(default_factory=list)
+    #: On a file that held code: each placement line of the outline, where its block
+    #: went, and whether it was written.
+    placements: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -117,7 +133,16 @@ class _Run:
         self.loop = asyncio.get_running_loop()
         self.hub = Hub(
             document,
-            HubOptions(lease_s=options.lease_s, resync_s=options.resync_s, network=options.network),
+            HubOptions(
+                lease_s=options.lease_s,
+                resync_s=options.resync_s,
+                network=options.network,
+                todos=options.todos,
+                run_id=options.run_id,
+                ignore=frozenset()
+                if options.outline == "file"
+                else frozenset(m.name for m in scan_markers(document.text)),
+            ),
             rng=random.Random(options.seed),
             clock=ctx.clock,
         )
@@ -132,6 +157,7 @@ class _Run:
         self.restarts = 0
         self.outline_span: tuple[float, float] = (0.0, 0.0)
         self.evaluator: Evaluator | None = None
+        self.outliner: Outliner | FileOutline | None = None
         self.outline_complete = False
         #: Everything the run's agents write, to take back a run stopped mid-outline.
         self.written = UndoManager(scopes=[document.source], capture_timeout_millis=2**31 - 1)
@@ -151,7 +177,9 @@ class _Run:
     # -- parallel -------------------------------------------------------------------
 
     async def parallel(self) -> None:
-        outliner = Outliner("outliner", self._connect("outliner", "outliner"), self.ctx)
+        source = FileOutline if self.options.outline == "file" else Outliner
+        outliner = source(board.OUTLINER, self._connect(board.OUTLINER, "outliner"), self.ctx)
+        self.outliner = outliner
         evaluator = self.evaluator = Evaluator(
             "evaluator",
             self._connect("evaluator", "evaluator"),
@@ -380,6 +408,9 @@ class _Run:
             rejected_updates=hub.rejected_updates,
             final_text_sha256=_hash(text),
             timeline=timeline,
+            outline=self.options.outline,
+            touched=authors.summary(self.document, self.options.run_id),
+            placements=list(getattr(self.outliner, "placements", [])),
         )
 
 

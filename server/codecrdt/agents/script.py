@@ -8,6 +8,7 @@ in ``codecrdt/agents/scripts/``; ``--script`` takes a bundled task's name or a p
 
 from __future__ import annotations
 
+import random
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -17,6 +18,7 @@ from typing import Any
 from codecrdt.markers import scan_markers
 
 __all__ = [
+    "LATENCY_PRESETS",
     "Fault",
     "Latency",
     "Script",
@@ -24,7 +26,10 @@ __all__ = [
     "assemble",
     "bundled_scripts",
     "default_script",
+    "describe_growth",
+    "draw_growth",
     "load_script",
+    "parse_growth",
 ]
 
 FAULT_KINDS = ("rate_limit", "overloaded", "server_error", "disconnect", "stall", "auth")
@@ -36,7 +41,18 @@ class ScriptError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Latency:
-    """A seeded model of a streaming model: first-token time, then a steady rate."""
+    """A seeded model of a model server, in the terms its users know it by.
+
+    First token after ``ttft_s + uncached input tokens / prefill_tokens_per_s + cached
+    input tokens / cached_tokens_per_s`` (a rate of 0 leaves that term out); then tokens at
+    ``min(chars_per_s / chars_per_token, capacity_tokens_per_s / active streams)`` per
+    stream (a capacity of 0: unlimited). A request beyond ``max_streams`` concurrent ones
+    (0: unlimited) is refused with a 429 whose ``retry-after`` is the time until a stream
+    is expected to end. Implementer requests (the parallel TODOs) generate ``growth``
+    times more output tokens than their prepared text (see :func:`parse_growth`): the
+    extra tokens cost streaming time, capacity and usage; the text written stays the
+    prepared, valid code. Every delay is jittered by ±``jitter``.
+    """
 
     ttft_s: float = 1.8
     chars_per_s: float = 280.0
@@ -44,6 +60,122 @@ class Latency:
     chars_per_token: float = 4.0
     #: Tokens per streamed event (1 = one event per token, like the real APIs).
     tokens_per_event: int = 1
+    prefill_tokens_per_s: float = 0.0
+    cached_tokens_per_s: float = 0.0
+    #: Concurrent requests share the prefill rate (a local server's one batch).
+    shared_prefill: bool = False
+    capacity_tokens_per_s: float = 0.0
+    max_streams: int = 0
+    growth: str = "0"
+
+    def __post_init__(self) -> None:
+        parse_growth(self.growth)
+        if self.chars_per_s <= 0:
+            raise ValueError("chars_per_s must be positive")
+
+    @property
+    def tokens_per_s(self) -> float:
+        """The per-stream output rate in tokens per second."""
+        return self.chars_per_s / max(self.chars_per_token, 1.0)
+
+    def describe(self) -> str:
+        """The model in one line, every parameter named."""
+
+        def rate(value: float, unit: str = "tokens/s") -> str:
+            return "not modelled" if value <= 0 else f"{value:g} {unit}"
+
+        capacity = self.capacity_tokens_per_s
+        return (
+            f"first token after {self.ttft_s:g} s + input tokens ÷ prefill "
+            f"({rate(self.prefill_tokens_per_s)}"
+            f"{', shared by concurrent requests' if self.shared_prefill else ''}; cached "
+            f"prefix {rate(self.cached_tokens_per_s)}); output "
+            f"{self.tokens_per_s:g} tokens/s per stream ({self.chars_per_s:g} characters/s at "
+            f"{self.chars_per_token:g} characters/token), provider capacity "
+            f"{'unlimited' if capacity <= 0 else rate(capacity)}"
+            f", {self.max_streams or 'unlimited'} concurrent streams"
+            f"{' (429 with retry-after beyond)' if self.max_streams else ''}; parallel TODOs' "
+            f"output growth {describe_growth(self.growth)}"
+            f"; ±{self.jitter:.0%} jitter"
+        )
+
+
+def parse_growth(spec: str) -> tuple[str, float, float]:
+    """A growth distribution: ``X`` (fixed, e.g. ``0.5`` = 50 % more output),
+    ``uniform:LO,HI`` or ``normal:MEAN,SD`` (clipped at 0). ValueError when malformed."""
+    kind, _, args = spec.partition(":")
+    try:
+        if not args:
+            value = float(kind)
+            if value < 0:
+                raise ValueError
+            return ("fixed", value, value)
+        low, high = (float(part) for part in args.split(","))
+    except ValueError:
+        raise ValueError(
+            f"growth {spec!r}: expected X, uniform:LO,HI or normal:MEAN,SD (X, LO, HI ≥ 0)"
+        ) from None
+    if kind == "uniform" and 0 <= low <= high:
+        return ("uniform", low, high)
+    if kind == "normal" and high >= 0:
+        return ("normal", low, high)
+    raise ValueError(f"growth {spec!r}: expected X, uniform:LO,HI or normal:MEAN,SD")
+
+
+def describe_growth(spec: str) -> str:
+    kind, a, b = parse_growth(spec)
+    if kind == "fixed":
+        return "none" if a == 0 else f"+{a:.0%}"
+    if kind == "uniform":
+        return f"uniform +{a:.0%} to +{b:.0%}"
+    return f"normal, mean +{a:.0%}, sd {b:.0%} (at least 0)"
+
+
+def draw_growth(spec: str, rng: random.Random) -> float:
+    """One draw of the growth distribution ``spec`` (extra output ÷ prepared output)."""
+    kind, a, b = parse_growth(spec)
+    if kind == "fixed":
+        return a
+    if kind == "uniform":
+        return rng.uniform(a, b)
+    return max(0.0, rng.gauss(a, b))
+
+
+#: Latency presets (``--latency-preset``); the assumptions behind each are in
+#: docs/benchmarks.md ("The latency model").
+LATENCY_PRESETS: dict[str, Latency] = {
+    # A hosted API (Anthropic/OpenAI class): ~0.6 s base first-token time, prefill at
+    # thousands of tokens/s, a prefix cache ten times faster, 70 tokens/s per stream
+    # (the CodeCRDT paper's 280 characters/s), capacity and streams not the bottleneck.
+    "hosted": Latency(
+        ttft_s=0.6,
+        chars_per_s=280.0,
+        prefill_tokens_per_s=4000.0,
+        cached_tokens_per_s=40000.0,
+    ),
+    # A 7B coder model on one consumer GPU (llama.cpp / vLLM, 8 slots): batched decoding
+    # gives ~300 tokens/s in all, ~80 per stream; prefill ~3000 tokens/s, shared.
+    "local-gpu": Latency(
+        ttft_s=0.1,
+        chars_per_s=320.0,
+        prefill_tokens_per_s=3000.0,
+        cached_tokens_per_s=30000.0,
+        shared_prefill=True,
+        capacity_tokens_per_s=300.0,
+        max_streams=8,
+    ),
+    # A 0.5B model on 2 CPU cores (llama.cpp server, 3 slots): prefill ≈ 40 tokens/s,
+    # output ≈ 30 tokens/s in all (≈ 20 for one stream), a reused prefix nearly free.
+    "local-cpu": Latency(
+        ttft_s=0.2,
+        chars_per_s=80.0,
+        prefill_tokens_per_s=40.0,
+        cached_tokens_per_s=2000.0,
+        shared_prefill=True,
+        capacity_tokens_per_s=30.0,
+        max_streams=3,
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +274,7 @@ def parse_script(data: dict[str, Any], path: str) -> Script:
     latency_table = data.get("latency", {})
     try:
         latency = Latency(**latency_table)
-    except TypeError as error:
+    except (TypeError, ValueError) as error:
         raise ScriptError(f"{path}: [latency]: {error}") from None
     faults: list[Fault] = []
     for index, fault in enumerate(data.get("faults", [])):

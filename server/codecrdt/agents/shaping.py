@@ -16,6 +16,7 @@ marker, since a skeleton's stub is code still to be written.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from codecrdt.markers import (
     HASH,
@@ -159,9 +160,10 @@ class MarkerRepair:
     twice gets a new name (a TODO is one name; a second marker of that name would outlive
     the TODO's completion)."""
 
-    def __init__(self, language: str | None = None) -> None:
+    def __init__(self, language: str | None = None, used: Iterable[str] = ()) -> None:
         self._last_definition = "todo"
-        self._used: set[str] = set()
+        #: Names taken (``used``: the file's own markers, when an outline extends a file).
+        self._used: set[str] = set(used)
         self._stubs = _PythonStubs() if language == "python" else None
 
     def _unique(self, name: str) -> str:

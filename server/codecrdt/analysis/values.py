@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 
 import tree_sitter
@@ -86,7 +87,27 @@ def placeholder(declaration: tree_sitter.Node) -> bool:
 def normalised(node: tree_sitter.Node) -> str:
     """The node's tokens without comments and trailing commas, one space apart:
     ``f(a,b)`` is ``f(a, b)``, ``[1, 2,]`` is ``[1, 2]`` (``(1,)`` stays a tuple)."""
-    return " ".join(_text(token) for token in _tokens(node))
+    return " ".join(_canonical(token) for token in _tokens(node))
+
+
+#: String literals are one token each: their text between the quotes is not all nodes
+#: (tree-sitter gives an escape sequence or a template substitution a node, not the
+#: characters around it).
+_STRINGS = frozenset({"string", "concatenated_string", "template_string"})
+
+
+def _canonical(token: tree_sitter.Node) -> str:
+    """A token as compared: a string literal by the string it makes (``"a"`` is ``'a'``,
+    ``"a" "b"`` is ``"ab"``); an f-string, a template or a string Python cannot read by its
+    text."""
+    text = _text(token)
+    if token.type not in _STRINGS:
+        return text
+    try:
+        value = ast.literal_eval(f"({text})")
+    except (SyntaxError, ValueError, TypeError, MemoryError, RecursionError):
+        return text
+    return repr(value) if isinstance(value, str | bytes) else text
 
 
 def _tokens(node: tree_sitter.Node) -> list[tree_sitter.Node]:
@@ -96,8 +117,10 @@ def _tokens(node: tree_sitter.Node) -> list[tree_sitter.Node]:
         current = stack.pop()
         if current.type == "comment" or _trailing_comma(current):
             continue
-        if current.child_count == 0:
+        if current.child_count == 0 or current.type in _STRINGS:
             tokens.append(current)
+        elif current.type == "parenthesized_expression":
+            stack.extend(reversed(current.named_children))  # `(x)` is `x`; `(x,)` is a tuple
         else:
             stack.extend(reversed(current.children))
     return tokens

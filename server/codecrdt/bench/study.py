@@ -1,11 +1,14 @@
 """``codecrdt bench study``: the CodeCRDT paper's study, reproduced, with our own agents.
 
 Tasks × modes × agent counts × trials. Every trial is a real ``codecrdt generate`` run (the
-same planning, agents, hub, analysis and file writing as a user's), with the scripted
-provider's latency model calibrated to the paper (≈ 280 characters per second per agent,
-1.8 s to the first token). Results: ``trials.jsonl`` (one JSON line per trial),
-``summary.md`` and PNG plots in the output folder. ``--resume`` skips the trials already
-in ``trials.jsonl``.
+same planning, agents, hub, analysis and file writing as a user's). With the scripted
+provider it is a simulation: prepared code streamed through the latency model of
+:class:`~codecrdt.agents.script.Latency` (``--latency-preset`` and one option per
+parameter), and every table and plot says so. Results: ``trials.jsonl`` (one JSON line per
+trial), ``summary.md`` and PNG plots in the output folder; ``--sensitivity`` adds the
+speedup at k = 5 as each latency parameter moves (:mod:`codecrdt.bench.sensitivity`).
+``--resume`` skips the trials already in ``trials.jsonl``. A check whose tool is missing
+(ruff, tsc) is recorded as not measured (null, with the reason in ``not_measured``).
 
 Clock: by default scripted trials run on a virtual clock (``Clock.virtual()`` of
 :mod:`codecrdt.clock` on the loop of :mod:`codecrdt.agents.virtual_time`): modelled delays
@@ -26,20 +29,29 @@ import shutil
 import statistics
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from codecrdt.agents.providers import provider_names
+from codecrdt.agents.providers import pricing, provider_names
+from codecrdt.agents.providers.base import Usage
 from codecrdt.agents.run import Report
-from codecrdt.agents.script import Latency, Script, load_script
+from codecrdt.agents.script import LATENCY_PRESETS, Latency, Script, load_script, parse_growth
 from codecrdt.agents.virtual_time import run_virtual
 from codecrdt.clock import Clock
 
-__all__ = ["PAPER_TASKS", "PYTHON_TASKS", "StudyOptions", "add_arguments", "run_study"]
+__all__ = [
+    "PAPER_TASKS",
+    "PYTHON_TASKS",
+    "StudyOptions",
+    "add_arguments",
+    "run_generate_trial",
+    "run_study",
+]
 
 #: Our task name → the paper's (``shared/data/codecrdt-paper-results.csv``).
 PAPER_TASKS = {
@@ -101,12 +113,55 @@ class StudyOptions:
     out: Path
     resume: bool = False
     time_scale: float | None = None  # None: virtual clock
-    ttft_s: float = 1.8
-    chars_per_s: float = 280.0
-    jitter: float = 0.25
+    latency: Latency = LATENCY_PRESETS["hosted"]
+    preset: str = "hosted"
     provider: str = "scripted"
     model: str | None = None
     base_url: str | None = None
+    #: Scripted runs cost nothing; their tokens are priced as this model's.
+    price_model: str = "claude-sonnet-4-5"
+    sensitivity: bool = False
+    sensitivity_tasks: tuple[str, ...] = ("tic-tac-toe", "csv-pipeline")
+    sensitivity_trials: int = 1
+
+    @property
+    def simulated(self) -> bool:
+        return self.provider == "scripted"
+
+
+#: Latency options: (flag, Latency field, help). Unset ones keep the preset's value.
+LATENCY_OPTIONS: tuple[tuple[str, str, type, str], ...] = (
+    ("--ttft", "ttft_s", float, "base first-token time, s"),
+    ("--prefill-rate", "prefill_tokens_per_s", float, "prefill, input tokens/s (0: free)"),
+    (
+        "--cached-rate",
+        "cached_tokens_per_s",
+        float,
+        "cached-prefix prefill, tokens/s (0: no cache)",
+    ),
+    ("--stream-rate", "tokens_per_s", float, "output tokens/s per stream"),
+    ("--capacity", "capacity_tokens_per_s", float, "output tokens/s of all streams (0: unlimited)"),
+    ("--max-streams", "max_streams", int, "concurrent streams; beyond: 429 (0: unlimited)"),
+    ("--growth", "growth", str, "parallel TODOs' extra output: X, uniform:LO,HI, normal:MEAN,SD"),
+    ("--jitter", "jitter", float, "relative spread of every delay"),
+)
+
+
+def latency_from(args: argparse.Namespace) -> Latency:
+    """The preset named by ``--latency-preset`` with every option given on top."""
+    latency = LATENCY_PRESETS[args.latency_preset]
+    changes: dict[str, Any] = {}
+    for flag, name, _kind, _help in LATENCY_OPTIONS:
+        value = getattr(args, flag[2:].replace("-", "_"))
+        if value is None:
+            continue
+        if name == "tokens_per_s":
+            changes["chars_per_s"] = value * latency.chars_per_token
+        else:
+            changes[name] = value
+    if args.shared_prefill is not None:
+        changes["shared_prefill"] = args.shared_prefill
+    return replace(latency, **changes)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -123,9 +178,44 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="run on the real clock, modelled delays this many times faster (default: a "
         "virtual clock, where the host's CPU time does not count)",
     )
-    parser.add_argument("--ttft", type=float, default=1.8, help="time to first token (s)")
-    parser.add_argument("--rate", type=float, default=280.0, help="characters per second per agent")
-    parser.add_argument("--jitter", type=float, default=0.25, help="relative delay spread")
+    parser.add_argument(
+        "--latency-preset",
+        choices=sorted(LATENCY_PRESETS),
+        default="hosted",
+        help="the scripted provider's latency model (default: hosted); the options below "
+        "change one parameter of it (docs/benchmarks.md)",
+    )
+    for flag, _name, kind, text in LATENCY_OPTIONS:
+        if kind is str:
+            parser.add_argument(flag, type=_growth_arg, help=text)
+        else:
+            parser.add_argument(flag, type=kind, help=text)
+    parser.add_argument(
+        "--shared-prefill",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="concurrent requests share the prefill rate (a local server's one batch)",
+    )
+    parser.add_argument(
+        "--price-as",
+        default="claude-sonnet-4-5",
+        metavar="MODEL",
+        help="price the simulated tokens as this model's (default claude-sonnet-4-5)",
+    )
+    parser.add_argument(
+        "--sensitivity",
+        action="store_true",
+        help="also run the sensitivity sweep: speedup at k = 5 as each latency parameter "
+        "moves, and the break-even points",
+    )
+    parser.add_argument(
+        "--sensitivity-tasks",
+        default="tic-tac-toe,csv-pipeline",
+        help="tasks of the sweep (default tic-tac-toe,csv-pipeline)",
+    )
+    parser.add_argument(
+        "--sensitivity-trials", type=int, default=1, help="trials per sweep point (default 1)"
+    )
     parser.add_argument(
         "--provider",
         choices=provider_names(),
@@ -134,6 +224,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--model")
     parser.add_argument("--base-url")
+
+
+def _growth_arg(value: str) -> str:
+    try:
+        parse_growth(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return value
 
 
 def options_from(args: argparse.Namespace) -> StudyOptions:
@@ -154,12 +252,15 @@ def options_from(args: argparse.Namespace) -> StudyOptions:
         out=args.out,
         resume=args.resume,
         time_scale=args.time_scale,
-        ttft_s=args.ttft,
-        chars_per_s=args.rate,
-        jitter=args.jitter,
+        latency=latency_from(args),
+        preset=args.latency_preset,
         provider=args.provider,
         model=args.model,
         base_url=args.base_url,
+        price_model=args.price_as,
+        sensitivity=args.sensitivity,
+        sensitivity_trials=args.sensitivity_trials,
+        sensitivity_tasks=tuple(t.strip() for t in args.sensitivity_tasks.split(",") if t.strip()),
     )
 
 
@@ -171,7 +272,7 @@ def trial_seed(task: str, trial: int) -> int:
     return int.from_bytes(digest[:4], "big")
 
 
-def _run_generate(
+def run_generate_trial(
     script: Script, mode: str, agents: int, seed: int, options: StudyOptions, folder: Path
 ) -> tuple[Report, str, Path]:
     """One ``codecrdt generate`` run; returns its report, final text and file."""
@@ -183,21 +284,22 @@ def _run_generate(
     out = folder / name
     if out.exists():
         out.unlink()
+    scripted = options.provider == "scripted"
     request = RunRequest.build(
         spec=script.spec,
         language=script.language,
-        provider=options.provider,
-        script=script if options.provider == "scripted" else None,
+        provider="scripted" if scripted else options.provider,
+        script=script if scripted else None,
         model=options.model,
         base_url=options.base_url,
         agents=agents,
         mode=mode,
         seed=seed,
         time_scale=options.time_scale or 1.0,
-        latency=Latency(options.ttft_s, options.chars_per_s, options.jitter),
+        latency=options.latency if scripted else None,
         target=name,
     )
-    virtual = options.provider == "scripted" and options.time_scale is None
+    virtual = scripted and options.time_scale is None
     clock = Clock.virtual() if virtual else None  # else a real clock at the time scale
     run = generate_file(request, prepare_output(Path(name), folder), clock=clock)
     report = run_virtual(run) if virtual else asyncio.run(run)
@@ -225,7 +327,11 @@ def lower_bound(report: Report, agents: int) -> float:
 
 
 class _Checker:
-    """Checks of final files (cached by content: prepared output often repeats)."""
+    """Checks of final files (cached by content: prepared output often repeats).
+
+    A check whose tool is not installed is not measured: its field is None and
+    ``not_measured`` names the field and why — never a pass.
+    """
 
     def __init__(self) -> None:
         self._cache: dict[tuple[str, str], dict[str, Any]] = {}
@@ -248,7 +354,7 @@ class _Checker:
         spec = language_named(language)
         assert spec is not None
         tree = tree_sitter.Parser(spec.tree_sitter).parse(text.encode())
-        result: dict[str, Any] = {"parses": not tree.root_node.has_error}
+        result: dict[str, Any] = {"parses": not tree.root_node.has_error, "not_measured": {}}
         with tempfile.TemporaryDirectory() as folder:
             if language == "python":
                 path = Path(folder) / "final.py"
@@ -263,6 +369,7 @@ class _Checker:
                     result["ruff_f_clean"] = done.returncode == 0
                 else:
                     result["ruff_f_clean"] = None
+                    result["not_measured"]["ruff_f_clean"] = "ruff not found on PATH"
             elif language in ("tsx", "typescript") and self.tsc:
                 path = Path(folder) / ("final.tsx" if language == "tsx" else "final.ts")
                 path.write_text(text, encoding="utf-8")
@@ -275,14 +382,41 @@ class _Checker:
                 result["tsc_duplicate_errors"] = sum(
                     done.stdout.count(f"error {code}:") for code in TSC_DUPLICATE_CODES
                 )
-            else:
+            elif language in ("tsx", "typescript"):
                 result["tsc_duplicate_errors"] = None
+                result["not_measured"]["tsc_duplicate_errors"] = (
+                    "tsc not found (scripts/install-tsc.sh installs it)"
+                )
         return result
 
 
+def trial_cost(report: Report, options: StudyOptions) -> float | None:
+    """What the trial's tokens cost: a real provider's own figure, or for the scripted
+    provider the price of its tokens on ``options.price_model``."""
+    if not options.simulated:
+        return report.cost_usd
+    usage = Usage(
+        input_tokens=report.usage.get("input_tokens", 0),
+        output_tokens=report.usage.get("output_tokens", 0),
+        cache_read_tokens=report.usage.get("cache_read_tokens", 0),
+        cache_write_tokens=report.usage.get("cache_write_tokens", 0),
+    )
+    value = pricing.cost(options.price_model, usage)
+    return None if value is None else round(value, 6)
+
+
 def trial_record(
-    task: str, mode: str, agents: int, trial: int, seed: int, report: Report, scale: float
+    task: str,
+    mode: str,
+    agents: int,
+    trial: int,
+    seed: int,
+    report: Report,
+    scale: float,
+    options: StudyOptions | None = None,
 ) -> dict[str, Any]:
+    options = options or StudyOptions(tasks=(), agents=(), trials=0, out=Path())
+    cached = report.usage.get("cache_read_tokens", 0)
     makespan = report.wall_s * scale
     bound = lower_bound(report, agents if mode == "parallel" else 1) * scale
     return {
@@ -298,6 +432,11 @@ def trial_record(
         "ttft_s": None if report.ttft_s is None else round(report.ttft_s * scale, 3),
         "chars": report.chars,
         "tokens": report.tokens,
+        # input tokens in all (the cached ones among them), output tokens, cost in USD
+        "input_tokens": report.usage.get("input_tokens", 0) + cached,
+        "cached_input_tokens": cached,
+        "output_tokens": report.usage.get("output_tokens", 0),
+        "cost_usd": trial_cost(report, options),
         "chars_per_s": round(report.chars / makespan, 1) if makespan else None,
         "todos": len(report.todos),
         "claims": sum(t["attempts"] for t in report.todos),
@@ -336,7 +475,15 @@ def _load(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def run_study(options: StudyOptions, console: Console | None = None) -> list[dict[str, Any]]:
+#: The sensitivity sweep (:func:`codecrdt.bench.sensitivity.sweep`): its summary lines.
+Sweep = Callable[[StudyOptions, Console], list[str]]
+
+
+def run_study(
+    options: StudyOptions, console: Console | None = None, sweep: Sweep | None = None
+) -> list[dict[str, Any]]:
+    """Run the study's trials, then (``options.sensitivity``) ``sweep``; write the
+    summary and plots."""
     console = console or Console(stderr=True)
     out = options.out
     files = out / "files"
@@ -366,8 +513,8 @@ def run_study(options: StudyOptions, console: Console | None = None) -> list[dic
             progress.update(bar, description=f"{task} {mode} k={agents} #{trial}")
             script = scripts[task]
             seed = trial_seed(task, trial)
-            report, text, _path = _run_generate(script, mode, agents, seed, options, files)
-            row = trial_record(task, mode, agents, trial, seed, report, scale)
+            report, text, _path = run_generate_trial(script, mode, agents, seed, options, files)
+            row = trial_record(task, mode, agents, trial, seed, report, scale, options)
             row.update(checker.check(script.language, text))
             sink.write(json.dumps(row) + "\n")
             sink.flush()
@@ -375,7 +522,13 @@ def run_study(options: StudyOptions, console: Console | None = None) -> list[dic
             progress.advance(bar)
     rows = _with_speedups(rows)
     trials_path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    write_summary(rows, options, out)
+    lines: list[str] = []
+    if options.sensitivity and sweep is not None:
+        lines = sweep(options, console)
+        (out / "sensitivity.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    elif (out / "sensitivity.md").exists() and options.resume:
+        lines = (out / "sensitivity.md").read_text(encoding="utf-8").splitlines()
+    write_summary(rows, options, out, lines)
     return rows
 
 
@@ -392,14 +545,38 @@ def _with_speedups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 # -- summary and plots ------------------------------------------------------------------
 
+#: What the simulation leaves out, in one sentence (summary and docs).
+LEFT_OUT = (
+    "The simulation plays back prepared, correct code: it leaves out what a real model "
+    "does differently when several write at once (declarations written twice, code of "
+    "other TODOs, fixes that do not hold, answers of another length than the modelled "
+    "growth) and a real server's queueing beyond this latency model."
+)
 
-def _median(values: list[float]) -> float | None:
-    values = [v for v in values if v is not None]
-    return statistics.median(values) if values else None
+
+def _median(values: list[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return statistics.median(present) if present else None
 
 
 def _fmt(value: float | None, digits: int = 2) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
+
+
+def _count_check(group: list[dict[str, Any]], field: str, failing: Any) -> dict[str, int]:
+    """How many of ``group`` passed, failed and were not measured on ``field``."""
+    counts = {"passed": 0, "failed": 0, "not_measured": 0}
+    for row in group:
+        if field not in row:
+            continue
+        value = row[field]
+        if value is None:
+            counts["not_measured"] += 1
+        elif failing(value):
+            counts["failed"] += 1
+        else:
+            counts["passed"] += 1
+    return counts
 
 
 def summarize(rows: list[dict[str, Any]]) -> dict[tuple[str, str, int], dict[str, Any]]:
@@ -421,29 +598,69 @@ def summarize(rows: list[dict[str, Any]]) -> dict[tuple[str, str, int], dict[str
             "lost_todos": sum(r["lost_todos"] for r in group),
             "conflicts_left": sum(r["conflicts_left"] for r in group),
             "converged": all(r["converged"] for r in group),
-            "tsc_duplicate_errors": sum(r.get("tsc_duplicate_errors") or 0 for r in group),
+            "tsc": _count_check(group, "tsc_duplicate_errors", lambda v: v > 0),
+            "ruff": _count_check(group, "ruff_f_clean", lambda v: v is False),
             "parses": all(r.get("parses", True) for r in group),
         }
     return summary
 
 
-def write_summary(rows: list[dict[str, Any]], options: StudyOptions, out: Path) -> None:
+def _by_mode(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    modes: dict[str, list[dict[str, Any]]] = {}
+    for row in sorted(rows, key=lambda r: (r["mode"] != "sequential", r["agents"])):
+        label = "sequential" if row["mode"] == "sequential" else f"parallel k={row['agents']}"
+        modes.setdefault(label, []).append(row)
+    return list(modes.items())
+
+
+def _check_line(rows: list[dict[str, Any]], field: str, what: str, failing: Any) -> str:
+    counts = _count_check(rows, field, failing)
+    reasons = sorted(
+        {r.get("not_measured", {}).get(field, "") for r in rows if r.get(field, 0) is None} - {""}
+    )
+    if not any(counts.values()):
+        return f"- {what}: no such files in this study"
+    line = f"- {what}: {counts['failed']} failed, {counts['passed']} passed"
+    if counts["not_measured"]:
+        line += f", **{counts['not_measured']} not measured** ({'; '.join(reasons)})"
+    return line
+
+
+def write_summary(
+    rows: list[dict[str, Any]], options: StudyOptions, out: Path, sweep: list[str] | None = None
+) -> None:
     summary = summarize(rows)
     tasks = list(dict.fromkeys(r["task"] for r in rows))
     ks = sorted({r["agents"] for r in rows if r["mode"] == "parallel"})
+    sim = "Simulated: " if options.simulated else "Measured: "
     clock = (
         "virtual clock (model seconds; host CPU time not counted)"
         if options.time_scale is None
         else f"real clock, delays {options.time_scale:g}× faster (times in model seconds)"
     )
-    lines = [
-        "# CodeCRDT study",
+    if options.simulated:
+        lines = [
+            "# CodeCRDT study — a simulation (scripted provider)",
+            "",
+            f"{len(rows)} trials of prepared code streamed through a latency model; no model "
+            f"wrote any of it. {clock}.",
+            "",
+            f"**Latency model** (preset `{options.preset}`, with the command line's changes): "
+            f"{options.latency.describe()}.",
+            "",
+            f"Cost: the simulated tokens priced as `{options.price_model}` (a cached input "
+            "token at the cache-read price).",
+        ]
+    else:
+        lines = [
+            f"# CodeCRDT study — measured with {options.provider}"
+            f"{f' ({options.model})' if options.model else ''}",
+            "",
+            f"{len(rows)} trials on the real clock; cost as the provider's price table gives it.",
+        ]
+    lines += [
         "",
-        f"{len(rows)} trials; latency model: {options.ttft_s:g} s to the first token, "
-        f"{options.chars_per_s:g} characters/s per agent, ±{options.jitter:.0%} jitter; "
-        f"{clock}; provider {options.provider}.",
-        "",
-        "## Speedup over one sequential agent (median of trials)",
+        f"## {sim}speedup over one sequential agent (median of trials)",
         "",
         "| task | sequential s | " + " | ".join(f"k={k}" for k in ks) + " |",
         "|---|---|" + "---|" * len(ks),
@@ -454,7 +671,22 @@ def write_summary(rows: list[dict[str, Any]], options: StudyOptions, out: Path) 
         lines.append(f"| {task} | {_fmt(seq.get('makespan_s'), 1)} | " + " | ".join(cells) + " |")
     lines += [
         "",
-        "## Scheduling efficiency: lower bound ÷ makespan (median; minimum in brackets)",
+        f"## {sim}tokens and cost per mode (median per trial, all tasks)",
+        "",
+        "| mode | speedup | input tokens | of them cached | output tokens | cost USD |",
+        "|---|---|---|---|---|---|",
+    ]
+    for label, group in _by_mode(rows):
+        lines.append(
+            f"| {label} | {_fmt(_median([r['speedup'] for r in group]))} | "
+            f"{_fmt(_median([r.get('input_tokens') for r in group]), 0)} | "
+            f"{_fmt(_median([r.get('cached_input_tokens') for r in group]), 0)} | "
+            f"{_fmt(_median([r.get('output_tokens') for r in group]), 0)} | "
+            f"{_fmt(_median([r.get('cost_usd') for r in group]), 4)} |"
+        )
+    lines += [
+        "",
+        f"## {sim}scheduling efficiency: lower bound ÷ makespan (median; minimum in brackets)",
         "",
         "| task | " + " | ".join(f"k={k}" for k in ks) + " |",
         "|---|" + "---|" * len(ks),
@@ -465,44 +697,50 @@ def write_summary(rows: list[dict[str, Any]], options: StudyOptions, out: Path) 
             cell = summary.get((task, "parallel", k), {})
             cells.append(f"{_fmt(cell.get('efficiency'))} ({_fmt(cell.get('min_efficiency'))})")
         lines.append(f"| {task} | " + " | ".join(cells) + " |")
-    totals = {
-        "double": sum(r["double_claims"] for r in rows),
-        "lost": sum(r["lost_todos"] for r in rows),
-        "left": sum(r["conflicts_left"] for r in rows),
-        "diverged": sum(1 for r in rows if not r["converged"]),
-        "unparsed": sum(1 for r in rows if not r.get("parses", True)),
-        "tsc": sum(r.get("tsc_duplicate_errors") or 0 for r in rows),
-        "ruff": sum(1 for r in rows if r.get("ruff_f_clean") is False),
-    }
     lines += [
         "",
-        "## Invariants over all trials",
+        f"## {sim}invariants and checks over all trials",
         "",
-        f"- TODOs implemented twice: {totals['double']}; lost: {totals['lost']}",
-        f"- conflicts left after the Evaluator: {totals['left']}",
-        f"- runs whose replicas diverged: {totals['diverged']}",
-        f"- final files that do not parse: {totals['unparsed']}; TSX files with `tsc` "
-        f"duplicate-identifier errors: {totals['tsc']}; Python files failing "
-        f"`ruff check --select F`: {totals['ruff']}",
+        f"- TODOs implemented twice: {sum(r['double_claims'] for r in rows)}; "
+        f"lost: {sum(r['lost_todos'] for r in rows)}",
+        f"- conflicts left after the Evaluator: {sum(r['conflicts_left'] for r in rows)}",
+        f"- runs whose replicas diverged: {sum(1 for r in rows if not r['converged'])}",
+        f"- final files that do not parse: {sum(1 for r in rows if not r.get('parses', True))}",
+        _check_line(
+            rows,
+            "tsc_duplicate_errors",
+            "TSX files with `tsc` duplicate-identifier errors",
+            lambda v: v > 0,
+        ),
+        _check_line(
+            rows,
+            "ruff_f_clean",
+            "Python files failing `ruff check --select F`",
+            lambda v: v is False,
+        ),
     ]
     paper_rows = _paper_table(summary)
     if paper_rows:
         lines += [
             "",
-            f"## Paper vs CodeCRDT (k = {PAPER_AGENTS})",
+            f"## The paper's measurements (real Claude runs) beside this "
+            f"{'simulation' if options.simulated else 'study'} (k = {PAPER_AGENTS})",
             "",
-            "Paper: medians of 50 runs per mode; its speedup is sequential ÷ parallel "
+            "Paper: medians of 50 real runs per mode; its speedup is sequential ÷ parallel "
             "response time, its throughput ratio parallel ÷ sequential characters per "
-            "second. CodeCRDT: medians of this study's trials.",
+            f"second. Beside it: medians of this study's trials. {LEFT_OUT}",
             "",
-            "| task | paper speedup | paper throughput ratio | CodeCRDT speedup | "
-            "CodeCRDT throughput ratio | CodeCRDT efficiency |",
+            "| task | paper speedup (real) | paper throughput ratio (real) | "
+            f"{sim.rstrip(': ').lower()} speedup | {sim.rstrip(': ').lower()} throughput "
+            "ratio | efficiency |",
             "|---|---|---|---|---|---|",
             *paper_rows,
         ]
-    plots = write_plots(summary, tasks, ks, out)
+    if sweep:
+        lines += ["", *sweep]
+    plots = write_plots(summary, tasks, ks, out, options)
     if plots:
-        lines += ["", "## Plots", ""] + [f"![{p.stem}]({p.name})" for p in plots]
+        lines += ["", f"## {sim}plots", ""] + [f"![{p.stem}]({p.name})" for p in plots]
     (out / "summary.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -528,9 +766,30 @@ def _paper_table(summary: dict[tuple[str, str, int], dict[str, Any]]) -> list[st
     return rows
 
 
+def plot_title(title: str, options: StudyOptions) -> str:
+    """A plot's title: what it shows, and for the scripted provider that it is a
+    simulation and under which latency model."""
+    if not options.simulated:
+        return f"{title}\nmeasured with {options.provider} {options.model or ''}".rstrip()
+    latency = options.latency
+    capacity = latency.capacity_tokens_per_s
+    return (
+        f"SIMULATION (scripted provider): {title}\n"
+        f"preset {options.preset}: first token {latency.ttft_s:g} s + input ÷ "
+        f"{latency.prefill_tokens_per_s:g} tok/s;\n{latency.tokens_per_s:g} tok/s per stream, "
+        f"capacity {capacity or 'unlimited'}{' tok/s' if capacity else ''}, "
+        f"{latency.max_streams or 'unlimited'} streams; growth {latency.growth}"
+    )
+
+
 def write_plots(
-    summary: dict[tuple[str, str, int], dict[str, Any]], tasks: list[str], ks: list[int], out: Path
+    summary: dict[tuple[str, str, int], dict[str, Any]],
+    tasks: list[str],
+    ks: list[int],
+    out: Path,
+    options: StudyOptions | None = None,
 ) -> list[Path]:
+    options = options or StudyOptions(tasks=(), agents=(), trials=0, out=out)
     try:
         import matplotlib
 
@@ -543,7 +802,7 @@ def write_plots(
         ("speedup", "Speedup over one sequential agent", "k"),
         ("efficiency", "Scheduling efficiency (lower bound ÷ makespan)", 0.9),
     ):
-        figure, axes = plt.subplots(figsize=(8, 5))
+        figure, axes = plt.subplots(figsize=(8, 5.4))
         for task in tasks:
             values = [summary.get((task, "parallel", k), {}).get(metric) for k in ks]
             axes.plot(ks, values, marker="o", label=task)
@@ -557,14 +816,16 @@ def write_plots(
                 speed = paper["sequential"]["response_s"] / paper["parallel"]["response_s"]
                 axes.scatter([PAPER_AGENTS], [speed], marker="x", color="black")
                 axes.scatter([PAPER_AGENTS], [ratio], marker="*", color="black")
-            axes.scatter([], [], marker="x", color="black", label="paper: speedup")
-            axes.scatter([], [], marker="*", color="black", label="paper: throughput ratio")
+            axes.scatter([], [], marker="x", color="black", label="paper, real runs: speedup")
+            axes.scatter(
+                [], [], marker="*", color="black", label="paper, real runs: throughput ratio"
+            )
         else:
             axes.axhline(ideal, linestyle=":", color="grey", label=f"bar ({ideal})")
             axes.set_ylim(0, 1.05)
         axes.set_xlabel("implementers (k)")
         axes.set_ylabel(metric)
-        axes.set_title(title)
+        axes.set_title(plot_title(title, options), fontsize=8)
         axes.set_xticks(ks)
         axes.legend(fontsize=7, ncol=2)
         figure.tight_layout()
@@ -572,4 +833,35 @@ def write_plots(
         figure.savefig(path, dpi=120)
         plt.close(figure)
         paths.append(path)
+    paths.append(_plot_checks(summary, out, options, plt))
     return paths
+
+
+def _plot_checks(
+    summary: dict[tuple[str, str, int], dict[str, Any]],
+    out: Path,
+    options: StudyOptions,
+    plt: Any,
+) -> Path:
+    """Final files per check: passed, failed and not measured (a missing tool)."""
+    figure, axes = plt.subplots(figsize=(8, 4.4))
+    labels = ["tsc duplicate identifiers (TSX)", "ruff --select F (Python)"]
+    bottoms = [0, 0]
+    for outcome, colour in (
+        ("passed", "tab:green"),
+        ("failed", "tab:red"),
+        ("not_measured", "lightgrey"),
+    ):
+        heights = [
+            sum(cell[check][outcome] for cell in summary.values()) for check in ("tsc", "ruff")
+        ]
+        axes.barh(labels, heights, left=bottoms, color=colour, label=outcome.replace("_", " "))
+        bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
+    axes.set_xlabel("final files")
+    axes.set_title(plot_title("Checks of the final files", options), fontsize=7)
+    axes.legend(fontsize=7)
+    figure.tight_layout()
+    path = out / "checks.png"
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+    return path

@@ -8,6 +8,7 @@
 - :mod:`.diagnostics`: pulled diagnostics, quick fixes, ``codecrdt.applyFix`` and
   ``codecrdt.fixWithEvaluator``;
 - :mod:`.runs`: the generation commands, their notifications and progress;
+- :mod:`.authors`: ``codecrdt.blame`` and hovers saying who wrote a line;
 - :mod:`.testing`: ``codecrdt.documentState`` and ``codecrdt.simulateWriter``, registered
   only for tests and benchmarks (``codecrdt serve --test-commands``);
 - :mod:`.transports`: ``codecrdt serve --tcp``/``--ws``: loopback, a token, one client.
@@ -23,13 +24,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
-from codecrdt.lsp import diagnostics, runs, settings, sync, testing
+from codecrdt.lsp import authors, diagnostics, runs, settings, sync, testing
 from codecrdt.lsp.server import CodeCrdtServer
 
 __all__ = ["CodeCrdtServer", "create_server"]
 
 #: The features every server has, in registration order.
-FEATURES = (settings, sync, diagnostics, runs)
+FEATURES = (settings, sync, diagnostics, runs, authors)
 
 
 def create_server(

@@ -33,6 +33,7 @@ __all__ = [
     "DocumentStateArguments",
     "EvaluateArguments",
     "GenerateArguments",
+    "ImplementArguments",
     "RunIdArguments",
     "SimulateWriterArguments",
     "StatusArguments",
@@ -62,7 +63,7 @@ class CommandArguments:
 
 @attrs.frozen(kw_only=True)
 class DocumentStateArguments(CommandArguments):
-    """``codecrdt.documentState``: the document to describe."""
+    """``codecrdt.documentState`` and ``codecrdt.blame``: the document to describe."""
 
     uri: str
 
@@ -153,6 +154,17 @@ class GenerateArguments(CommandArguments):
             for field in attrs.fields(type(self))
             if (value := getattr(self, field.name)) is not ABSENT
         }
+
+
+@attrs.frozen(kw_only=True)
+class ImplementArguments(GenerateArguments):
+    """``codecrdt.implement``: ``codecrdt.generate``'s fields (``spec`` optional), and the
+    lines whose markers to implement (``range``, an LSP range: its plain TODO/FIXME
+    comments are named first) and the markers by name (``names``). ``range`` and ``names``
+    are checked by the command itself."""
+
+    range: Any = ABSENT
+    names: Any = ABSENT
 
 
 def wire_name(name: str) -> str:

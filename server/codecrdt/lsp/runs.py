@@ -5,6 +5,9 @@ Commands (``workspace/executeCommand``, one object argument each):
 - ``codecrdt.generate`` ``{"uri", "spec"?, "agents"?, "mode"?, "provider"?, "model"?,
   "script"?, "wait"?}`` → ``{"runId"}`` at once, or with ``"wait": true`` the run's
   report when it ends;
+- ``codecrdt.implement`` ``{"uri", "range"?, "names"?, …}``: as ``codecrdt.generate``, the
+  document's own markers (in ``range``, or named) being the TODOs; plain TODO/FIXME
+  comments in ``range`` are first named by one ``workspace/applyEdit``;
 - ``codecrdt.cancel`` ``{"runId"}``; ``codecrdt.status`` ``{"runId"?}``;
 - ``codecrdt.evaluate`` ``{"uri"}``: the Evaluator on the document's current conflicts;
 - ``codecrdt.undoRun`` ``{"runId"}``: remove what that run's agents wrote.
@@ -36,25 +39,59 @@ from pygls.exceptions import JsonRpcInvalidParams
 
 from codecrdt.agents.board import Board
 from codecrdt.agents.context import RunEvent
+from codecrdt.agents.providers.base import Provider
+from codecrdt.agents.providers.unconfigured import UnconfiguredProvider
 from codecrdt.diskedits import DiskEdits
-from codecrdt.document import SharedDocument
+from codecrdt.document import Origin, SharedDocument
 from codecrdt.fileuri import file_key, file_path
+from codecrdt.implement import IMPLEMENT_SPEC
+from codecrdt.implement import plan as plan_implement
 from codecrdt.lsp.arguments import (
     EvaluateArguments,
     GenerateArguments,
+    ImplementArguments,
     RunIdArguments,
     StatusArguments,
 )
-from codecrdt.lsp.server import CodeCrdtServer, OpenDocument, language_of
-from codecrdt.request import RequestError
+from codecrdt.lsp.server import CodeCrdtServer, OpenDocument
+from codecrdt.markers import find_marker
+from codecrdt.positions import TextLines
+from codecrdt.request import NoProviderError, RequestError, RunRequest
 from codecrdt.runs import GenerateCommand, Run, RunError, RunListener
 from codecrdt.sourcefile import NotSource, Saved, read_source, save_work
 
-__all__ = ["ServerRuns", "evaluate_document", "register", "server_runs"]
+__all__ = [
+    "NO_PROVIDER_DATA",
+    "ServerRuns",
+    "evaluate_document",
+    "invalid_params",
+    "register",
+    "server_runs",
+]
 
 logger = logging.getLogger(__name__)
 
 ACTIVITY_INTERVAL_S = 0.1
+#: How long ``codecrdt.implement`` waits for the editor's echo of its naming edit.
+NAMING_TIMEOUT_S = 5.0
+
+
+def _implement_range(value: Any) -> tuple[int, int | None] | None:
+    """An LSP range's lines (first, last), inclusive: a range ending at the start of a
+    line does not take that line. None for no range; RunError for a malformed one."""
+    if value is None:
+        return None
+    try:
+        start, end = value["start"], value["end"]
+        first, last = int(start["line"]), int(end["line"])
+        end_character = int(end["character"])
+    except (KeyError, TypeError, ValueError):
+        raise RunError("range must be an LSP range ({start, end} of {line, character})") from None
+    if first < 0 or last < first:
+        raise RunError("range must start before it ends")
+    if last > first and end_character == 0:
+        last -= 1
+    return first, last
 
 
 class ServerRuns(RunListener):
@@ -99,9 +136,45 @@ class ServerRuns(RunListener):
         return path
 
     async def generate(self, args: dict[str, Any]) -> dict[str, Any]:
+        # An open document's language is its own (an untitled one has no suffix to tell).
+        uri = args.get("uri")
+        already = self.opened(uri)[1] if isinstance(uri, str) else None
+        known = already.analysis.spec.name if already and already.analysis else None
+        request = GenerateCommand.parse(
+            args,
+            self.server.options.generation_defaults(),
+            language=known,
+            user_urls=self.server.user_urls,
+        )
+        return await self._start(request)
+
+    async def implement(self, args: dict[str, Any]) -> dict[str, Any]:
+        """``codecrdt.implement``: the document's markers (in ``range``, or ``names``) are
+        the TODOs; plain TODO/FIXME comments in ``range`` are named first, by one edit the
+        editor applies (so the user sees it and can undo it) before the run starts."""
+        args = dict(args)
+        lines, names = _implement_range(args.pop("range", None)), args.pop("names", None)
+        if names is not None and (
+            not isinstance(names, list) or not all(isinstance(n, str) for n in names)
+        ):
+            raise RunError("names must be a list of marker names")
+        if args.get("spec") is None:
+            args["spec"] = IMPLEMENT_SPEC
         request = GenerateCommand.parse(
             args, self.server.options.generation_defaults(), user_urls=self.server.user_urls
         )
+        return await self._start(request, implement=True, lines=lines, names=names)
+
+    async def _start(
+        self,
+        request: GenerateCommand,
+        *,
+        implement: bool = False,
+        lines: tuple[int, int | None] | None = None,
+        names: list[str] | None = None,
+    ) -> dict[str, Any]:
+        """Start a run of ``request``; with ``implement``, on the markers in ``lines``
+        (None: the whole file) or named ``names`` (None: every one there)."""
         path = self._workspace_check(request.uri)
         opened_uri, opened = self.opened(request.uri)
         if opened is not None and opened_uri != request.uri:
@@ -109,9 +182,7 @@ class ServerRuns(RunListener):
             request = dataclasses.replace(request, uri=opened_uri)
         if self.manager.active_for(request.uri) is not None:
             raise RunError(f"a run is already writing {request.uri}; cancel it first")
-        language = language_of(request.uri, None)
-        if language is None:
-            raise RunError(f"cannot tell the language of {request.uri} from its name")
+        language = request.request.language_spec
         disk_edits: DiskEdits | None = None
         if opened is not None:
             document = opened.document
@@ -126,7 +197,12 @@ class ServerRuns(RunListener):
                     raise RunError(f"{path}: {error.reason}") from None
             document = SharedDocument(text)
             disk_edits = DiskEdits(document, path, text)
-        run = self.manager.start(request, document, language)
+        todos: frozenset[str] | None = None
+        if implement:
+            todos = await self._name_todos(
+                request.uri, opened, document, language.name, lines, names
+            )
+        run = self.manager.start(request, document, language, todos=todos)
         if disk_edits is not None and path is not None:
             self.headless[run.id] = path
             watch = asyncio.get_running_loop().create_task(disk_edits.follow())
@@ -136,6 +212,78 @@ class ServerRuns(RunListener):
             report = await asyncio.shield(run.task)
             return {"runId": run.id, "report": report.to_json(), **self._file_fields(run)}
         return {"runId": run.id}
+
+    async def _name_todos(
+        self,
+        uri: str,
+        opened: OpenDocument | None,
+        document: SharedDocument,
+        language: str,
+        lines: tuple[int, int | None] | None,
+        names: list[str] | None,
+    ) -> frozenset[str]:
+        """The implement run's TODOs; its plain TODO comments named first (in the editor,
+        as one edit it applies, when the document is open)."""
+        text = opened.bridge.editor_text if opened is not None else document.text
+        first, last = lines if lines is not None else (0, None)
+        todo_plan = plan_implement(
+            text,
+            language,
+            first=first,
+            last=last,
+            names=names,
+            plain=lines is not None,
+            target=uri.rsplit("/", 1)[-1],
+            hint=""
+            if lines is not None
+            else " (select plain TODO:/FIXME: comments to turn them into markers)",
+        )
+        if not todo_plan.edits:
+            return todo_plan.names
+        if opened is None:
+            for start, end, marker in reversed(todo_plan.edits):
+                document.replace(start, end, marker, Origin.EDITOR)
+            return todo_plan.names
+        text_lines = TextLines(text)
+        encoding = self.server.encoding
+        edits = []
+        for start, end, marker in todo_plan.edits:
+            a = text_lines.offset_to_lsp(start, encoding)
+            b = text_lines.offset_to_lsp(end, encoding)
+            edits.append(
+                types.TextEdit(
+                    range=types.Range(types.Position(*a), types.Position(*b)), new_text=marker
+                )
+            )
+        params = types.ApplyWorkspaceEditParams(
+            label="CodeCRDT: name the TODO comments",
+            edit=types.WorkspaceEdit(
+                document_changes=[
+                    types.TextDocumentEdit(
+                        text_document=types.OptionalVersionedTextDocumentIdentifier(
+                            uri=uri, version=opened.bridge.version
+                        ),
+                        edits=edits,
+                    )
+                ]
+            ),
+        )
+        result = await self.server.workspace_apply_edit_async(params)
+        if not result.applied:
+            raise RunError(
+                "the editor did not apply the edit naming the TODO comments"
+                + (f" ({result.failure_reason})" if result.failure_reason else "")
+                + "; try again"
+            )
+        # The editor reports its edit as a didChange (usually before its answer): the run
+        # starts once the document holds every marker.
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + NAMING_TIMEOUT_S
+        while not all(find_marker(document.text, name) for name in todo_plan.names):
+            if loop.time() > deadline:
+                raise RunError("the edit naming the TODO comments did not reach the server")
+            await asyncio.sleep(0.02)
+        return todo_plan.names
 
     def opened(self, uri: str) -> tuple[str, OpenDocument | None]:
         """The open document of the file ``uri`` names, under the URI it was opened with."""
@@ -313,6 +461,10 @@ class ServerRuns(RunListener):
             self.server.work_done_progress.end(token, types.WorkDoneProgressEnd(message=summary))
         fields = self._file_fields(run)
         self._saved.pop(run.id, None)
+        # What was held back while the agents wrote (codecrdt.lsp.writing) is shown now.
+        opened = self.server.documents.get(run.uri)
+        if opened is not None and opened.document is run.document:
+            self.server.analyse_again(run.uri)
         self.server.protocol.notify(
             "codecrdt/runFinished",
             {"runId": run.id, "uri": run.uri, "report": report, **fields},
@@ -338,12 +490,30 @@ def server_runs(ls: CodeCrdtServer) -> ServerRuns:
 
 # -- commands: each turns a RequestError into InvalidParams with its message ------------------
 
+#: InvalidParams' ``data`` when no provider is named and none is configured, so that a
+#: client can offer to configure one (the VS Code extension's quick pick).
+NO_PROVIDER_DATA = {"reason": "noProvider"}
+
+
+def invalid_params(error: RequestError) -> JsonRpcInvalidParams:
+    """The InvalidParams error of a refused request (with :data:`NO_PROVIDER_DATA` when
+    the refusal is that no provider is configured)."""
+    data = dict(NO_PROVIDER_DATA) if isinstance(error, NoProviderError) else None
+    return JsonRpcInvalidParams(str(error), data=data)
+
 
 async def generate(ls: CodeCrdtServer, arguments: GenerateArguments) -> dict[str, Any]:
     try:
         return await server_runs(ls).generate(arguments.as_json())
     except RequestError as error:
-        raise JsonRpcInvalidParams(str(error)) from None
+        raise invalid_params(error) from None
+
+
+async def implement(ls: CodeCrdtServer, arguments: ImplementArguments) -> dict[str, Any]:
+    try:
+        return await server_runs(ls).implement(arguments.as_json())
+    except RequestError as error:
+        raise invalid_params(error) from None
 
 
 def cancel(ls: CodeCrdtServer, arguments: RunIdArguments) -> dict[str, Any]:
@@ -380,6 +550,7 @@ def register(server: CodeCrdtServer) -> ServerRuns:
     """Add the generation commands to ``server`` and report its runs to the client."""
     runs = ServerRuns(server)
     server.command("codecrdt.generate")(generate)
+    server.command("codecrdt.implement")(implement)
     server.command("codecrdt.cancel")(cancel)
     server.command("codecrdt.status")(status)
     server.command("codecrdt.undoRun")(undo_run)
@@ -395,13 +566,23 @@ async def evaluate_document(ls: CodeCrdtServer, arguments: EvaluateArguments) ->
     if opened is None or opened.analysis is None:
         raise JsonRpcInvalidParams(f"{uri!r} is not an open document of a supported language")
     defaults = ls.options.generation_defaults()
+    spec = arguments.spec or "Fix the conflicts in this file."
+    language = opened.analysis.spec.name
+    provider: Provider | None = None
     try:
-        request = GenerateCommand.parse(
-            {"uri": uri, "spec": arguments.spec or "Fix the conflicts in this file."},
-            defaults,
-            language=opened.analysis.spec.name,
-            user_urls=ls.user_urls,
+        try:
+            request = GenerateCommand.parse(
+                {"uri": uri, "spec": spec}, defaults, language=language, user_urls=ls.user_urls
+            )
+        except NoProviderError as error:
+            # No model: the deterministic fixes are made all the same, and each fix that
+            # needs a model is left with the message that says how to configure one.
+            request = GenerateCommand(
+                uri, RunRequest(spec=spec, language=language, provider="none")
+            )
+            provider = UnconfiguredProvider(str(error))
+        return await ls.runs.evaluate(
+            opened.document, opened.analysis.spec, request, provider=provider
         )
-        return await ls.runs.evaluate(opened.document, opened.analysis.spec, request)
     except RequestError as error:
-        raise JsonRpcInvalidParams(str(error)) from None
+        raise invalid_params(error) from None

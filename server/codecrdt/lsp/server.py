@@ -53,6 +53,7 @@ from codecrdt.document import SharedDocument
 from codecrdt.link import EditorLink
 from codecrdt.lsp.arguments import register_hooks
 from codecrdt.lsp.reader import MessageTooLarge, message_limit, serve_stdio
+from codecrdt.lsp.writing import regions_being_written, shown
 from codecrdt.options import ServerOptions
 from codecrdt.positions import Encoding, TextLines
 from codecrdt.runs import RunManager
@@ -421,7 +422,38 @@ class CodeCrdtServer(LanguageServer):
         if opened.analysis is None:
             return []
         findings, lines = opened.findings(limit=self.options.max_diagnostics)
+        if self.runs.active_for(uri) is not None:  # else nothing is held back
+            text = opened.document.text if opened.bridge.in_sync else opened.bridge.editor_text
+            findings = self.quiet_while_writing(uri, opened, findings, text)
         return [to_diagnostic(f, lines, self.encoding, uri) for f in findings]
+
+    def analyse_again(self, uri: str) -> None:
+        """Diagnostics anew for ``uri`` (a run on it ended: nothing is held back now).
+
+        Pushed: the document is analysed again. Pulled: the client is asked to pull again
+        (``workspace/diagnostic/refresh``) when it supports that.
+        """
+        opened = self.documents.get(uri)
+        if opened is None or opened.analysis is None:
+            return
+        if not self.pulls_diagnostics:
+            if opened.debounce is not None:
+                opened.debounce.changed()
+            return
+        workspace = self.client_capabilities.workspace
+        diagnostics = workspace.diagnostics if workspace is not None else None
+        if diagnostics is not None and diagnostics.refresh_support:
+            self.workspace_diagnostic_refresh(None)
+
+    def quiet_while_writing(
+        self, uri: str, opened: OpenDocument, findings: list[Finding], text: str
+    ) -> list[Finding]:
+        """``findings`` of ``text`` less those in regions a run's agents are still writing
+        (:mod:`codecrdt.lsp.writing`); all of them when no run writes the document."""
+        run = self.runs.active_for(uri)
+        if run is None or run.document is not opened.document:
+            return findings
+        return shown(findings, regions_being_written(opened.document, text))
 
     def publish(self, uri: str) -> None:
         """Analyse the document in the worker thread, then push its diagnostics.
@@ -497,6 +529,9 @@ class CodeCrdtServer(LanguageServer):
                 return
             findings, lines = future.result()
             # Not stale: the document's lines are still the text that was analysed.
+            if self.runs.active_for(uri) is not None:  # else nothing is held back
+                analysed = opened.document.text if text is None else text
+                findings = self.quiet_while_writing(uri, opened, findings, analysed)
             lines = opened.document.lines if lines is None else lines
             diagnostics = [to_diagnostic(f, lines, encoding, uri) for f in findings]
             self.text_document_publish_diagnostics(
