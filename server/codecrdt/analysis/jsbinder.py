@@ -100,6 +100,9 @@ _SKIPPED = frozenset(
         "comment",
     }
 )
+#: Fields whose identifier is not a read where every child is read alike: the member
+#: names of a named tuple type (``[kind: Kind]``), a type predicate's parameter.
+_UNREAD_FIELDS = frozenset({"name"})
 _PATTERNS = frozenset({"object_pattern", "array_pattern", "rest_pattern", "assignment_pattern"})
 
 
@@ -123,7 +126,7 @@ class _Binder:
             frozenset({"type_identifier"}),
             _SPECIAL | _SKIPPED,
             frozenset({"call_expression"}),
-            frozenset(),
+            _UNREAD_FIELDS,
         )
         self.special = Kinds.of(
             language, frozenset(), frozenset(), _SPECIAL, frozenset(), frozenset()
@@ -192,12 +195,12 @@ class _Binder:
         kind = node.type
         if kind == "ERROR":
             self.broken(node)
-        elif kind == "nested_type_identifier":
-            target = node.child_by_field_name("object") or node.child_by_field_name("module")
-            if target is None and node.named_children:
-                target = node.named_children[0]
-            if target is not None:
-                self.work.append((target, scope, "load"))
+        elif kind == "nested_type_identifier":  # `A.B` as a type: A is read as a namespace
+            target = node.child_by_field_name("module")
+            while target is not None and target.type == "nested_identifier":
+                target = target.child_by_field_name("object") or target.named_children[0]
+            if target is not None and target.type == "identifier":
+                self.reference(target, scope, type_position=True)
         elif kind in _FUNCTIONS:
             self.function(node, scope)
         elif kind in _DECLARATIONS or kind == "class":
@@ -262,8 +265,13 @@ class _Binder:
                 scope.bind(_text(name), name)
             self.push([c for c in node.named_children if c != name], scope)
         elif kind == "infer_type":
+            # `infer U` is read in the conditional type's true branch, outside any function
+            # type it sits in: bound in the nearest scope that is not a function's.
+            target = scope
+            while target.kind == "function" and target.parent is not None:
+                target = target.parent
             for child in node.named_children[:1]:
-                scope.bind(_text(child), child)
+                target.bind(_text(child), child)
             self.push(node.named_children[1:], scope)
         elif kind in ("enum_assignment",):
             self.push(node.named_children[1:], scope)

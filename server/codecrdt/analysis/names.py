@@ -32,6 +32,10 @@ __all__ = ["Report", "close_names", "undefined_names"]
 
 #: Names bound by the language inside some scopes only.
 _PYTHON_CLASS_NAMES = frozenset({"__module__", "__qualname__"})
+#: Namespaces a browser project's type packages declare as UMD globals (``export as
+#: namespace React``): a module may name them in a type (``React.JSX.Element``) without an
+#: import, but reading them as a value needs one (tsc: TS2686).
+_TYPE_NAMESPACES = frozenset({"React"})
 _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 
@@ -57,6 +61,8 @@ def undefined_names(model: ScopeModel, spec: LanguageSpec) -> Iterator[Report]:
         node = reference.node
         name = (node.text or b"").decode("utf-8", "replace")
         if name in provided or reference.guarded or name in model.broken_names:
+            continue
+        if reference.type_position and name in _TYPE_NAMESPACES and not python:
             continue
         if reference.scope.lookup(name) is not None:
             continue
