@@ -4,8 +4,9 @@ Callees: a Python module-level function, a Python ``self.method(...)`` inside it
 (``staticmethod``/``classmethod`` understood), a JavaScript/TypeScript top-level function
 declaration or ``const`` bound to an arrow function or function expression, and
 ``this.method(...)`` inside its class. Only when the callee is unambiguous: the name is
-bound once in its scope, by that definition, with no decorator other than
-``staticmethod``/``classmethod`` and no TypeScript overload signatures.
+bound in its scope by function definitions only, with no decorator other than
+``staticmethod``/``classmethod`` and no TypeScript overload signatures; with two or more
+definitions (an agent's copy of a helper), only a call that none of them accepts.
 
 Checks, as pylint's E1120/E1121/E1123 and tsc's TS2554: too many positional arguments
 (without ``*args``/a rest parameter), a required parameter without a value, a keyword
@@ -67,12 +68,17 @@ def _python_calls(model: ScopeModel) -> Iterator[Report]:
             scope = call.scope.lookup(name)
             if scope is not model.module:
                 continue
-            definition = _only_function(scope, name)
-            if definition is None:
+            definitions = _functions(scope, name)
+            checks = [(d, _python_signature(d, drop_first=False)) for d in definitions]
+            if not checks or any(signature is None for _d, signature in checks):
                 continue
-            signature = _python_signature(definition, drop_first=False)
-            if signature is not None:
-                yield from _check_python(call.node, callee, name, definition, signature)
+            failures = [
+                list(_check_python(call.node, callee, name, d, signature))
+                for d, signature in checks
+                if signature is not None
+            ]
+            if all(failures):  # whichever definition runs, the call fails: the last one's
+                yield failures[-1][0]
         elif callee.type == "attribute":
             receiver = callee.child_by_field_name("object")
             attribute = callee.child_by_field_name("attribute")
@@ -85,6 +91,19 @@ def _python_calls(model: ScopeModel) -> Iterator[Report]:
                 if signature is not None:
                     name = f"{_text(receiver)}.{_text(attribute)}"
                     yield from _check_python(call.node, attribute, name, definition, signature)
+
+
+def _functions(scope: Scope, name: str) -> list[tree_sitter.Node]:
+    """The function definitions of ``name`` in ``scope``, when nothing else binds it."""
+    definitions = []
+    for binding in scope.bindings.get(name, []):
+        definition = binding.parent
+        if definition is None or definition.type != "function_definition":
+            return []
+        if definition.child_by_field_name("name") != binding:
+            return []
+        definitions.append(definition)
+    return definitions
 
 
 def _only_function(scope: Scope, name: str) -> tree_sitter.Node | None:
@@ -225,7 +244,20 @@ def _javascript_calls(model: ScopeModel, javascript: bool) -> Iterator[Report]:
             if scope is not model.module:
                 continue
             bindings = scope.bindings.get(name, [])
-            definition = _js_function(bindings[0]) if len(bindings) == 1 else None
+            definitions = [_js_function(b) for b in bindings]
+            if not definitions or any(d is None for d in definitions):
+                continue
+            signatures = [(d, _js_signature(d, javascript)) for d in definitions if d]
+            if any(signature is None for _d, signature in signatures):
+                continue
+            failures = [
+                list(_check_javascript(call.node, callee, name, d, signature))
+                for d, signature in signatures
+                if signature is not None
+            ]
+            if all(failures):  # whichever definition is meant, the call fails: the last one's
+                yield failures[-1][0]
+            continue
         elif callee.type == "member_expression":
             found = _this_method(call.scope, callee, classes)
             if found is None:
