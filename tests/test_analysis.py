@@ -72,6 +72,8 @@ def test_every_language_and_code_has_fixtures() -> None:
         "conflicting-value",
         "syntax-error",
         "leftover-todo",
+        "undefined-name",
+        "arity-mismatch",
     }
 
 

@@ -231,7 +231,7 @@ def test_a_constant_with_two_values_names_both_and_the_lines() -> None:
     ],
 )
 def test_values_are_compared_by_their_tokens(first: str, second: str, code: str) -> None:
-    (finding,) = findings(f"X = {first}\nX = {second}\n")
+    (finding,) = findings(f"from m import f, x\n\nX = {first}\nX = {second}\n")
     assert finding.code == code
 
 

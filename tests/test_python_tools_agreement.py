@@ -27,6 +27,8 @@ FIXTURES = Path(__file__).parent / "fixtures" / "python"
 ONLY_THEIRS = {
     ("broken_region.py", 5): "inside a region tree-sitter cannot parse: reported as syntax-error",
     ("broken_region.py", 11): "inside a region tree-sitter cannot parse: reported as syntax-error",
+    ("undefined_broken.py", 9): "the syntax error itself (ruff's invalid-syntax, pylint's "
+    "E0001): reported as syntax-error",
     ("todos_and_ignores.py", 3): "suppressed by `codecrdt: ignore[duplicate-import]`",
     ("todos_and_ignores.py", 5): "suppressed by a bare `codecrdt: ignore`",
     ("redefined_after_use.py", 17): "pylint flags a rebinding after use; ruff and we do not",

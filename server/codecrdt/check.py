@@ -42,6 +42,8 @@ RULE_DESCRIPTIONS: dict[str, str] = {
     "conflicting-value": "A constant is assigned twice, unconditionally, with different values.",
     "syntax-error": "The file does not parse.",
     "leftover-todo": f"A {tag('<name>')} marker is still in the file.",
+    "undefined-name": "A name is read that no scope of the file binds.",
+    "arity-mismatch": "A call passes arguments its one definition in the file cannot accept.",
 }
 
 _SUFFIXES = ", ".join(suffix for spec in LANGUAGES for suffix in spec.suffixes)

@@ -103,11 +103,14 @@ async def run_selfcheck(path: Path, *, seed: int = 0, words: int = 40) -> SelfCh
         buffer.report(client, uri)
 
     diagnostics: list[types.Diagnostic] = []
+    #: The version of the text the last diagnostics are for.
+    diagnosed: list[int | None] = [None]
 
     @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     def published(params: types.PublishDiagnosticsParams) -> None:
         if params.uri == uri:
             diagnostics[:] = params.diagnostics
+            diagnosed[0] = params.version
 
     @client.feature(types.WORKSPACE_APPLY_EDIT)
     def apply_edit(params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
@@ -183,6 +186,10 @@ async def run_selfcheck(path: Path, *, seed: int = 0, words: int = 40) -> SelfCh
             )
             if state["inSync"] and state["text"] == buffer.text:
                 break
+        for _ in range(60):  # up to 3 s for the diagnostics of the final text, not of a
+            if diagnosed[0] == buffer.version:  # half-streamed one (a detached body)
+                break
+            await asyncio.sleep(0.05)
         final = buffer.text
         return SelfCheckResult(
             converged=state.get("text") == final and bool(state.get("inSync")),

@@ -1,13 +1,17 @@
 """The Evaluator: finds the conflicts parallel writers left and has them fixed.
 
 Each pass analyses the replica's text, applies the deterministic fixes first (merge
-duplicate imports, drop an identical duplicate), then — on the final passes — asks the
+duplicate imports, drop an identical duplicate, read the one close name in scope for an
+undefined one), then — on the final passes — asks the
 model for a targeted fix of each remaining conflict: the statement it lies in goes to the
 model, the answer replaces it. Passes repeat until the file is clean or the rounds run out.
 
 While implementers are still writing, passes run each time a TODO completes and fix the
-conflicts away from the regions still being written (syntax errors wait for the end: a
-statement being streamed is not yet a conflict).
+conflicts away from the regions still being written (syntax errors, undefined names and
+call mismatches wait for the end: a statement being streamed is not yet a conflict, and a
+name or signature may still be on its way). For an undefined name the model gets the
+top-level statement it is in (room for an import or a definition) and the names in scope;
+for a call mismatch, the call's statement and the definition it calls.
 """
 
 from __future__ import annotations
@@ -38,8 +42,13 @@ EVALUATED_CODES = frozenset(
         "conflicting-signature",
         "conflicting-value",
         "syntax-error",
+        "undefined-name",
+        "arity-mismatch",
     }
 )
+#: Codes the Evaluator fixes only once every writer is done: a statement being streamed is
+#: not yet a conflict, and a name or a signature may still be on its way from another TODO.
+_FINAL_ONLY = frozenset({"syntax-error", "undefined-name", "arity-mismatch"})
 
 
 @dataclass
@@ -114,7 +123,9 @@ class Evaluator(Agent):
         for _ in range(64):  # each deterministic fix changes the text: analyse again
             findings, tree, source = self._findings()
             busy = [] if final else self._busy_rows()
-            candidates = [f for f in findings if not _near(f, busy)]
+            candidates = [
+                f for f in findings if not _near(f, busy) and (final or f.code not in _FINAL_ONLY)
+            ]
             for finding in candidates:
                 if final or finding.code != "syntax-error":
                     self._note(finding)

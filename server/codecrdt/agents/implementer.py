@@ -21,6 +21,7 @@ from codecrdt.agents.providers.base import ProviderError
 from codecrdt.agents.providers.retry import Restart
 from codecrdt.agents.replica import Fenced, Replica
 from codecrdt.agents.shaping import LineShaper
+from codecrdt.analysis.promises import promised_definitions
 from codecrdt.analysis.tree import analyze_text
 from codecrdt.document import Anchor, Assoc
 from codecrdt.markers import find_marker, mentions_marker
@@ -163,6 +164,7 @@ class Implementer(Agent):
             todo,
             marker.description,
             self.agent_id,
+            promised_definitions(document.text, self.ctx.language, todo),
         )
         shaper = LineShaper(marker.indent)
         try:

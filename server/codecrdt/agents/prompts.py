@@ -6,6 +6,7 @@ The shared part of every request (the task and the current document) goes into
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from string import Template
 
 from codecrdt.agents.providers.base import Request
@@ -162,8 +163,15 @@ def extend_request(language: str, spec: str, numbered: str, agent: str) -> Reque
 
 
 def implementer_request(
-    language: str, spec: str, document: str, todo: str, description: str, agent: str
+    language: str,
+    spec: str,
+    document: str,
+    todo: str,
+    description: str,
+    agent: str,
+    promised: Sequence[tuple[str, str]] = (),
 ) -> Request:
+    """``promised``: (TODO, definition header) of the definitions other TODOs write."""
     lang = _LANG.get(language, language)
     system = (
         f"You are an Implementer in a team writing one {lang} file in parallel. You write the "
@@ -177,6 +185,13 @@ def implementer_request(
         f"Write the code for the marker {tag(todo)}: {description}\n"
         "Answer with the lines that replace that marker line."
     )
+    if promised:
+        listed = "\n".join(f"- {header}  (TODO {name})" for name, header in promised)
+        prompt += (
+            "\n\nOther implementers are writing these definitions now. Call them by these "
+            "names and parameters where you need them; do not write another helper for the "
+            f"same job:\n{listed}"
+        )
     return Request(
         "implementer",
         system,
@@ -199,8 +214,10 @@ def evaluator_request(
     agent: str,
     sites: str = "",
 ) -> Request:
-    """``sites``: for a conflict between two places (two values of one constant), both of
-    them: the answer replaces the region, which is the first, and the second is removed."""
+    """``sites``: what the model needs beyond the region. For a conflict between two places
+    (two values of one constant), both of them: the answer replaces the region, which is
+    the first, and the second is removed. For a call mismatch, the definition the call
+    reaches; for an undefined name, the names in scope."""
     lang = _LANG.get(language, language)
     system = (
         f"You are the Evaluator of a team writing one {lang} file in parallel. Parallel "
@@ -211,13 +228,16 @@ def evaluator_request(
     )
     prompt = f"Conflict ({code}): {message}\n\nRegion to replace:\n{region}"
     if sites:
-        prompt = (
-            f"Conflict ({code}): {message}\n\nThe two places:\n{sites}\n\n"
-            "Make the smallest edit: decide which value the file needs (read how the name "
-            "is used) and answer with the one statement that stands. It replaces the first "
-            "place; the second is removed.\n\n"
-            f"Region to replace (the first place):\n{region}"
-        )
+        if code == "conflicting-value":
+            prompt = (
+                f"Conflict ({code}): {message}\n\nThe two places:\n{sites}\n\n"
+                "Make the smallest edit: decide which value the file needs (read how the "
+                "name is used) and answer with the one statement that stands. It replaces "
+                "the first place; the second is removed.\n\n"
+                f"Region to replace (the first place):\n{region}"
+            )
+        else:
+            prompt += f"\n\n{sites}"
     return Request(
         "evaluator",
         system,

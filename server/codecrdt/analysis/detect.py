@@ -12,6 +12,8 @@ Every finding has a stable code:
 - ``conflicting-value``: a constant assigned twice with different values;
 - ``syntax-error``: ERROR and MISSING nodes, once per broken region;
 - ``leftover-todo``: a ``TODO(codecrdt:<name>)`` marker still in the file.
+- ``undefined-name``: a name read that no scope binds (:mod:`codecrdt.analysis.names`);
+- ``arity-mismatch``: a call its one definition cannot accept (:mod:`codecrdt.analysis.calls`).
 
 Never reported: a property with its setter/deleter and other definitions decorated by
 their own name, ``typing.overload`` and TypeScript overload signatures, merging that the
@@ -40,6 +42,7 @@ import tree_sitter
 from codecrdt.analysis.languages import LanguageSpec
 from codecrdt.analysis.python_uses import deferred_reason, lazy_annotations, uses_between
 from codecrdt.analysis.queries import queries_for
+from codecrdt.analysis.references import Report, reference_reports
 from codecrdt.analysis.values import conflicting_values, import_key, placeholder
 from codecrdt.markers import MARKER_TAG
 
@@ -53,6 +56,8 @@ CODES: dict[str, str] = {
     "conflicting-value": "error",
     "syntax-error": "error",
     "leftover-todo": "warning",
+    "undefined-name": "error",
+    "arity-mismatch": "error",
 }
 
 _IGNORE = re.compile(r"codecrdt:\s*ignore(?:\[([\w\s,-]*)\])?")
@@ -124,6 +129,7 @@ def analyze(
         *kept(_duplicates(root, source, spec, captured, stub)),
         *(syntax if limit is None else itertools.islice(syntax, limit)),
         *kept(_leftover_todos(comments, None if done_todos is None else set(done_todos))),
+        *kept(map(_located, reference_reports(root, spec, wanted))),
     ]
     findings.sort(key=lambda f: (f.start_byte, f.code))
     return findings if limit is None else findings[:limit]
@@ -405,6 +411,23 @@ def _duplicate_finding(
 
 def _squash(node: tree_sitter.Node) -> str:
     return re.sub(r"\s+", " ", node_text(node)).replace("( ", "(").replace(" )", ")")
+
+
+def _located(report: Report) -> Finding:
+    """A finding of the scope-based detectors (``undefined-name``, ``arity-mismatch``)."""
+    node = report.node
+    related = tuple((r.start_byte, r.end_byte, _point(r.start_point)) for r in report.related)
+    return Finding(
+        report.code,
+        report.message,
+        node.start_byte,
+        node.end_byte,
+        _point(node.start_point),
+        _point(node.end_point),
+        report.name,
+        related,
+        {"code": report.code, **report.data},
+    )
 
 
 # -- syntax errors ------------------------------------------------------------------

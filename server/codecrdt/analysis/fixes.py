@@ -1,4 +1,5 @@
-"""Deterministic repairs of findings: merge duplicate imports, drop identical duplicates.
+"""Deterministic repairs of findings: merge duplicate imports, drop identical duplicates,
+read the one close name in scope for an undefined one.
 
 A fix is computed on the current tree (the document may have moved on since the
 diagnostic was published): the finding is looked up again by code and name, nearest to
@@ -14,7 +15,15 @@ import tree_sitter
 from codecrdt.analysis.detect import Finding, node_text
 from codecrdt.analysis.values import import_key
 
-__all__ = ["Fix", "ModelTask", "find_again", "fix_for", "model_task", "region_for"]
+__all__ = [
+    "Fix",
+    "ModelTask",
+    "find_again",
+    "fix_for",
+    "model_task",
+    "region_for",
+    "top_level_region",
+]
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,8 @@ def fix_for(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> Fix | No
             if fix is not None:
                 return fix
         return _merge_import(finding, tree, source)
+    if finding.code == "undefined-name":
+        return _change_name(finding, source)
     if finding.code in ("duplicate-declaration", "duplicate-member") and finding.data.get(
         "identical"
     ):
@@ -59,6 +70,26 @@ def fix_for(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> Fix | No
         start, end = _whole_lines(source, second.start_byte, second.end_byte)
         return Fix(f"Remove the identical duplicate of '{finding.name}'", ((start, end, ""),))
     return None
+
+
+def _change_name(finding: Finding, source: bytes) -> Fix | None:
+    """An undefined name with exactly one close name in scope: read that one instead."""
+    suggestion = finding.data.get("suggestion")
+    name = finding.name or ""
+    if not suggestion or source[finding.start_byte : finding.end_byte] != name.encode():
+        return None
+    return Fix(f"Change to '{suggestion}'", ((finding.start_byte, finding.end_byte, suggestion),))
+
+
+def top_level_region(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> tuple[int, int]:
+    """The top-level statement ``finding`` is in, on whole lines: a targeted fix of a
+    missing name may need to add an import or a definition beside it."""
+    node = tree.root_node.descendant_for_byte_range(finding.start_byte, finding.end_byte)
+    while node is not None and node.parent is not None and node.parent.parent is not None:
+        node = node.parent
+    if node is None or node.parent is None:
+        return finding.start_byte, finding.end_byte
+    return _whole_lines(source, node.start_byte, node.end_byte)
 
 
 def region_for(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> tuple[int, int]:
@@ -74,7 +105,14 @@ def region_for(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> tuple
 def model_task(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> ModelTask | None:
     """A ``conflicting-value``: no value can be guessed, so the model is shown both
     assignments and answers with the one that stands; it replaces the first (so that every
-    use after it sees the value) and the second is removed. None for other findings."""
+    use after it sees the value) and the second is removed. An ``arity-mismatch``: the
+    call's statement, with the definition it reaches shown. An ``undefined-name``: the
+    top-level statement it is in (room for an import or a definition), with the names in
+    scope shown. None for other findings."""
+    if finding.code == "arity-mismatch":
+        return ModelTask(region_for(finding, tree, source), (), _definition_site(finding, source))
+    if finding.code == "undefined-name":
+        return ModelTask(top_level_region(finding, tree, source), (), _names_site(finding))
     if finding.code != "conflicting-value":
         return None
     first = _node(tree, *finding.data["first"])
@@ -88,6 +126,30 @@ def model_task(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> Model
     removed = _whole_lines(source, two.start_byte, two.end_byte)
     sites = "\n".join(f"- line {node.start_point[0] + 1}: {node_text(node)}" for node in (one, two))
     return ModelTask(region, ((removed[0], removed[1], ""),), sites)
+
+
+#: How much of a called definition the targeted fix of a call mismatch shows.
+_DEFINITION_LINES = 12
+
+
+def _definition_site(finding: Finding, source: bytes) -> str:
+    start, end = finding.data["definition"]
+    definition = source[start:end].decode("utf-8", errors="replace")
+    line = source.count(b"\n", 0, start) + 1
+    head = "\n".join(definition.splitlines()[:_DEFINITION_LINES])
+    return (
+        f"The definition the call reaches (line {line}):\n{head}\n\n"
+        "Change the call so that it fits this definition, with the smallest edit."
+    )
+
+
+def _names_site(finding: Finding) -> str:
+    names = ", ".join(finding.data.get("in_scope", [])) or "(none)"
+    return (
+        f"'{finding.name}' is read but nothing in the file binds it. Names in scope there: "
+        f"{names}.\nMake the smallest edit: read the name the code meant, or import or "
+        "define it (an import goes at the top of the region)."
+    )
 
 
 def _top_statement(node: tree_sitter.Node) -> tree_sitter.Node:
