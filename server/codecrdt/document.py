@@ -290,7 +290,7 @@ class SharedDocument:
             # and simulated writers' replicas are like this, and with k writers each of
             # them merges k - 1 others' edits per round.
             for delta in deltas:
-                self._mirror_delta_quietly(delta)
+                self._mirror_delta(delta, record=False)
             return ChangeEvent(origin, ())
         groups = tuple(self._mirror_delta(delta) for delta in deltas)
         event = ChangeEvent(origin, tuple(c for group in groups for c in group))
@@ -298,30 +298,9 @@ class SharedDocument:
             self._emit(event)
         return event
 
-    def _mirror_delta_quietly(self, delta: list[dict[str, Any]]) -> None:
-        """:meth:`_mirror_delta` without the change records (no points computed)."""
-        lines = self.lines
-        position = 0
-        for op in delta:
-            if "retain" in op:
-                position += op["retain"]
-            elif "delete" in op:
-                end = position + op["delete"]
-                if self._anchors:
-                    c0 = lines.byte_to_offset(position)
-                    self._move_anchors(c0, lines.byte_to_offset(end) - c0, 0)
-                lines.replace_bytes(position, end, "")
-            elif "insert" in op:
-                inserted = op["insert"]
-                if not isinstance(inserted, str):
-                    raise TypeError(f"unsupported embed in the source text: {inserted!r}")
-                if self._anchors:
-                    self._move_anchors(lines.byte_to_offset(position), 0, len(inserted))
-                lines.replace_bytes(position, position, inserted)
-                position += _utf8_len(inserted)
-
-    def _mirror_delta(self, delta: list[dict[str, Any]]) -> list[TextChange]:
-        """Replay a pycrdt delta (byte counts) onto the line mirror."""
+    def _mirror_delta(self, delta: list[dict[str, Any]], record: bool = True) -> list[TextChange]:
+        """Replay a pycrdt delta (byte counts) onto the line mirror; the changes made, as
+        records (none, and no points computed, without ``record``)."""
         lines = self.lines
         changes: list[TextChange] = []
         position = 0
@@ -333,6 +312,9 @@ class SharedDocument:
                 if self._anchors:
                     c0 = lines.byte_to_offset(position)
                     self._move_anchors(c0, lines.byte_to_offset(end) - c0, 0)
+                if not record:
+                    lines.replace_bytes(position, end, "")
+                    continue
                 start_point, old_end = lines.byte_to_point(position), lines.byte_to_point(end)
                 lines.replace_bytes(position, end, "")
                 # Read the end point afresh: deleting a "\n" after "\r" (or what stands
@@ -345,22 +327,18 @@ class SharedDocument:
                 inserted = op["insert"]
                 if not isinstance(inserted, str):
                     raise TypeError(f"unsupported embed in the source text: {inserted!r}")
-                start_point = lines.byte_to_point(position)
+                start_point = lines.byte_to_point(position) if record else (0, 0)
                 if self._anchors:
                     self._move_anchors(lines.byte_to_offset(position), 0, len(inserted))
                 lines.replace_bytes(position, position, inserted)
                 end = position + _utf8_len(inserted)
-                changes.append(
-                    TextChange(
-                        position,
-                        position,
-                        end,
-                        start_point,
-                        start_point,
-                        lines.byte_to_point(end),
-                        inserted,
+                if record:
+                    end_point = lines.byte_to_point(end)
+                    changes.append(
+                        TextChange(
+                            position, position, end, start_point, start_point, end_point, inserted
+                        )
                     )
-                )
                 position = end
         return changes
 
