@@ -404,12 +404,13 @@ class _Binder:
 
 
 def _catches_name_error(clause: tree_sitter.Node) -> bool:
-    """An ``except`` clause that catches NameError (bare, or naming it)."""
+    """An ``except`` clause that names NameError. A bare ``except:`` does not count, as
+    for pyflakes and ruff (F821): it is not written for a missing name."""
     if clause.type != "except_clause":
         return False
     caught = [c for c in clause.named_children if c.type != "block"]
     if not caught:
-        return True
+        return False
     value = caught[0]
     if value.type == "as_pattern" and value.named_children:
         value = value.named_children[0]
