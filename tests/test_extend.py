@@ -165,7 +165,12 @@ def test_on_a_file_the_script_was_not_written_for_nothing_is_lost(
         "books_by",
         "remove_book",
     ]
-    assert status == 0
+    assert all(t["status"] == "done" for t in report["todos"]), report["todos"]
+    # Code written for another file reads names this one lacks (`Book`, the library's
+    # helpers): the analysis reports them as undefined, no deterministic fix exists and the
+    # script has no model answer for them, so they are left, and the run says so (exit 1).
+    left = report["conflicts"]["left"]
+    assert (status, left > 0) in ((0, False), (1, True)), (status, report["conflicts"])
 
 
 def test_the_evaluator_does_not_delete_the_users_own_duplicate(

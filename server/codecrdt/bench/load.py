@@ -345,13 +345,16 @@ async def _execute(client: LanguageClient, command: str, arguments: dict[str, An
 
 
 async def _stop(client: LanguageClient) -> None:
+    # A busy machine may take seconds to answer shutdown; `exit` is sent in any case, so
+    # that the server ends on its own rather than write to a pipe the client has closed.
     with contextlib.suppress(Exception):
-        await asyncio.wait_for(client.shutdown_async(None), 5)
+        await asyncio.wait_for(client.shutdown_async(None), 15)
+    with contextlib.suppress(Exception):
         client.exit(None)
     process = client._server
     if process is not None and process.returncode is None:
         try:
-            await asyncio.wait_for(process.wait(), 5)
+            await asyncio.wait_for(process.wait(), 10)
         except TimeoutError:
             process.kill()
     with contextlib.suppress(Exception):
