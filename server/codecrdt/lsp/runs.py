@@ -135,18 +135,21 @@ class ServerRuns(RunListener):
             )
         return path
 
-    async def generate(self, args: dict[str, Any]) -> dict[str, Any]:
+    def _parse(self, args: dict[str, Any]) -> GenerateCommand:
+        """A run request from a command's arguments and the server's settings."""
         # An open document's language is its own (an untitled one has no suffix to tell).
         uri = args.get("uri")
         already = self.opened(uri)[1] if isinstance(uri, str) else None
         known = already.analysis.spec.name if already and already.analysis else None
-        request = GenerateCommand.parse(
+        return GenerateCommand.parse(
             args,
             self.server.options.generation_defaults(),
             language=known,
             user_urls=self.server.user_urls,
         )
-        return await self._start(request)
+
+    async def generate(self, args: dict[str, Any]) -> dict[str, Any]:
+        return await self._start(self._parse(args))
 
     async def implement(self, args: dict[str, Any]) -> dict[str, Any]:
         """``codecrdt.implement``: the document's markers (in ``range``, or ``names``) are
@@ -160,10 +163,7 @@ class ServerRuns(RunListener):
             raise RunError("names must be a list of marker names")
         if args.get("spec") is None:
             args["spec"] = IMPLEMENT_SPEC
-        request = GenerateCommand.parse(
-            args, self.server.options.generation_defaults(), user_urls=self.server.user_urls
-        )
-        return await self._start(request, implement=True, lines=lines, names=names)
+        return await self._start(self._parse(args), implement=True, lines=lines, names=names)
 
     async def _start(
         self,
