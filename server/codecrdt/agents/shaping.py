@@ -107,7 +107,7 @@ class _PythonStubs:
         definition = _PY_DEF.match(line)
         if definition:
             self._name, self._description = definition["name"], ""
-            self._indent = len(definition["indent"].expandtabs())
+            self._indent = _indent_width(line)
             self._docstring_quote = None
             self._depth = 0
             self._read_header(line)
@@ -125,7 +125,7 @@ class _PythonStubs:
             return None
         if not stripped:
             return None
-        if len(line) - len(line.lstrip()) <= self._indent or "TODO" in stripped:
+        if _indent_width(line) <= self._indent or "TODO" in stripped:
             self._name = None
             return None
         if stripped.startswith("#"):
@@ -152,6 +152,12 @@ class _PythonStubs:
         self._header_open = False
         if not code.rstrip().endswith(":"):
             self._name = None  # `def f(): pass` on one line, or not a header at all
+
+
+def _indent_width(line: str) -> int:
+    """The columns of ``line``'s indentation, tabs expanded."""
+    expanded = line.expandtabs()
+    return len(expanded) - len(expanded.lstrip())
 
 
 class MarkerRepair:
