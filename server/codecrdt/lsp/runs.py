@@ -53,7 +53,7 @@ from codecrdt.lsp.arguments import (
     RunIdArguments,
     StatusArguments,
 )
-from codecrdt.lsp.server import CodeCrdtServer, OpenDocument
+from codecrdt.lsp.server import CodeCrdtServer, OpenDocument, versioned_edit
 from codecrdt.markers import find_marker
 from codecrdt.positions import TextLines
 from codecrdt.request import NoProviderError, RequestError, RunRequest
@@ -255,18 +255,8 @@ class ServerRuns(RunListener):
                     range=types.Range(types.Position(*a), types.Position(*b)), new_text=marker
                 )
             )
-        params = types.ApplyWorkspaceEditParams(
-            label="CodeCRDT: name the TODO comments",
-            edit=types.WorkspaceEdit(
-                document_changes=[
-                    types.TextDocumentEdit(
-                        text_document=types.OptionalVersionedTextDocumentIdentifier(
-                            uri=uri, version=opened.bridge.version
-                        ),
-                        edits=edits,
-                    )
-                ]
-            ),
+        params = versioned_edit(
+            "CodeCRDT: name the TODO comments", uri, opened.bridge.version, edits
         )
         result = await self.server.workspace_apply_edit_async(params)
         if not result.applied:

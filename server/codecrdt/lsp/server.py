@@ -59,7 +59,7 @@ from codecrdt.positions import Encoding, TextLines
 from codecrdt.runs import RunManager
 from codecrdt.sourcefile import text_problem
 
-__all__ = ["CodeCrdtProtocol", "CodeCrdtServer", "OpenDocument", "language_of"]
+__all__ = ["CodeCrdtProtocol", "CodeCrdtServer", "OpenDocument", "language_of", "versioned_edit"]
 
 #: How long ``publish`` waits for the echo of an edit in flight before analysing anyway.
 MAX_DEFER_S = 1.0
@@ -617,23 +617,31 @@ class CodeCrdtServer(LanguageServer):
         return opened
 
     async def _apply_edit(self, edit: OutgoingEdit) -> bool:
-        params = types.ApplyWorkspaceEditParams(
-            label="CodeCRDT",
-            edit=types.WorkspaceEdit(
-                document_changes=[
-                    types.TextDocumentEdit(
-                        text_document=types.OptionalVersionedTextDocumentIdentifier(
-                            uri=edit.uri, version=edit.version
-                        ),
-                        edits=list(edit.edits),
-                    )
-                ]
-            ),
-        )
+        params = versioned_edit("CodeCRDT", edit.uri, edit.version, list(edit.edits))
         result = await self.workspace_apply_edit_async(params)
         if not result.applied and result.failure_reason:
             logger.info("%s: edit not applied: %s", edit.uri, result.failure_reason)
         return bool(result.applied)
+
+
+def versioned_edit(
+    label: str, uri: str, version: int, edits: list[types.TextEdit]
+) -> types.ApplyWorkspaceEditParams:
+    """A ``workspace/applyEdit`` of ``edits`` to the document ``uri`` at ``version``
+    (the editor refuses it if the document has moved on)."""
+    return types.ApplyWorkspaceEditParams(
+        label=label,
+        edit=types.WorkspaceEdit(
+            document_changes=[
+                types.TextDocumentEdit(
+                    text_document=types.OptionalVersionedTextDocumentIdentifier(
+                        uri=uri, version=version
+                    ),
+                    edits=edits,
+                )
+            ]
+        ),
+    )
 
 
 def _fs_path(uri: str) -> Path | None:
