@@ -213,9 +213,31 @@ class Script:
         if key.startswith("todo:"):
             return self.todos.get(key[5:])
         if key.startswith("fix:"):
-            _fix, code, name = key.split(":", 2)
-            return self.evaluator.get((code, name))
+            return self._fixes(key)
         return None
+
+    def _fixes(self, key: str) -> str | None:
+        """The answer to a batched Evaluator request (``fix:<code>:<name> …``, the
+        conflicts numbered 1, 2, … in that order): a ``FIX n`` block for each conflict
+        the script has an answer for; None when it has none."""
+        blocks = []
+        for number, conflict in enumerate(key.removeprefix("fix:").split(" "), start=1):
+            code, _colon, name = conflict.partition(":")
+            text = self.evaluator.get((code, name))
+            if text is not None:
+                blocks.append(f"FIX {number}\n```\n{text}```\n")
+        return "".join(blocks) or None
+
+    def faulted(self, fault_key: str, key: str) -> bool:
+        """Whether a fault for ``fault_key`` hits the request ``key``: the same key, or
+        one conflict's ``fix:<code>:<name>`` in a batched Evaluator request."""
+        if fault_key == key:
+            return True
+        return (
+            fault_key.startswith("fix:")
+            and key.startswith("fix:")
+            and (fault_key.removeprefix("fix:") in key.removeprefix("fix:").split(" "))
+        )
 
 
 def assemble(outline: str, todos: dict[str, str]) -> str:
