@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable
@@ -31,7 +30,8 @@ from codecrdt.agents.providers.base import (
     TextDelta,
     Usage,
 )
-from codecrdt.agents.script import load_script
+from codecrdt.agents.providers.scripted import ScriptedProvider
+from codecrdt.agents.script import Fault, load_script
 from codecrdt.analysis.languages import language_named
 from codecrdt.analysis.tree import analyze_text
 from codecrdt.document import SharedDocument
@@ -113,7 +113,7 @@ class FakeModel(BaseProvider):
 
 def evaluate(
     text: str,
-    model: FakeModel,
+    model: BaseProvider,
     *,
     rounds: int = 3,
     keep_users_text: bool = False,
@@ -127,7 +127,9 @@ def evaluate(
         assert spec is not None
         ctx = RunContext(model, spec, "Fix the conflicts in this file.")
         ctx.clock.start()
-        document = model.document = SharedDocument(text)
+        document = SharedDocument(text)
+        if isinstance(model, FakeModel):
+            model.document = document
         hub = Hub(document, HubOptions(), clock=ctx.clock)
         try:
             evaluator = Evaluator(
@@ -160,10 +162,11 @@ def oracles_agree_it_is_clean(text: str, folder: Path) -> None:
     )
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["limit"] == 5
-    ruff = shutil.which("ruff")
-    assert ruff is not None
     checked = subprocess.run(
-        [ruff, "check", "--isolated", "--no-cache", "--select", "F811,F821", str(path)],
+        [
+            *(sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache"),
+            *("--select", "F811,F821", str(path)),
+        ],
         capture_output=True,
         text=True,
         timeout=60,
@@ -452,3 +455,15 @@ def test_a_script_answers_a_batched_request_conflict_by_conflict() -> None:
     assert script.faulted("fix:duplicate-declaration:_stamp", key)
     assert not script.faulted("fix:duplicate-declaration:_sta", key)
     assert not script.faulted("todo:_stamp", key)
+
+
+def test_a_scripted_fault_on_one_conflict_hits_the_request_that_carries_it() -> None:
+    script_path = Path(__file__).parent / "fixtures/scripts/merged_agents.toml"
+    script = load_script(str(script_path))
+    fault = Fault(key="fix:duplicate-declaration:_stamp", kind="server_error")
+    provider = ScriptedProvider(script, faults=(fault,))
+    text, report = evaluate(script.outline, provider)
+    key = "fix:conflicting-value:RETRY_LIMIT duplicate-declaration:_stamp"
+    assert provider.attempts == {key: 2}  # the 500, then the answer
+    assert report.fixed_model == 2 and report.left == []
+    assert codes(text) == []

@@ -278,6 +278,10 @@ async def test_the_server_reports_the_three_with_reasons_and_fixes_them(
     result = await execute(client, evaluator.command)
     assert (result["found"], result["fixedDeterministic"], result["fixedModel"]) == (2, 0, 2)
     assert result["left"] == [] and result["errors"] == []
+    # Both conflicts in one model request; both fixes held.
+    model = result["modelFixes"]
+    assert (model["requests"], model["conflicts_per_request"]) == (1, [2])
+    assert (model["fixes_held"], model["fixes_not_held"], model["rejected"]) == (2, 0, [])
     deadline = time.monotonic() + TIMEOUT
     while client.buffers[uri].text != FIXED:
         assert time.monotonic() < deadline, client.buffers[uri].text

@@ -190,6 +190,16 @@ def test_the_evaluator_fixes_an_undefined_name_and_a_call_mismatch(tmp_path: Pat
     assert conflicts["fixed_deterministic"] == 1  # _stmp → _stamp
     assert conflicts["fixed_model"] == 1  # the call of save
     assert conflicts["left"] == 0
+    # One model request, for the one conflict a model was needed for; its fix held.
+    assert report["model_fixes"] == {
+        "requests": 1,
+        "conflicts_per_request": [1],
+        "fixes_held": 1,
+        "fixes_not_held": 0,
+        "asked_again": 0,
+        "rejected": [],
+        "gave_up": [],
+    }
 
 
 def test_the_model_request_shows_both_sites_of_a_call_mismatch() -> None:

@@ -180,7 +180,7 @@ LATENCY_PRESETS: dict[str, Latency] = {
 
 @dataclass(frozen=True, slots=True)
 class Fault:
-    key: str  # which request: outline, todo:<name>, sequential, fix:<code>:<name>
+    key: str  # outline, todo:<name>, sequential, fix:<code>:<name> (any request with it)
     kind: str
     at_token: int = 0
     attempts: tuple[int, ...] = (1,)
