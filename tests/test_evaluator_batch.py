@@ -316,6 +316,52 @@ def test_a_fix_that_does_not_hold_is_not_sent_again_the_same_way() -> None:
     assert [entry["name"] for entry in report.left] == ["stamp"]
 
 
+def test_conflicts_in_the_same_lines_are_one_place_with_one_edit(tmp_path: Path) -> None:
+    """Two undefined names and a call mismatch in one function: the function is one place
+    of the request, all three named, and the one edit fixes all three."""
+    text = (
+        "import json\n\n\ndef save(record: dict, indent: int = 2) -> str:\n"
+        "    return json.dumps(record, indent=indent)\n\n\n"
+        "def main() -> None:\n"
+        "    record = loader.read()\n"
+        "    print(save(record, 2, True))\n"
+        "    emit(record)\n"
+    )
+    assert codes(text) == [
+        ("undefined-name", "loader"),
+        ("arity-mismatch", "save"),
+        ("undefined-name", "emit"),
+    ]
+    fixed_main = (
+        "def main() -> None:\n"
+        '    record = {"id": 1}\n'
+        "    print(save(record, 2))\n"
+        "    print(record)\n"
+    )
+    model = FakeModel([f"FIX 1\n```\n{fixed_main}```\n"])
+    after, report = evaluate(text, model)
+    [request] = model.requests
+    assert request.key == "fix:undefined-name:loader+arity-mismatch:save+undefined-name:emit"
+    assert request.prompt.startswith(
+        "Fix 3 conflicts in one place.\n\n"
+        "## Conflict 1: undefined-name 'loader'\n"
+        "Line 9: name 'loader' is not defined\n"
+        "In the same lines, arity-mismatch 'save': Line 10: 'save' takes 2 positional "
+        "arguments but 3 were given (defined on line 4)\n"
+        "In the same lines, undefined-name 'emit': Line 11: name 'emit' is not defined\n"
+        "Lines to replace:\n"
+        " 8 | def main() -> None:\n"
+        " 9 |     record = loader.read()\n"
+        "10 |     print(save(record, 2, True))\n"
+        "11 |     emit(record)\n"
+        "The definition the call reaches:\n"
+        "4 | def save(record: dict, indent: int = 2) -> str:\n"
+    )
+    assert after == text[: text.index("def main")] + fixed_main
+    assert codes(after) == []
+    assert (report.conflicts_per_request, report.fixed_model, report.fixes_held) == ([3], 3, 3)
+
+
 # -- answers that do not apply ----------------------------------------------------------
 
 
@@ -451,6 +497,13 @@ def test_a_script_answers_a_batched_request_conflict_by_conflict() -> None:
     script = load_script(str(Path(__file__).parent / "fixtures/scripts/merged_agents.toml"))
     key = "fix:conflicting-value:RETRY_LIMIT undefined-name:x duplicate-declaration:_stamp"
     assert script.answer(key) == "FIX 1\n```\nRETRY_LIMIT = 5\n```\nFIX 3\n```\n```\n"
+    # A place with several conflicts: the answer to the first that has one.
+    assert script.answer("fix:undefined-name:x+duplicate-declaration:_stamp") == (
+        "FIX 1\n```\n```\n"
+    )
+    assert script.faulted(
+        "fix:duplicate-declaration:_stamp", "fix:a:b+duplicate-declaration:_stamp"
+    )
     assert script.answer("fix:undefined-name:x") is None
     assert script.faulted("fix:duplicate-declaration:_stamp", key)
     assert not script.faulted("fix:duplicate-declaration:_sta", key)

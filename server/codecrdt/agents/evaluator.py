@@ -119,13 +119,28 @@ class _Asked:
 
 
 @dataclass
-class _Item:
-    """A conflict in a request: what the model was shown, to check its answer against."""
-
+class _Conflict:
     identity: _Identity
-    site: FixSite
     finding: Finding
-    start: int  # byte offset of its lines when asked
+    task: ModelTask | None
+    asks: list[_Asked]
+
+
+@dataclass
+class _Item:
+    """One place in a request: the conflict there, any other conflict in the same lines
+    (the first is the one whose lines are the widest), and what the model was shown, to
+    check its answer against."""
+
+    conflicts: list[_Conflict]
+    region: tuple[int, int]
+    #: The byte ranges its fix edits: the region and the task's other edits.
+    spans: list[tuple[int, int]]
+    site: FixSite | None = None
+
+    @property
+    def primary(self) -> _Conflict:
+        return self.conflicts[0]
 
 
 class Evaluator(Agent):
@@ -244,7 +259,6 @@ class Evaluator(Agent):
         self._came_back(identified)
         busy = [] if final else self._busy_rows()
         items: list[_Item] = []
-        taken: list[tuple[int, int]] = []
         for identity, finding in identified:
             if _near(finding, busy) or (not final and finding.code in _FINAL_ONLY):
                 continue  # while others write, a half-written statement is not a conflict
@@ -255,74 +269,109 @@ class Evaluator(Agent):
                 self._give_up(identity, finding, asks[-1])
                 continue
             task = model_task(finding, tree, source)
-            start, end = task.region if task else region_for(finding, tree, source)
-            spans = [(start, end), *((a, b) for a, b, _text in (task.also if task else ()))]
-            if any(a < d and c < b for a, b in spans for c, d in taken):
-                continue  # shares lines with a conflict already asked about: the next pass
-            taken.extend(spans)
-            site = FixSite(
-                number=len(items) + 1,
-                code=finding.code,
-                name=finding.name,
-                message=f"Line {finding.start_point[0] + 1}: {finding.message}",
-                lines=source[start:end].decode("utf-8", errors="replace"),
-                first_line=source.count(b"\n", 0, start) + 1,
-                others=self._others(finding, tree, source, task),
-                detail=_detail(finding),
-                note=_note_again(asks[-1]) if asks else "",
-            )
-            if asks:
-                self.report.asked_again += 1
-            items.append(_Item(identity, site, finding, start))
+            region = task.region if task else region_for(finding, tree, source)
+            spans = [region, *((a, b) for a, b, _text in (task.also if task else ()))]
+            conflict = _Conflict(identity, finding, task, asks)
+            sharing = [i for i in items if _overlap(spans, i.spans)]
+            if not sharing:
+                items.append(_Item([conflict], region, spans))
+            elif len(sharing) == 1 and _nested(sharing[0], region, spans):
+                # Two conflicts in the same lines (two undefined names in one function, a
+                # call mismatch inside it): one place, one edit; the widest lines shown.
+                item = sharing[0]
+                if item.region != region and _inside(item.region, region):
+                    item.conflicts.insert(0, conflict)
+                    item.region, item.spans = region, spans
+                else:
+                    item.conflicts.append(conflict)
+            # else: its lines overlap differently (another conflict's second place): the
+            # next pass asks about it.
+        for number, item in enumerate(items, start=1):
+            item.site = self._site(number, item, tree, source)
+            self.report.asked_again += sum(1 for c in item.conflicts if c.asks)
         if not items:
             return
         self._progress = True
+        sites = [item.site for item in items if item.site is not None]
         request = evaluator_request(
-            self.ctx.language.name,
-            self.ctx.spec,
-            self.document.text,
-            [item.site for item in items],
-            self.agent_id,
+            self.ctx.language.name, self.ctx.spec, self.document.text, sites, self.agent_id
         )
+        count = sum(len(item.conflicts) for item in items)
         self.report.model_requests += 1
-        self.report.conflicts_per_request.append(len(items))
-        self.record("model-request", conflicts=len(items))
+        self.report.conflicts_per_request.append(count)
+        self.record("model-request", conflicts=count)
         try:
             text = await self.ctx.complete(request)
         except (Fenced, BudgetExceeded, asyncio.CancelledError):
             raise
         except ProviderError as error:
-            names = ", ".join(f"{i.site.code} {i.site.name or ''}".strip() for i in items)
+            names = ", ".join(
+                f"{c.finding.code} {c.finding.name or ''}".strip()
+                for item in items
+                for c in item.conflicts
+            )
             self.report.errors.append(f"model request for {names}: {error}")
             self._progress = False  # another round would ask the same again
             return
-        answer = parse_answer(text, {item.site.number for item in items})
+        answer = parse_answer(text, set(range(1, len(items) + 1)))
         for number, problem in answer.problems:
-            item = next((i for i in items if i.site.number == number), None)
-            self._reject(item.finding if item else None, problem)
-        # Bottom up: an edit never moves the lines of the conflicts still to apply.
-        for item in sorted(items, key=lambda i: i.start, reverse=True):
-            block = answer.blocks.get(item.site.number)
-            asks = self._asked.setdefault(item.identity, [])
+            finding = items[number - 1].primary.finding if number else None
+            self._reject(finding, problem)
+        # Bottom up: an edit never moves the lines of the places still to apply.
+        for number, item in sorted(enumerate(items, start=1), key=lambda n: -n[1].region[0]):
+            block = answer.blocks.get(number)
             if block is None:
-                why = next((p for n, p in answer.problems if n == item.site.number), "")
-                asks.append(_Asked("unanswered", why))
-                continue
-            reason = self._apply_block(item, block, final)
-            if reason is None:
-                asks.append(_Asked("applied", block.text))
-                self.report.fixed_model += 1
-                self._record_fix(item.finding, "model", "targeted fix")
-            elif reason != _GONE:
-                asks.append(_Asked("rejected", reason))
-                self._reject(item.finding, f"FIX {item.site.number}: {reason}")
+                why = next((p for n, p in answer.problems if n == number), "")
+                outcome = _Asked("unanswered", why)
+            else:
+                reason = self._apply_block(item, block, final)
+                if reason == _GONE:
+                    continue
+                if reason is not None:
+                    self._reject(item.primary.finding, f"FIX {number}: {reason}")
+                outcome = _Asked("applied" if reason is None else "rejected", reason or block.text)
+            for conflict in item.conflicts:
+                self._asked.setdefault(conflict.identity, []).append(
+                    _Asked(outcome.outcome, outcome.detail)
+                )
+                if outcome.outcome == "applied":
+                    self.report.fixed_model += 1
+                    self._record_fix(conflict.finding, "model", "targeted fix")
+
+    def _site(self, number: int, item: _Item, tree: tree_sitter.Tree, source: bytes) -> FixSite:
+        """What the model is shown of one place."""
+        start, end = item.region
+        primary = item.primary.finding
+        others: list[tuple[str, str, int]] = []
+        details: list[str] = []
+        for conflict in item.conflicts:
+            for other in self._others(conflict.finding, tree, source, conflict.task):
+                if other not in others:
+                    others.append(other)
+            if (detail := _detail(conflict.finding)) and detail not in details:
+                details.append(detail)
+        return FixSite(
+            number=number,
+            code=primary.code,
+            name=primary.name,
+            message=_located(primary),
+            lines=source[start:end].decode("utf-8", errors="replace"),
+            first_line=source.count(b"\n", 0, start) + 1,
+            others=tuple(others),
+            details=tuple(details),
+            notes=tuple(_note_again(c.asks[-1]) for c in item.conflicts if c.asks),
+            also_here=tuple(
+                (c.finding.code, c.finding.name, _located(c.finding)) for c in item.conflicts[1:]
+            ),
+        )
 
     def _apply_block(self, item: _Item, block: FixBlock, final: bool) -> str | None:
-        """Apply one conflict's answer after checking it against the current text; None
+        """Apply one place's answer after checking it against the current text; None
         when applied, else why not."""
         findings, tree, source = self._findings()
         site = item.site
-        again = find_again(findings, site.code, site.name, item.start)
+        assert site is not None
+        again = find_again(findings, site.code, site.name, item.primary.finding.start_byte)
         if again is None:
             return _GONE  # fixed meanwhile (by another edit of this answer, or a writer)
         if not final and _near(again, self._busy_rows()):
@@ -467,6 +516,28 @@ def _near(finding: Finding, busy: list[tuple[int, int]]) -> bool:
 
 #: :meth:`Evaluator._apply_block`'s answer when the conflict was gone before its edit.
 _GONE = "gone"
+
+
+def _located(finding: Finding) -> str:
+    return f"Line {finding.start_point[0] + 1}: {finding.message}"
+
+
+def _overlap(spans: list[tuple[int, int]], others: list[tuple[int, int]]) -> bool:
+    return any(a < d and c < b for a, b in spans for c, d in others)
+
+
+def _inside(inner: tuple[int, int], outer: tuple[int, int]) -> bool:
+    return outer[0] <= inner[0] and inner[1] <= outer[1]
+
+
+def _nested(item: _Item, region: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    """Whether a conflict whose fix edits ``spans`` can share ``item``'s place: neither
+    edits anything but its lines, and one's lines hold the other's."""
+    return (
+        len(spans) == 1
+        and len(item.spans) == 1
+        and (_inside(region, item.region) or _inside(item.region, region))
+    )
 
 
 def _detail(finding: Finding) -> str:

@@ -208,8 +208,9 @@ def implementer_request(
 
 @dataclass(frozen=True, slots=True)
 class FixSite:
-    """One conflict of a batched Evaluator request: what is wrong, the lines a fix replaces
-    (``lines``, from line ``first_line`` of the file) and the other places involved."""
+    """One place of a batched Evaluator request: the conflict there (and any other
+    conflict in the same lines), the lines a fix replaces (``lines``, from line
+    ``first_line`` of the file) and the other places involved."""
 
     number: int
     code: str
@@ -220,9 +221,11 @@ class FixSite:
     #: Other places shown with it: (what it is, its text, its first line).
     others: tuple[tuple[str, str, int], ...] = ()
     #: What else the model needs to know (for an undefined name: the names in scope).
-    detail: str = ""
+    details: tuple[str, ...] = ()
     #: Why it is asked again (the last fix did not hold, or could not be used).
-    note: str = ""
+    notes: tuple[str, ...] = ()
+    #: Other conflicts in the same lines, fixed by the same edit: (code, name, message).
+    also_here: tuple[tuple[str, str | None, str], ...] = ()
 
 
 _DUPLICATE = (
@@ -259,7 +262,8 @@ def evaluator_request(
 ) -> Request:
     """One request for every conflict of an Evaluator round that still needs a model; its
     answer is read by :func:`codecrdt.agents.fix_answers.parse_answer`. The key lists the
-    conflicts, ``fix:<code>:<name> <code>:<name> …``, numbered 1, 2, … in that order."""
+    places, ``fix:<code>:<name> <code>:<name> …``, numbered 1, 2, … in that order; the
+    conflicts of one place are joined by ``+``."""
     lang = _LANG.get(language, language)
     system = (
         f"You are the Evaluator of a team writing one {lang} file in parallel. Parallel "
@@ -270,31 +274,45 @@ def evaluator_request(
     )
     parts = []
     for site in sites:
-        about = f" '{site.name}'" if site.name else ""
-        part = (
-            f"## Conflict {site.number}: {site.code}{about}\n{site.message}\n"
-            f"Lines to replace:\n{numbered(site.lines, site.first_line)}"
-        )
+        part = f"## Conflict {site.number}: {site.code}{_about(site.name)}\n{site.message}\n"
+        for code, name, message in site.also_here:
+            part += f"In the same lines, {code}{_about(name)}: {message}\n"
+        part += f"Lines to replace:\n{numbered(site.lines, site.first_line)}"
         for label, text, first in site.others:
             part += f"{label}:\n{numbered(text, first)}"
-        if site.detail:
-            part += f"{site.detail}\n"
-        if hint := _FIX_HINTS.get(site.code):
-            part += f"{hint}\n"
-        if site.note:
-            part += f"{site.note}\n"
+        for line in site.details:
+            part += f"{line}\n"
+        codes = dict.fromkeys([site.code, *(code for code, _n, _m in site.also_here)])
+        for code in codes:
+            if hint := _FIX_HINTS.get(code):
+                part += f"{hint}\n"
+        for line in site.notes:
+            part += f"{line}\n"
         parts.append(part)
-    count = "one conflict" if len(sites) == 1 else f"{len(sites)} conflicts"
+    conflicts = len(sites) + sum(len(site.also_here) for site in sites)
+    count = "one conflict" if conflicts == 1 else f"{conflicts} conflicts"
+    if conflicts > len(sites):
+        count += " in one place" if len(sites) == 1 else f" in {len(sites)} places"
     prompt = f"Fix {count}.\n\n" + "\n".join(parts)
     return Request(
         "evaluator",
         system,
         _context(spec, document),
         prompt,
-        "fix:" + " ".join(f"{site.code}:{site.name or ''}" for site in sites),
+        "fix:" + " ".join(_key(site) for site in sites),
         max_tokens=4096,
         agent=agent,
     )
+
+
+def _key(site: FixSite) -> str:
+    """A place in a request's key: ``code:name``, ``+`` the other conflicts there."""
+    here = [(site.code, site.name), *((code, name) for code, name, _m in site.also_here)]
+    return "+".join(f"{code}:{name or ''}" for code, name in here)
+
+
+def _about(name: str | None) -> str:
+    return f" '{name}'" if name else ""
 
 
 def sequential_request(language: str, spec: str, document: str, agent: str) -> Request:

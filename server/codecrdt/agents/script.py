@@ -217,15 +217,18 @@ class Script:
         return None
 
     def _fixes(self, key: str) -> str | None:
-        """The answer to a batched Evaluator request (``fix:<code>:<name> …``, the
-        conflicts numbered 1, 2, … in that order): a ``FIX n`` block for each conflict
-        the script has an answer for; None when it has none."""
+        """The answer to a batched Evaluator request (``fix:<code>:<name> …``, its places
+        numbered 1, 2, … in that order, the conflicts of one place joined by ``+``): a
+        ``FIX n`` block for each place the script has an answer for (the answer to its
+        first conflict that has one); None when it has none."""
         blocks = []
-        for number, conflict in enumerate(key.removeprefix("fix:").split(" "), start=1):
-            code, _colon, name = conflict.partition(":")
-            text = self.evaluator.get((code, name))
-            if text is not None:
-                blocks.append(f"FIX {number}\n```\n{text}```\n")
+        for number, place in enumerate(key.removeprefix("fix:").split(" "), start=1):
+            for conflict in place.split("+"):
+                code, _colon, name = conflict.partition(":")
+                text = self.evaluator.get((code, name))
+                if text is not None:
+                    blocks.append(f"FIX {number}\n```\n{text}```\n")
+                    break
         return "".join(blocks) or None
 
     def faulted(self, fault_key: str, key: str) -> bool:
@@ -233,11 +236,10 @@ class Script:
         one conflict's ``fix:<code>:<name>`` in a batched Evaluator request."""
         if fault_key == key:
             return True
-        return (
-            fault_key.startswith("fix:")
-            and key.startswith("fix:")
-            and (fault_key.removeprefix("fix:") in key.removeprefix("fix:").split(" "))
-        )
+        if not (fault_key.startswith("fix:") and key.startswith("fix:")):
+            return False
+        places = key.removeprefix("fix:").split(" ")
+        return fault_key.removeprefix("fix:") in {c for p in places for c in p.split("+")}
 
 
 def assemble(outline: str, todos: dict[str, str]) -> str:
