@@ -391,6 +391,15 @@ def test_conflicts_in_the_same_lines_are_one_place_with_one_edit(tmp_path: Path)
             "FIX 2 lines 19-18\n```\n```\n",
             ["FIX 2: lines 19-18 run backwards"],
         ),
+        (  # a misspelt name: `save` would read a LIMIT that nothing binds
+            "FIX 1\n```\nLIMT = 5\n```\n",
+            ["FIX 1: the edit would bring new conflicts (undefined-name 'LIMIT')"],
+        ),
+        (  # what Qwen2.5-Coder-0.5B answered for the issue-12 example's constant: valid
+            # Python, but the constant gone
+            'FIX 1\n\n```json\n{\n  "at": stamp(),\n  "limit": LIMIT\n}\n```\n',
+            ["FIX 1: the edit would bring new conflicts (undefined-name 'LIMIT')"],
+        ),
     ],
 )
 def test_a_malformed_answer_changes_nothing_and_is_reported(

@@ -4,8 +4,9 @@ The second agent re-imported ``time``, gave ``RETRY_LIMIT`` another value and wr
 ``_stamp``. ``save`` reads both names, but from its body, which runs after the second
 bindings: the first ones are dead and ``save`` silently changed behaviour. ``codecrdt
 check`` (every format) and the language server report the three conflicts, each with its
-reason; the Evaluator fixes the re-import deterministically and asks the model, showing
-both places, for the constant (and for the helper, whose two versions differ).
+reason; the Evaluator fixes the re-import deterministically and asks the model, in one
+request showing both places of each, for the constant and for the helper (whose two
+versions differ).
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Literal
 
 import tree_sitter
 
@@ -84,7 +85,8 @@ class EvaluatorReport:
     #: Model fixes whose conflict did not come back / came back in a later pass.
     fixes_held: int = 0
     fixes_not_held: int = 0
-    #: Conflicts asked about a second time, with why (the last fix did not hold, ...).
+    #: Conflicts asked about a second time (the request says why: the last fix did not
+    #: hold, or the last answer had no usable fix).
     asked_again: int = 0
     #: What the model answered that was not applied: {"code", "name", "reason"}.
     rejected: list[dict[str, object]] = field(default_factory=list)
@@ -113,13 +115,15 @@ _Identity = tuple[str, str, int]
 class _Asked:
     """One time the model was asked about a conflict, and what came of it."""
 
-    outcome: str  # "applied", "unanswered" or "rejected"
+    outcome: Literal["applied", "unanswered", "rejected"]
     detail: str = ""  # the text applied, or why nothing was
     held: bool | None = None  # for "applied": False once the conflict came back
 
 
 @dataclass
 class _Conflict:
+    """A conflict in a request, with what came of the times it was asked about before."""
+
     identity: _Identity
     finding: Finding
     task: ModelTask | None
@@ -398,8 +402,16 @@ class Evaluator(Agent):
         if text.endswith("\n") and not replaced.endswith("\n"):
             text = text[:-1]
         edits = ((a, b, text), *(task.also if task else ()))
-        if _syntax_errors(self._parser.parse(_edited(source, edits))) > _syntax_errors(tree):
+        edited = _edited(source, edits)
+        edited_tree = self._parser.parse(edited)
+        if _syntax_errors(edited_tree) > _syntax_errors(tree):
             return "the edit would leave a syntax error"
+        done = self.board.done_names()
+        after = analyze(edited_tree, edited, self.ctx.language, done_todos=done)
+        brought = Counter(_about(f) for f in after if f.code in EVALUATED_CODES)
+        brought.subtract(_about(f) for f in findings)
+        if new := sorted(about for about, count in brought.items() if count > 0):
+            return f"the edit would bring new conflicts ({', '.join(new)})"
         if not self._apply(source, edits):
             return "the edit would delete text no agent wrote"
         return None
@@ -516,6 +528,10 @@ def _near(finding: Finding, busy: list[tuple[int, int]]) -> bool:
 
 #: :meth:`Evaluator._apply_block`'s answer when the conflict was gone before its edit.
 _GONE = "gone"
+
+
+def _about(finding: Finding) -> str:
+    return f"{finding.code} '{finding.name}'" if finding.name else finding.code
 
 
 def _located(finding: Finding) -> str:
