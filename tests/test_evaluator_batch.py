@@ -391,6 +391,10 @@ def test_conflicts_in_the_same_lines_are_one_place_with_one_edit(tmp_path: Path)
             "FIX 2 lines 19-18\n```\n```\n",
             ["FIX 2: lines 19-18 run backwards"],
         ),
+        (  # the lines as they are
+            'FIX 3\n```\nprint(save({"id": 1}, 2, True))\n```\n',
+            ["FIX 3: the edit changes nothing"],
+        ),
         (  # a misspelt name: `save` would read a LIMIT that nothing binds
             "FIX 1\n```\nLIMT = 5\n```\n",
             ["FIX 1: the edit would bring new conflicts (undefined-name 'LIMIT')"],

@@ -8,8 +8,8 @@ file, and the other places involved (the first declaration of a duplicate, the s
 of a constant, the definition a call reaches, the names in scope of an undefined name). The
 answer is read into one edit per conflict (:mod:`codecrdt.agents.fix_answers`), and each
 edit is checked against the current text before it is applied: the lines it replaces must
-still be the lines the model was shown, it must not leave a syntax error, and it must not
-delete text no agent wrote. An edit that fails a check is reported, never applied. Passes
+still be the lines the model was shown, and it must change something, leave no new syntax
+error, bring no new conflict and delete no text that no agent wrote. An edit that fails a check is reported, never applied. Passes
 repeat until the file is clean or the rounds run out.
 
 A conflict is asked about at most twice. When the model's fix did not hold (the conflict
@@ -402,6 +402,8 @@ class Evaluator(Agent):
         if text.endswith("\n") and not replaced.endswith("\n"):
             text = text[:-1]
         edits = ((a, b, text), *(task.also if task else ()))
+        if text == replaced and len(edits) == 1:
+            return "the edit changes nothing"
         edited = _edited(source, edits)
         edited_tree = self._parser.parse(edited)
         if _syntax_errors(edited_tree) > _syntax_errors(tree):
