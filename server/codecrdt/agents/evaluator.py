@@ -9,8 +9,9 @@ of a constant, the definition a call reaches, the names in scope of an undefined
 answer is read into one edit per conflict (:mod:`codecrdt.agents.fix_answers`), and each
 edit is checked against the current text before it is applied: the lines it replaces must
 still be the lines the model was shown, and it must change something, leave no new syntax
-error, bring no new conflict and delete no text that no agent wrote. An edit that fails a check is reported, never applied. Passes
-repeat until the file is clean or the rounds run out.
+error, bring no new conflict and delete no text that no agent wrote. An edit that fails a
+check is reported, never applied. Passes repeat until the file is clean or the rounds run
+out.
 
 A conflict is asked about at most twice. When the model's fix did not hold (the conflict
 is found again in a later pass) or its answer had no usable fix, the second request says
