@@ -279,7 +279,7 @@ def test_a_conflict_never_answered_is_asked_twice_then_left_with_the_reason() ->
         {
             "code": "arity-mismatch",
             "name": "save",
-            "reason": "the model's answers had no fix for it, twice",
+            "reason": "asked twice; the last answer had no fix for it",
         }
     ]
     assert report.rejected == [
@@ -310,7 +310,7 @@ def test_a_fix_that_does_not_hold_is_not_sent_again_the_same_way() -> None:
         {
             "code": "duplicate-declaration",
             "name": "stamp",
-            "reason": "the model's fix did not hold, twice",
+            "reason": "asked twice; the last fix did not hold",
         }
     ]
     assert [entry["name"] for entry in report.left] == ["stamp"]

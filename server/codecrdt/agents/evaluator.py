@@ -446,10 +446,10 @@ class Evaluator(Agent):
 
     def _give_up(self, identity: _Identity, finding: Finding, last: _Asked) -> None:
         self._gave_up.add(identity)
-        reason = {
-            "applied": "the model's fix did not hold, twice",
-            "unanswered": "the model's answers had no fix for it, twice",
-        }.get(last.outcome, f"the model's second fix could not be applied: {last.detail}")
+        reason = "asked twice; " + {
+            "applied": "the last fix did not hold",
+            "unanswered": "the last answer had no fix for it",
+        }.get(last.outcome, f"the last fix could not be applied: {last.detail}")
         self.report.gave_up.append({"code": finding.code, "name": finding.name, "reason": reason})
         self.record("gave-up", code=finding.code, name=finding.name, reason=reason)
 
