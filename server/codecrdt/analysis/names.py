@@ -20,6 +20,7 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import tree_sitter
@@ -155,8 +156,15 @@ def _only(names: list[str]) -> str | None:
 def close_names(name: str, candidates: list[str]) -> list[str]:
     """The candidates close to ``name``: the same words in another case style, or (for
     names of three characters or more) at most two edits away."""
+    return [c for c in candidates if _close(name, c)]
+
+
+@lru_cache(maxsize=1 << 16)
+def _close(name: str, candidate: str) -> bool:
+    """Kept between analyses: a document's undefined names are compared with the same
+    names in scope after every edit."""
     words = _words(name)
-    return [c for c in candidates if (words and _words(c) == words) or _near(name, c)]
+    return bool(words and _words(candidate) == words) or _near(name, candidate)
 
 
 def _near(name: str, candidate: str) -> bool:
@@ -167,8 +175,9 @@ def _near(name: str, candidate: str) -> bool:
     )
 
 
-def _words(name: str) -> list[str]:
-    return [w.lower() for w in _WORDS.findall(name)]
+@lru_cache(maxsize=1 << 16)
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(w.lower() for w in _WORDS.findall(name))
 
 
 def _distance(a: str, b: str, limit: int) -> int:
