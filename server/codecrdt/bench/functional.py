@@ -361,3 +361,79 @@ def _last_json(log: str) -> dict[str, Any] | None:
                 return None
             return value if isinstance(value, dict) else None
     return None
+
+
+# -- the study's records and summary -----------------------------------------------------
+
+#: The field of a study's trial that holds the tests passed (None: not measured).
+FIELD = "tests_passed"
+
+
+def record_fields(result: FunctionalResult) -> dict[str, Any]:
+    """A trial's fields for ``trials.jsonl``: tests passed, failed and run, and the first
+    failures by name (all None when not measured; the reason is the caller's to file
+    under ``not_measured[FIELD]``)."""
+    return {
+        "tests_passed": result.passed,
+        "tests_failed": result.failed,
+        "tests_total": result.total,
+        "test_failures": list(result.failures[:5]),
+    }
+
+
+def _column(row: dict[str, Any]) -> str:
+    return "sequential" if row["mode"] == "sequential" else f"{row['mode']} k={row['agents']}"
+
+
+def _cell(rows: list[dict[str, Any]]) -> tuple[int, int] | None:
+    """(passed, total) summed over the trials, or None when a trial was not measured."""
+    if any(row.get(FIELD) is None for row in rows):
+        return None
+    return sum(row[FIELD] for row in rows), sum(row["tests_total"] for row in rows)
+
+
+def _text(cell: tuple[int, int] | None) -> str:
+    return "not measured" if cell is None else f"{cell[0]}/{cell[1]}"
+
+
+def summary_lines(rows: list[dict[str, Any]], prefix: str) -> list[str]:
+    """The summary's table of tests passed per task and mode (summed over trials), a
+    line of totals per mode, and why any cell was not measured. ``prefix`` opens the
+    heading (``Simulated: `` or ``Measured: ``)."""
+    rows = [row for row in rows if FIELD in row]
+    if not rows:
+        return []
+    ordered = sorted(rows, key=lambda r: (r["mode"] != "sequential", r["mode"], r["agents"]))
+    columns = list(dict.fromkeys(_column(row) for row in ordered))
+    tasks = list(dict.fromkeys(row["task"] for row in rows))
+    lines = [
+        f"## {prefix}functional tests passed (the task's tests, summed over trials)",
+        "",
+        "A Python task's final module against its pytest file; a TSX task's component: "
+        "`tsc` type check against React's types and one render in jsdom (2 checks). "
+        "`not measured`: a tool was missing (below) — never counted as a pass.",
+        "",
+        "| task | " + " | ".join(columns) + " |",
+        "|---|" + "---|" * len(columns),
+    ]
+    for task in tasks:
+        cells = []
+        for column in columns:
+            group = [r for r in rows if r["task"] == task and _column(r) == column]
+            cells.append(_text(_cell(group)) if group else "–")
+        lines.append(f"| {task} | " + " | ".join(cells) + " |")
+    totals = []
+    for column in columns:
+        measured = [r for r in rows if _column(r) == column and r.get(FIELD) is not None]
+        totals.append(_text(_cell(measured)) if measured else "not measured")
+    lines.append("| all measured | " + " | ".join(totals) + " |")
+    reasons = sorted(
+        {
+            f"{row['task']}: {row.get('not_measured', {}).get(FIELD, 'no reason recorded')}"
+            for row in rows
+            if row.get(FIELD) is None
+        }
+    )
+    if reasons:
+        lines += ["", "Not measured: " + "; ".join(reasons) + "."]
+    return lines
