@@ -94,10 +94,18 @@ def _scripts_dir() -> Path:
     return Path(str(resources.files("codecrdt.agents") / "scripts"))
 
 
-def task_tests(task: str) -> Path | None:
-    """The pytest file of a bundled Python task, or None when it has none."""
-    path = _scripts_dir() / f"{task}.test.py"
-    return path if path.is_file() else None
+def task_tests(task: str | Script) -> Path | None:
+    """The pytest file of a Python task: ``<task>.test.py`` beside its script (a script
+    file of the user's own) or among the bundled ones; None when it has none."""
+    name = task.name if isinstance(task, Script) else task
+    places = [_scripts_dir()]
+    if isinstance(task, Script) and task.path:
+        places.insert(0, Path(task.path).parent)
+    for folder in places:
+        path = folder / f"{name}.test.py"
+        if path.is_file():
+            return path
+    return None
 
 
 def react_check_prefix() -> Path:
@@ -161,7 +169,7 @@ def _pytest_available() -> bool:
 
 
 def _check_python(script: Script, text: str, timeout_s: float) -> FunctionalResult:
-    tests = task_tests(script.name)
+    tests = task_tests(script)
     if tests is None:
         return FunctionalResult.unmeasured(script.name, f"the task {script.name} has no tests")
     if not _pytest_available():
