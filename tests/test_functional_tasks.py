@@ -270,4 +270,6 @@ def test_a_script_of_ones_own_uses_the_tests_beside_it(tmp_path: Path) -> None:
     )
     result = _measured(check_file(str(own), bundled.sequential))
     assert (result.passed, result.failed) == (1, 1)
-    assert result.failures[0].startswith("test_claims_too_much: call failed: assert 2 == 3")
+    assert result.failures[0].startswith(
+        "test_claims_too_much: call failed: AssertionError: assert 2 == 3"
+    )
