@@ -130,7 +130,7 @@ def test_a_wrong_result_fails_exactly_the_tests_that_see_it() -> None:
         "self.expression(strength)",
     )
     result = _measured(check_file(script, text))
-    assert (result.passed, result.failed) == (25, 1)
+    assert (result.passed, result.failed) == (26, 1)
     assert result.failures[0].startswith("test_arithmetic_comparison_and_logic[2 ^ 3 ^ 2-512]")
     assert "64" in result.failures[0]
 
@@ -160,14 +160,14 @@ def test_a_function_removed_fails_where_it_is_needed() -> None:
     start = script.sequential.index("def find_cycle(")
     end = script.sequential.index("def _parse_duration(")
     result = _measured(check_file(script, script.sequential[:start] + script.sequential[end:]))
-    assert (result.passed, result.failed) == (21, 1)
+    assert (result.passed, result.failed) == (23, 1)
     assert result.failures[0].startswith("test_unknown_dependencies_and_cycles_are_refused")
     assert "find_cycle" in result.failures[0]
 
 
 def test_a_hang_counts_what_finished_and_fails_the_rest() -> None:
     # A tokenizer that never returns on a program that mentions fact: test_recursion
-    # (the 15th test) hangs; the 14 before it pass, it and the 11 after it fail.
+    # (the 15th test) hangs; the 14 before it pass, it and the 12 after it fail.
     script = load_script("tiny-interpreter")
     text = _broken(
         script,
@@ -176,7 +176,7 @@ def test_a_hang_counts_what_finished_and_fails_the_rest() -> None:
     )
     result = check_file(script, text, timeout_s=15)
     assert result.measured and result.details["timed_out"] is True
-    assert (result.passed, result.failed) == (14, 12)
+    assert (result.passed, result.failed) == (14, 13)
     assert result.failures[0] == "test_recursion: did not finish (timed out after 15 s)"
 
 

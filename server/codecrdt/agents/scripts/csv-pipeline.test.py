@@ -192,3 +192,15 @@ def test_command_line_problems_are_one_line_on_stderr(
     source.write_text(PEOPLE, encoding="utf-8")
     assert cp.main([str(source), "--where", "nope>1"]) == 1
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_command_line_describes_the_columns(
+    cp: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "people.csv"
+    source.write_text(PEOPLE, encoding="utf-8")
+    assert cp.main([str(source), "--describe"]) == 0
+    out = capsys.readouterr().out
+    age = next(line for line in out.splitlines() if line.startswith("age"))
+    assert "28" in age and "41" in age  # its min and max
+    assert any(line.startswith("city") for line in out.splitlines())

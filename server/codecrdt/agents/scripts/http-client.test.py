@@ -263,3 +263,14 @@ def test_build_url(hc: ModuleType) -> None:
     parts = urllib.parse.urlsplit(url)
     assert parts.netloc == "api.test" and parts.path == "/v1/users"
     assert urllib.parse.parse_qs(parts.query) == {"q": ["a&b"]}
+
+
+def test_command_line_fetches_one_url(
+    hc: ModuleType, server: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    Handler.routes[("GET", "/hello")] = _json(200, {"hello": "world"})
+    assert hc.main([f"{server}/hello"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"hello": "world"}
+    Handler.routes[("GET", "/gone")] = _json(410, {})
+    assert hc.main([f"{server}/gone"]) == 1
+    assert "410" in capsys.readouterr().err

@@ -176,3 +176,35 @@ def test_command_line_adds_lists_and_runs(
     assert "hi there" in out and "done" in out
     assert js.main(["--file", file, "add", "bad", "echo", "--after", "ghost"]) == 1
     assert "ghost" in capsys.readouterr().err
+
+
+def test_built_in_actions_run_shell_commands_and_fail(js: ModuleType, tmp_path: Path) -> None:
+    marker = tmp_path / "ran.txt"
+    scheduler = js.Scheduler(workers=1)
+    scheduler.add(js.Job("write", "shell", [f"echo ran > '{marker}'"]))
+    scheduler.add(js.Job("exit3", "shell", ["exit 3"]))
+    scheduler.add(js.Job("broken", "fail", ["on purpose"]))
+    scheduler.add(js.Job("nap", "sleep", ["0.01"]))
+    scheduler.run_until_done(timeout=20)
+    assert marker.read_text().strip() == "ran"
+    states = {name: job.state for name, job in scheduler.jobs.items()}
+    assert states == {
+        "write": "succeeded",
+        "exit3": "failed",
+        "broken": "failed",
+        "nap": "succeeded",
+    }
+
+
+def test_command_line_retry_delay_takes_units(
+    js: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = tmp_path / "jobs.json"
+    args = ["--file", str(file), "add", "j", "echo", "x", "--retries", "2", "--retry-delay", "2m"]
+    assert js.main(args) == 0
+    saved = json.loads(file.read_text())
+    jobs = saved["jobs"] if isinstance(saved, dict) else saved
+    assert jobs[0]["retry_delay"] == 120
+    bad = ["--file", str(file), "add", "k", "echo", "--retry-delay", "soon"]
+    with pytest.raises(SystemExit):
+        js.main(bad)

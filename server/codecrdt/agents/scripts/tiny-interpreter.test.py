@@ -138,3 +138,19 @@ def test_command_line_runs_a_file(
     program.write_text("let sq = fn(x) => x * x\nprint(sq(9))\n", encoding="utf-8")
     assert tiny.main([str(program)]) == 0
     assert capsys.readouterr().out.strip() == "81"
+
+
+def test_repl_continues_lines_while_brackets_are_open(
+    tiny: ModuleType, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    typed = iter(["let double = fn(x) => {", "  x * 2", "}", "double(21)", "1 +"])
+
+    def answer(_prompt: str = "") -> str:
+        try:
+            return next(typed)
+        except StopIteration:
+            raise EOFError from None
+
+    monkeypatch.setattr("builtins.input", answer)
+    assert tiny.main([]) == 0
+    assert "42" in capsys.readouterr().out.split()
