@@ -207,6 +207,8 @@ def _check_python(script: Script, text: str, timeout_s: float) -> FunctionalResu
             "_codecrdt_outcomes",
             "--rootdir",
             str(root),
+            "--basetemp",
+            str(root / "tmp"),
             test_file.name,
         ]
         timed_out, log = _run(command, root, env, timeout_s)
