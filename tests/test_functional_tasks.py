@@ -12,6 +12,7 @@ every skip for a missing tool is: tests/ci_support.py).
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -22,6 +23,7 @@ from codecrdt.agents.script import Latency, Script, bundled_scripts, load_script
 from codecrdt.bench import functional
 from codecrdt.bench.functional import FunctionalResult, check_file
 from codecrdt.bench.study import StudyOptions, run_generate_trial
+from codecrdt.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTALL = ROOT / "scripts" / "install-react-check.sh"
@@ -244,7 +246,7 @@ def test_without_the_npm_packages_a_tsx_task_is_not_measured(
     monkeypatch.setattr(functional.shutil, "which", lambda name: f"/usr/bin/{name}")
     result = check_file("pomodoro-timer", load_script("pomodoro-timer").sequential)
     assert result.not_measured == (
-        f"typescript, @types, react, react-dom, jsdom not found under {tmp_path} "
+        f"typescript, @types/react, react, react-dom, jsdom not found under {tmp_path} "
         "(scripts/install-react-check.sh installs it)"
     )
 
@@ -271,3 +273,25 @@ def test_a_script_of_ones_own_uses_the_tests_beside_it(tmp_path: Path) -> None:
     assert result.failures[0].startswith(
         "test_claims_too_much: call failed: AssertionError: assert 2 == 3"
     )
+
+
+def test_the_command_line_checks_one_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script = load_script("tiny-interpreter")
+    good, bad = tmp_path / "tiny.py", tmp_path / "tiny_bad.py"
+    good.write_text(script.sequential, encoding="utf-8")
+    bad.write_text(_broken(script, "return not _truthy(value)", "return _truthy(value)"))
+    assert main(["bench", "functional", "tiny-interpreter", str(good)]) == 0
+    assert capsys.readouterr().out == "tiny-interpreter: 27 of 27 passed\n"
+    assert main(["bench", "functional", "tiny-interpreter", str(bad)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "tiny-interpreter: 26 of 27 passed"  # only `not true or false` tells
+    assert out[1].startswith("  FAILED test_arithmetic_comparison_and_logic[not true or false-")
+    monkeypatch.setattr(functional, "_pytest_available", lambda: False)
+    assert main(["bench", "functional", "tiny-interpreter", str(good), "--json"]) == 3
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["passed"] is None and answer["total"] is None
+    assert answer["not_measured"] == "pytest is not installed (pip install codecrdt[test])"
+    assert main(["bench", "functional", "no-such-task", str(good)]) == 2
+    assert "no script named 'no-such-task'" in capsys.readouterr().err

@@ -21,6 +21,7 @@ packages of ``scripts/install-react-check.sh``) — never a pass.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import importlib.util
 import json
@@ -30,16 +31,17 @@ import signal
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from codecrdt.agents.script import Script, load_script
+from codecrdt.agents.script import Script, ScriptError, load_script
 
 __all__ = [
     "FunctionalResult",
     "check_file",
+    "main",
     "react_check_prefix",
     "task_tests",
 ]
@@ -309,15 +311,14 @@ def _react_tools() -> tuple[str, Path] | str:
         return "node is not installed"
     prefix = react_check_prefix()
     needed = (
-        "typescript/lib/typescript.js",
-        "@types/react/index.d.ts",
-        "react/index.js",
-        "react-dom/client.js",
-        "jsdom/package.json",
+        ("typescript", "lib/typescript.js"),
+        ("@types/react", "index.d.ts"),
+        ("react", "index.js"),
+        ("react-dom", "client.js"),
+        ("jsdom", "package.json"),
     )
-    missing = [
-        name.split("/")[0] for name in needed if not (prefix / "node_modules" / name).exists()
-    ]
+    modules = prefix / "node_modules"
+    missing = [package for package, file in needed if not (modules / package / file).exists()]
     if missing:
         return f"{', '.join(missing)} not found under {prefix} ({INSTALL_HINT})"
     return node, prefix
@@ -447,3 +448,28 @@ def summary_lines(rows: list[dict[str, Any]], prefix: str) -> list[str]:
     if reasons:
         lines += ["", "Not measured: " + "; ".join(reasons) + "."]
     return lines
+
+
+# -- the command line ----------------------------------------------------------------------
+
+#: ``codecrdt bench functional``'s exit status when the check could not run here.
+NOT_MEASURED_STATUS = 3
+
+
+def main(args: argparse.Namespace) -> int:
+    """``codecrdt bench functional TASK FILE``: the check's counts and failures."""
+    try:
+        text = Path(args.file).read_text(encoding="utf-8")
+        result = check_file(args.task, text, timeout_s=args.timeout)
+    except (OSError, UnicodeDecodeError, ScriptError) as error:
+        print(f"codecrdt bench functional: {error}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps({**asdict(result), "total": result.total}))
+    else:
+        print(result.summary())
+        for failure in result.failures:
+            print(f"  FAILED {failure}")
+    if not result.measured:
+        return NOT_MEASURED_STATUS
+    return 0 if result.all_passed else 1
