@@ -135,6 +135,7 @@ def test_quiet_says_which_provider_and_model_ran(
             [
                 *("generate", "--base-url", server.url, "--model", "qwen-local"),
                 *("--spec", "a tiny module", "--out", "h.py", "--agents", "1", "--quiet"),
+                *("--mode", "parallel"),
             ]
         )
     err = " ".join(capsys.readouterr().err.split())

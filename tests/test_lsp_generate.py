@@ -446,7 +446,12 @@ async def test_findings_in_a_region_still_being_written_are_held_back(session):
     script.write_text(QUIET_SCRIPT, encoding="utf-8")
     uri = _open(client, folder / "numbers.py")
     answer = await client.command(
-        "codecrdt.generate", uri=uri, script=str(script), provider="scripted", agents=1
+        "codecrdt.generate",
+        uri=uri,
+        script=str(script),
+        provider="scripted",
+        agents=1,
+        mode="parallel",
     )
     # The stall: the agent has written "def parse(text):" and "    return int(" only.
     deadline = time.monotonic() + TIMEOUT
@@ -543,7 +548,12 @@ async def test_the_outline_being_written_is_quiet_and_findings_elsewhere_are_sho
     script.write_text(OUTLINE_SCRIPT, encoding="utf-8")
     uri = _open(client, folder / "numbers.py", "import os\nimport os\n")
     answer = await client.command(
-        "codecrdt.generate", uri=uri, script=str(script), provider="scripted", agents=1
+        "codecrdt.generate",
+        uri=uri,
+        script=str(script),
+        provider="scripted",
+        agents=1,
+        mode="parallel",
     )
     deadline = time.monotonic() + TIMEOUT
     while "    return int(\n" not in (state := await client.state(uri))["text"]:
