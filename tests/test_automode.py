@@ -402,3 +402,22 @@ def test_a_real_providers_run_is_measured_and_the_next_auto_uses_it(
     assert second["mode_choice"]["size"]["source"] == "this task's 1 earlier run(s)"
     saved = (here / "measurements.json").read_text(encoding="utf-8")
     assert "a double function" not in saved and "/v1" not in saved
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "expected"),
+    [
+        ("", "hosted"),  # the provider's own API
+        ("https://api.anthropic.com", "hosted"),
+        ("https://llm.example.com:8443", "hosted"),
+        ("http://127.0.0.1:8080", "local-cpu"),
+        ("http://localhost:11434", "local-cpu"),
+        ("http://192.168.1.20:8000", "local-cpu"),
+        ("http://[::1]:8080", "local-cpu"),
+        ("http://gpu-box.local:8000", "local-cpu"),
+    ],
+)
+def test_with_nothing_measured_a_local_server_is_assumed_slow(endpoint: str, expected: str) -> None:
+    from codecrdt.agents.automode import preset_for
+
+    assert preset_for(endpoint) == expected

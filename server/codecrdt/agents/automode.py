@@ -259,10 +259,10 @@ def _is_local(endpoint: str) -> bool:
     return address.is_loopback or address.is_private or address.is_link_local
 
 
-def preset_for(provider: str, endpoint: str) -> str:
-    """The latency preset assumed for a provider with nothing measured: ``local-cpu`` for
-    a server on this machine or the local network (of unknown speed: the cautious guess),
-    else ``hosted``."""
+def preset_for(endpoint: str) -> str:
+    """The latency preset assumed for a server with nothing measured: ``local-cpu`` for
+    an endpoint on this machine or the local network (of unknown speed: the cautious
+    guess), else ``hosted`` (a provider's own API, or any remote endpoint)."""
     return "local-cpu" if endpoint and _is_local(endpoint) else "hosted"
 
 
@@ -478,16 +478,14 @@ def choose_mode(
         )
         return choose(speeds, size, agents)
     store = store or MeasurementStore()
-    name = preset_for(key.provider, key.endpoint)
+    name = preset_for(key.endpoint)
     preset = LATENCY_PRESETS[name]
     measured = measured_speeds(store.requests(key), preset, name)
-    if store.problem:
-        notes.append(store.problem)
     speeds = measured or Speeds.from_latency(
         preset, f"no measurement of {key.describe()} yet: the {name} preset's figures"
     )
     history = store.task(task_key(language, spec))
-    if store.problem and store.problem not in notes:
+    if store.problem:
         notes.append(store.problem)
     size = task_size(spec, language, document, history=history)
     return choose(speeds, size, agents, tuple(notes))
