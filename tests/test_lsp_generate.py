@@ -424,6 +424,35 @@ async def test_generate_without_a_mode_writes_a_small_task_alone_on_a_slow_serve
     assert recorder.of("codecrdt/runStarted")[-1]["modeChoice"] is None
 
 
+async def test_a_model_run_over_lsp_is_measured_for_the_next_auto(session):
+    """The server keeps what a run with a model measured (the test session's measurements
+    file, which the server inherits), keyed by provider, model and endpoint."""
+    import os
+
+    from codecrdt.agents.measurements import MeasurementStore, ProviderKey, safe_endpoint
+    from fake_model_servers import FakeModelServer, Stream
+
+    client, _recorder, folder = session
+    code = "def double(x):\n    return 2 * x\n"
+    with FakeModelServer("openai") as fake:
+        fake.script(*[Stream(code, chunks=5, input_tokens=90, output_tokens=11)] * 3)
+        arguments = {"provider": "openai", "baseUrl": fake.url, "model": "tiny-lsp", "wait": True}
+        uri = _open(client, folder / "d.py")
+        answer = await client.command(
+            "codecrdt.generate", uri=uri, spec="a double function", **arguments
+        )
+    report = answer["report"]
+    endpoint = safe_endpoint(fake.url)
+    assert report["stopped_by"] is None, report["error"]
+    assert report["mode"] == "sequential"  # a local server, nothing measured: local-cpu
+    assert report["mode_choice"]["speeds"]["source"] == (
+        f"no measurement of openai tiny-lsp at {endpoint} yet: the local-cpu preset's figures"
+    )
+    store = MeasurementStore(Path(os.environ["CODECRDT_MEASUREMENTS"]))
+    timings = store.requests(ProviderKey("openai", "tiny-lsp", endpoint))
+    assert [(t.role, t.input_tokens, t.output_tokens) for t in timings] == [("sequential", 90, 11)]
+
+
 QUIET_SCRIPT = """format = 1
 
 [task]
