@@ -421,3 +421,21 @@ def test_with_nothing_measured_a_local_server_is_assumed_slow(endpoint: str, exp
     from codecrdt.agents.automode import preset_for
 
     assert preset_for(endpoint) == expected
+
+
+def test_the_study_runs_auto_beside_the_two_modes(tmp_path: Path) -> None:
+    from rich.console import Console
+
+    from codecrdt.bench.study import StudyOptions, run_study
+
+    options = StudyOptions(tasks=("tic-tac-toe",), agents=(3,), trials=1, out=tmp_path, auto=True)
+    rows = run_study(options, console=Console(file=open(os.devnull, "w")))  # noqa: SIM115
+    by_mode = {row["mode"]: row for row in rows}
+    assert set(by_mode) == {"sequential", "parallel", "auto"}
+    auto = by_mode["auto"]
+    assert auto["chosen"] == "parallel" and auto["auto_reason"].startswith("auto chose parallel")
+    assert auto["makespan_s"] == by_mode["parallel"]["makespan_s"]  # the same seed, same run
+    summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert "## Simulated: auto beside sequential and parallel" in summary
+    assert "| 3 | 0 | 1 | 1.00 | 1.00 |" in summary
+    assert "| auto k=3 |" in summary
