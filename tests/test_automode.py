@@ -439,3 +439,16 @@ def test_the_study_runs_auto_beside_the_two_modes(tmp_path: Path) -> None:
     assert "## Simulated: auto beside sequential and parallel" in summary
     assert "| 3 | 0 | 1 | 1.00 | 1.00 |" in summary
     assert "| auto k=3 |" in summary
+
+
+def test_concurrent_streams_slower_in_all_than_one_alone_give_no_capacity_gain() -> None:
+    """Measured with the real local model on a contended CPU: three streams decoding at
+    2.6 tokens/s each against 9 alone. A capacity below one stream's rate would slow the
+    sequential estimate too; it is read as no gain from concurrency."""
+    alone = [_timing(n, 0.4, 31.0, 300, 9.0) for n in (90, 440)]
+    together = [_timing(500, 0.4, 31.0, 60, 2.6, streams=3.0) for _ in range(4)]
+    speeds = measured_speeds(alone + together, LATENCY_PRESETS["local-cpu"], "local-cpu")
+    assert speeds is not None
+    assert speeds.capacity_tokens_per_s == pytest.approx(9.0)
+    assert speeds.stream_rate(1) == pytest.approx(9.0)
+    assert speeds.stream_rate(3) == pytest.approx(3.0)

@@ -303,7 +303,9 @@ def measured_speeds(
         and t.output_tokens / t.output_s < _SLOWED * rate
     ]
     if slowed:
-        capacity = statistics.median(slowed)
+        # All streams together decode at least as fast as one alone (a server whose
+        # concurrent streams add up to less is read as having no gain from them).
+        capacity = max(statistics.median(slowed), rate)
     else:
         kept.append("capacity")
     base, prefill = _fit_first_token(alone if len(alone) >= 2 else usable, fallback)
