@@ -3,6 +3,8 @@ plugin that makes skips fail under ``CI=true`` (``ci_support``)."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -14,6 +16,12 @@ from lsp_support import EditorClient, Session, start_session
 pytest_plugins = ["ci_support", "pytester"]
 
 Connect = Callable[..., Awaitable[EditorClient]]
+
+# What runs measure of providers (for --mode auto) goes to a file of this test session,
+# never the user's cache; the servers the tests start inherit it.
+os.environ["CODECRDT_MEASUREMENTS"] = os.path.join(
+    tempfile.mkdtemp(prefix="codecrdt-measurements-"), "measurements.json"
+)
 
 
 @pytest.fixture(params=["stdio", "tcp"])

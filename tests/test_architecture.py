@@ -52,6 +52,7 @@ LAYERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "codecrdt.generate",
             "codecrdt.implement",
             "codecrdt.runs",
+            "codecrdt.modechoice",
             "codecrdt.diskedits",
             "codecrdt.check",
             "codecrdt.selfcheck",

@@ -38,7 +38,9 @@ def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def extend(capsys: pytest.CaptureFixture[str], path: Path, original: str) -> tuple[int, str, dict]:
     path.write_text(original, encoding="utf-8")
+    # The Outliner places blocks: a parallel run (auto would write this small task alone).
     args = ["generate", "--out", path.name, "--provider", "scripted", "--script", SCRIPT]
+    args += ["--mode", "parallel"]
     status = main([*args, "--quiet", "--report", "report.json"])
     _out, err = capsys.readouterr()
     report = json.loads(Path("report.json").read_text(encoding="utf-8"))

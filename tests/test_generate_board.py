@@ -116,7 +116,7 @@ def test_off_a_terminal_the_event_lines_begin_with_the_provider_and_model(
     shown = " ".join(process.stderr.split())  # rich wraps at 80 columns off a terminal
     assert shown.startswith(
         "scripted provider: streaming the prepared output of task 'inventory-cli' (not a "
-        "model) codecrdt inventory.py: parallel, 3 agent(s), provider scripted, model "
+        "model) codecrdt inventory.py: parallel (auto), 3 agent(s), provider scripted, model "
         "prepared:inventory-cli "
     )
     assert re.search(r" \d+\.\d+s claim impl-1 todo=", shown)
@@ -135,6 +135,7 @@ def test_quiet_says_which_provider_and_model_ran(
             [
                 *("generate", "--base-url", server.url, "--model", "qwen-local"),
                 *("--spec", "a tiny module", "--out", "h.py", "--agents", "1", "--quiet"),
+                *("--mode", "parallel"),
             ]
         )
     err = " ".join(capsys.readouterr().err.split())

@@ -135,10 +135,16 @@ async def test_generate_writes_the_open_document_with_notifications_and_progress
     spec = language_named("python")
     assert spec is not None and analyze_text(text, spec) == []
 
-    started = recorder.of("codecrdt/runStarted")
-    assert started == [{"runId": answer["runId"], "uri": uri, "mode": "parallel", "agents": 3}]
+    # No mode given: auto, which chose parallel for this ten-TODO task, and said why.
+    (started,) = recorder.of("codecrdt/runStarted")
+    choice = started.pop("modeChoice")
+    assert started == {"runId": answer["runId"], "uri": uri, "mode": "parallel", "agents": 3}
+    assert (choice["requested"], choice["mode"]) == ("auto", "parallel")
+    assert choice["reason"].startswith("auto chose parallel: estimated ")
+    assert report["mode"] == "parallel" and report["mode_choice"] == choice
     finished = await recorder.finished(answer["runId"])
     assert finished["report"]["final_text_sha256"] == report["final_text_sha256"]
+    assert finished["report"]["mode_choice"]["reason"] == choice["reason"]
     activity = recorder.of("codecrdt/agentActivity")
     states = {a["state"] for note in activity for a in note["agents"]}
     assert {"writing", "done"} <= states
@@ -371,7 +377,7 @@ async def test_invalid_settings_are_reported_and_valid_ones_apply(session):
     )
     warning = await client.warning("agents must be from 1 to 64")
     assert "keeping 3" in warning.message
-    await client.warning("mode must be one of parallel, sequential")
+    await client.warning("mode must be one of auto, parallel, sequential")
     client.workspace_did_change_configuration(
         types.DidChangeConfigurationParams(
             settings={"codecrdt": {"agents": 2, "provider": "scripted", "script": "inventory-cli"}}
@@ -382,6 +388,69 @@ async def test_invalid_settings_are_reported_and_valid_ones_apply(session):
     answer = await client.command("codecrdt.generate", uri=uri, timeScale=FAST, wait=True)
     assert answer["report"]["agents"] == 2
     assert answer["report"]["provider"] == "scripted"
+
+
+async def test_generate_without_a_mode_writes_a_small_task_alone_on_a_slow_server(session):
+    """The settings' default mode is auto: a two-TODO task on a server with the local-cpu
+    preset's prefill (40 tokens/s, shared) is written by one agent; a mode in the
+    command, or set in the settings, wins."""
+    from test_automode import SLOW_SCRIPT
+
+    client, recorder, folder = session
+    script = folder / "slow.toml"
+    script.write_text(SLOW_SCRIPT, encoding="utf-8")
+    arguments = {"script": str(script), "provider": "scripted", "timeScale": 1000, "wait": True}
+    uri = _open(client, folder / "a.py")
+    answer = await client.command("codecrdt.generate", uri=uri, **arguments)
+    report = answer["report"]
+    assert report["mode"] == "sequential" and report["stopped_by"] is None
+    assert report["mode_choice"]["mode"] == "sequential"
+    assert "auto chose sequential" in report["mode_choice"]["reason"]
+    started = recorder.of("codecrdt/runStarted")[-1]
+    assert started["mode"] == "sequential" and started["modeChoice"]["mode"] == "sequential"
+    assert (await client.converged(uri))["text"].count("def ") == 2
+
+    other = _open(client, folder / "b.py")
+    answer = await client.command("codecrdt.generate", uri=other, mode="parallel", **arguments)
+    assert answer["report"]["mode"] == "parallel" and answer["report"]["mode_choice"] is None
+
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"codecrdt": {"mode": "parallel"}})
+    )
+    await asyncio.sleep(0.2)
+    third = _open(client, folder / "c.py")
+    answer = await client.command("codecrdt.generate", uri=third, **arguments)
+    assert answer["report"]["mode"] == "parallel" and answer["report"]["mode_choice"] is None
+    assert recorder.of("codecrdt/runStarted")[-1]["modeChoice"] is None
+
+
+async def test_a_model_run_over_lsp_is_measured_for_the_next_auto(session):
+    """The server keeps what a run with a model measured (the test session's measurements
+    file, which the server inherits), keyed by provider, model and endpoint."""
+    import os
+
+    from codecrdt.agents.measurements import MeasurementStore, ProviderKey, safe_endpoint
+    from fake_model_servers import FakeModelServer, Stream
+
+    client, _recorder, folder = session
+    code = "def double(x):\n    return 2 * x\n"
+    with FakeModelServer("openai") as fake:
+        fake.script(*[Stream(code, chunks=5, input_tokens=90, output_tokens=11)] * 3)
+        arguments = {"provider": "openai", "baseUrl": fake.url, "model": "tiny-lsp", "wait": True}
+        uri = _open(client, folder / "d.py")
+        answer = await client.command(
+            "codecrdt.generate", uri=uri, spec="a double function", **arguments
+        )
+    report = answer["report"]
+    endpoint = safe_endpoint(fake.url)
+    assert report["stopped_by"] is None, report["error"]
+    assert report["mode"] == "sequential"  # a local server, nothing measured: local-cpu
+    assert report["mode_choice"]["speeds"]["source"] == (
+        f"no measurement of openai tiny-lsp at {endpoint} yet: the local-cpu preset's figures"
+    )
+    store = MeasurementStore(Path(os.environ["CODECRDT_MEASUREMENTS"]))
+    timings = store.requests(ProviderKey("openai", "tiny-lsp", endpoint))
+    assert [(t.role, t.input_tokens, t.output_tokens) for t in timings] == [("sequential", 90, 11)]
 
 
 QUIET_SCRIPT = """format = 1
@@ -446,7 +515,12 @@ async def test_findings_in_a_region_still_being_written_are_held_back(session):
     script.write_text(QUIET_SCRIPT, encoding="utf-8")
     uri = _open(client, folder / "numbers.py")
     answer = await client.command(
-        "codecrdt.generate", uri=uri, script=str(script), provider="scripted", agents=1
+        "codecrdt.generate",
+        uri=uri,
+        script=str(script),
+        provider="scripted",
+        agents=1,
+        mode="parallel",
     )
     # The stall: the agent has written "def parse(text):" and "    return int(" only.
     deadline = time.monotonic() + TIMEOUT
@@ -543,7 +617,12 @@ async def test_the_outline_being_written_is_quiet_and_findings_elsewhere_are_sho
     script.write_text(OUTLINE_SCRIPT, encoding="utf-8")
     uri = _open(client, folder / "numbers.py", "import os\nimport os\n")
     answer = await client.command(
-        "codecrdt.generate", uri=uri, script=str(script), provider="scripted", agents=1
+        "codecrdt.generate",
+        uri=uri,
+        script=str(script),
+        provider="scripted",
+        agents=1,
+        mode="parallel",
     )
     deadline = time.monotonic() + TIMEOUT
     while "    return int(\n" not in (state := await client.state(uri))["text"]:

@@ -184,6 +184,7 @@ async def test_generate_on_an_open_file_with_code_extends_it_and_keeps_every_lin
         uri=uri,
         provider="scripted",
         script=str(FIXTURES.parent / "extend" / "library-extend.toml"),
+        mode="parallel",  # the Outliner's placed blocks (auto would write it alone)
         timeScale=5,
         wait=True,
     )

@@ -70,6 +70,8 @@ def _generate(folder: Path, base_url: str) -> tuple[int, dict, str]:
                 MODEL_ALIAS,
                 "--agents",
                 "3",
+                "--mode",
+                "parallel",  # this test is of the implementers (auto may write it alone)
                 "--spec",
                 SPEC,
                 "--out",

@@ -301,6 +301,7 @@ def test_cli_a_stream_of_garbage_stops_the_run_with_exit_1_not_2(
             [
                 *("generate", "--provider", "openai", "--base-url", server.url, "--model", "m"),
                 *("--spec", "a tiny module", "--out", "h.py", "--agents", "1", "--quiet"),
+                *("--mode", "parallel"),
             ]
         )
     err = " ".join(capsys.readouterr().err.split())

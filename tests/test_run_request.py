@@ -146,8 +146,8 @@ REFUSALS = [
     ),
     pytest.param(
         {"mode": "both"},
-        "--mode must be one of parallel, sequential",
-        "mode must be one of parallel, sequential",
+        "--mode must be one of auto, parallel, sequential",
+        "mode must be one of auto, parallel, sequential",
         id="unknown-mode",
     ),
     pytest.param({"model": 4}, "--model must be a string", "model must be a string", id="model"),
@@ -280,15 +280,15 @@ def test_a_good_request_keeps_its_values() -> None:
     assert isinstance(request.max_cost, float)
 
 
-def test_the_modes_are_the_agents_modes() -> None:
-    assert get_args(Mode) == MODES
+def test_the_modes_are_auto_and_the_agents_modes() -> None:
+    assert ("auto", *get_args(Mode)) == MODES
 
 
 def test_settings_use_the_same_limits_and_names() -> None:
     _options, problems = ServerOptions().updated({"agents": MAX_AGENTS + 1, "mode": "x"})
     assert problems == [
         "agents must be from 1 to 64; keeping 3",
-        "mode must be one of parallel, sequential; keeping 'parallel'",
+        "mode must be one of auto, parallel, sequential; keeping 'auto'",
     ]
     _options, problems = ServerOptions().updated({"provider": "nosuch"})
     assert problems == ["provider must be one of anthropic, openai, scripted; keeping None"]

@@ -47,6 +47,12 @@ describe('run summary', () => {
         assert.equal(summary.text, 'CodeCRDT wrote tool.py in 9.0 s: no conflicts; $0.04.');
     });
 
+    it('says which mode auto chose', () => {
+        const report = { mode: 'sequential', todos: [], conflicts: {}, wall_s: 12, mode_choice: { mode: 'sequential', reason: 'auto chose sequential: …' } };
+        assert.equal(runSummary('tool.py', report).text, 'CodeCRDT wrote tool.py in 12.0 s (auto chose sequential): no conflicts.');
+        assert.equal(runSummary('tool.py', { ...report, mode_choice: null }).text, 'CodeCRDT wrote tool.py in 12.0 s: no conflicts.');
+    });
+
     it('copes with a run that ended without a report', () => {
         assert.equal(runSummary('app.py', null).severity, 'error');
         assert.match(runSummary('app.py', null).text, /without a report/);

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import json
 import logging
 import os
@@ -28,8 +29,10 @@ from pathlib import Path
 
 from rich.console import Console
 
+from codecrdt.agents.automode import ModeChoice
 from codecrdt.agents.context import RunContext, RunEvent
 from codecrdt.agents.live import LiveView
+from codecrdt.agents.measurements import MeasurementStore
 from codecrdt.agents.providers import make_provider, provider_names
 from codecrdt.agents.providers.base import Provider, ProviderError
 from codecrdt.agents.providers.retry import RetryPolicy
@@ -40,7 +43,8 @@ from codecrdt.clock import Clock
 from codecrdt.diskedits import DiskEdits
 from codecrdt.document import Origin, SharedDocument
 from codecrdt.implement import IMPLEMENT_SPEC, ImplementPlan, plan
-from codecrdt.request import FLAGS, MAX_SPEC_CHARS, MODES, RequestError, RunRequest
+from codecrdt.modechoice import remember, resolve
+from codecrdt.request import DEFAULT_MODE, FLAGS, MAX_SPEC_CHARS, MODES, RequestError, RunRequest
 from codecrdt.sourcefile import NotSource, Saved, read_source, save_work
 
 __all__ = [
@@ -102,7 +106,13 @@ def add_arguments(
         )
     parser.add_argument("--agents", type=int, default=3, help="implementers (default 3)")
     if not implement:
-        parser.add_argument("--mode", choices=MODES, default="parallel")
+        parser.add_argument(
+            "--mode",
+            choices=MODES,
+            default=DEFAULT_MODE,
+            help="auto (default): the faster of parallel and sequential, estimated from the "
+            "provider's measured speed and the task's size; the report says which and why",
+        )
     parser.add_argument("--seed", type=int, default=0, help="seed of the scripted latencies")
     parser.add_argument("--report", type=Path, metavar="FILE", help="write the JSON report")
     parser.add_argument("--max-tokens", type=int, help="stop the run past this many tokens")
@@ -213,6 +223,8 @@ async def generate_and_save(
     fallbacks: tuple[Path, ...] = (),
     provider: Provider | None = None,
     implement: ImplementPlan | None = None,
+    choice: ModeChoice | None = None,
+    store: MeasurementStore | None = None,
 ) -> tuple[Report, Saved | None]:
     """:func:`generate_file`, also telling where the text went (None: nowhere, the run
     wrote nothing into a file that did not exist): the file, or a recovered copy when the
@@ -220,11 +232,17 @@ async def generate_and_save(
     folder). OSError when none of them could be written. ``provider``: the request's,
     made beforehand with ``clock`` (it is closed at the end). ``implement``: the file's
     markers are the outline (no Outliner); the plan's edits are applied first, as the
-    user's."""
+    user's. ``choice``: the mode ``auto`` chose beforehand (:func:`resolve`; else it is
+    chosen here), reported; ``store``: the measurements file (default: the user's)."""
     if clock is None:
         clock = Clock.real(time_scale=request.time_scale)
     if provider is None:
         provider = make_provider(request, clock)
+    if implement is not None and request.mode == "auto":
+        request = dataclasses.replace(request, mode="parallel")  # the markers are the plan
+    if request.mode == "auto":
+        request, choice = resolve(request, provider, output.initial, store)
+    assert request.mode != "auto"
     ctx = RunContext(
         provider,
         request.language_spec,
@@ -260,6 +278,13 @@ async def generate_and_save(
         watch.cancel()
         await asyncio.gather(watch, return_exceptions=True)
         await provider.aclose()
+    if choice is not None:
+        report.mode_choice = choice.to_json()
+    fresh = implement is None and not output.initial.strip()
+    if threads:
+        await asyncio.to_thread(remember, request, provider, ctx, report, fresh=fresh, store=store)
+    else:
+        remember(request, provider, ctx, report, fresh=fresh, store=store)
     try:
         await disk_edits.check(final=True)
     except Exception as error:  # the run's text is written all the same
@@ -292,8 +317,9 @@ def _summary(report: Report, out: Path, console: Console) -> None:
     cost = "n/a" if report.cost_usd is None else f"${report.cost_usd:.4f}"
     # generate_file writes an existing file always, a new one only when the run wrote text.
     wrote = f"wrote {out}" if out.exists() else f"did not write {out} (no text)"
+    mode = f"{report.mode} (auto)" if report.mode_choice is not None else report.mode
     console.print(
-        f"{wrote} in {report.wall_s:.1f}s: {report.mode}, {report.agents} agent(s), "
+        f"{wrote} in {report.wall_s:.1f}s: {mode}, {report.agents} agent(s), "
         f"{_provider_and_model(report.provider, report.model)}, "
         f"{done}/{len(report.todos)} TODOs done, {report.chars:,} chars, {report.tokens:,} "
         f"tokens, cost {cost}; conflicts found {conflicts.get('found', 0)}, fixed "
@@ -303,6 +329,11 @@ def _summary(report: Report, out: Path, console: Console) -> None:
         highlight=False,
         markup=False,
     )
+    choice = report.mode_choice
+    if choice is not None:
+        console.print(choice["reason"], highlight=False, markup=False)
+        for note in choice.get("notes", []):
+            console.print(note, style="yellow", highlight=False, markup=False)
     failed = [t["name"] for t in report.todos if t["status"] == "failed"]
     if failed:
         console.print(
@@ -395,8 +426,12 @@ def _run(
     except (ProviderError, ValueError) as error:
         console.print(f"codecrdt {command}: {error}", style="red", highlight=False, markup=False)
         return 2
+    choice = None
+    if implement is None:
+        request, choice = resolve(request, provider, output.initial)
+    mode = f"{request.mode} (auto)" if choice is not None else request.mode
     title = (
-        f"codecrdt {output.path.name}: {request.mode}, {request.agents} agent(s), "
+        f"codecrdt {output.path.name}: {mode}, {request.agents} agent(s), "
         f"{_provider_and_model(provider.name, provider.model)}"
     )
     view = None if args.quiet else LiveView(title, console)
@@ -412,6 +447,7 @@ def _run(
                     fallbacks=_cwd(),
                     provider=provider,
                     implement=implement,
+                    choice=choice,
                 )
             )
     except ProviderError as error:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from codecrdt.agents.providers import provider_names
-from codecrdt.request import DEFAULT_AGENTS, MAX_AGENTS, MIN_AGENTS, MODES
+from codecrdt.request import DEFAULT_AGENTS, DEFAULT_MODE, MAX_AGENTS, MIN_AGENTS, MODES
 from codecrdt.sourcefile import MAX_FILE_BYTES
 
 __all__ = ["MAX_FILE_BYTES", "ServerOptions"]
@@ -51,7 +51,7 @@ class ServerOptions:
     model: str | None = None
     base_url: str | None = None
     agents: int = DEFAULT_AGENTS
-    mode: str = "parallel"
+    mode: str = DEFAULT_MODE
     #: The scripted provider's task (a bundled name or a path).
     script: str | None = None
     max_tokens: int | None = None

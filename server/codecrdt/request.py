@@ -17,7 +17,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from codecrdt.agents.providers import default_provider, provider_names
 from codecrdt.agents.script import Latency, Script, ScriptError, default_script, load_script
@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # the agents' run is not loaded to check a request (`codecrdt
 
 __all__ = [
     "DEFAULT_AGENTS",
+    "DEFAULT_MODE",
     "FLAGS",
     "KEYS",
     "MAX_AGENTS",
@@ -49,8 +50,11 @@ DEFAULT_AGENTS = 3
 MAX_SPEC_CHARS = 100_000
 #: The fastest a scripted run's modelled delays may be played.
 MAX_TIME_SCALE = 10_000.0
-#: The run modes (:data:`codecrdt.agents.run.Mode`; a test keeps the two the same).
-MODES: tuple[str, ...] = ("parallel", "sequential")
+#: The modes a request may ask for: ``auto`` (the default: the faster of the two by an
+#: estimate, :mod:`codecrdt.agents.automode`) and the run modes
+#: (:data:`codecrdt.agents.run.Mode`; a test keeps them the same).
+MODES: tuple[str, ...] = ("auto", "parallel", "sequential")
+DEFAULT_MODE = "auto"
 
 
 class RequestError(ValueError):
@@ -94,7 +98,8 @@ class RunRequest:
     language: str
     provider: str
     agents: int = DEFAULT_AGENTS
-    mode: Mode = "parallel"
+    #: ``auto`` is resolved to a run mode before the run starts (``choose_mode``).
+    mode: Mode | Literal["auto"] = "auto"
     model: str | None = None
     base_url: str | None = None
     #: The base URLs the user configured (command line, environment, machine settings):
@@ -129,7 +134,7 @@ class RunRequest:
         language: Any = None,
         provider: Any = None,
         agents: Any = DEFAULT_AGENTS,
-        mode: Any = "parallel",
+        mode: Any = DEFAULT_MODE,
         model: Any = None,
         base_url: Any = None,
         user_urls: Iterable[str] = (),

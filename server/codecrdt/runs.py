@@ -12,6 +12,7 @@ run's agent origins): what users typed meanwhile stays.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import itertools
 import logging
 import random
@@ -21,10 +22,12 @@ from typing import Any
 
 from pycrdt import UndoManager
 
+from codecrdt.agents.automode import ModeChoice
 from codecrdt.agents.board import Board
 from codecrdt.agents.context import RunContext, RunEvent
 from codecrdt.agents.evaluator import Evaluator
 from codecrdt.agents.hub import Hub, HubOptions
+from codecrdt.agents.measurements import MeasurementStore
 from codecrdt.agents.providers import make_provider
 from codecrdt.agents.providers.base import Provider
 from codecrdt.agents.run import Report, RunOptions, generate
@@ -32,7 +35,8 @@ from codecrdt.analysis.languages import LanguageSpec, language_for_path
 from codecrdt.clock import Clock
 from codecrdt.document import Origin, SharedDocument
 from codecrdt.fileuri import file_key
-from codecrdt.request import KEYS, RequestError, RunRequest
+from codecrdt.modechoice import remember, resolve
+from codecrdt.request import DEFAULT_MODE, KEYS, RequestError, RunRequest
 
 __all__ = ["GenerateCommand", "Run", "RunError", "RunManager"]
 
@@ -90,7 +94,7 @@ class GenerateCommand:
             language=language,
             provider=pick("provider") or None,
             agents=pick("agents"),
-            mode=pick("mode") or "parallel",
+            mode=pick("mode") or DEFAULT_MODE,
             model=pick("model"),
             base_url=pick("baseUrl"),
             user_urls=user_urls,
@@ -120,6 +124,8 @@ class Run:
     activity: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: The file the run writes, however its URI was spelled (:func:`file_key`).
     key: str = ""
+    #: What ``auto`` chose and why (None: the request named its mode).
+    mode_choice: ModeChoice | None = None
 
     def __post_init__(self) -> None:
         self.key = self.key or file_key(self.uri)
@@ -147,9 +153,13 @@ class RunListener:
 
 
 class RunManager:
-    def __init__(self, listener: RunListener | None = None) -> None:
+    def __init__(
+        self, listener: RunListener | None = None, store: MeasurementStore | None = None
+    ) -> None:
         self.listener = listener or RunListener()
         self.runs: dict[str, Run] = {}
+        #: Where runs' measurements are kept (None: the user's cache folder).
+        self.store = store
 
     def active_for(self, uri: str) -> Run | None:
         """The run writing the file ``uri`` names, whichever way either URI spells it."""
@@ -184,7 +194,12 @@ class RunManager:
         request = command.request
         clock = Clock.real(time_scale=request.time_scale)
         provider = self.provider_for(request, clock)
+        if todos is not None and request.mode == "auto":
+            request = dataclasses.replace(request, mode="parallel")  # the markers are the plan
+        fresh = todos is None and not document.text.strip()
+        request, choice = resolve(request, provider, document.text, self.store)
         run = Run(f"run-{next(_ids)}", command.uri, request.mode, request.agents, document)
+        run.mode_choice = choice
         run.undo = UndoManager(scopes=[document.source], capture_timeout_millis=2**31 - 1)
         ctx = RunContext(
             provider,
@@ -230,7 +245,12 @@ class RunManager:
                     await provider.aclose()
                 except Exception:
                     logger.exception("%s: closing the provider failed", run.id)
+            if choice is not None:
+                report.mode_choice = choice.to_json()
             run.report = report
+            await asyncio.to_thread(
+                remember, request, provider, ctx, report, fresh=fresh, store=self.store
+            )
             try:
                 await self.listener.ending(run)
             except Exception:

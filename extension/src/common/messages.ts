@@ -60,6 +60,8 @@ export interface RunReport {
     error?: string | null;
     outline_complete?: boolean;
     cost_usd?: number | null;
+    /** With mode `auto`: the mode it chose and why (null when a mode was set). */
+    mode_choice?: { mode?: string; reason?: string } | null;
 }
 
 export interface Summary {
@@ -102,7 +104,8 @@ export function runSummary(fileName: string, report: RunReport | null | undefine
     if (typeof report.cost_usd === 'number' && report.cost_usd > 0) {
         parts.push(`$${report.cost_usd.toFixed(report.cost_usd < 0.01 ? 4 : 2)}`);
     }
-    const took = typeof report.wall_s === 'number' ? ` in ${report.wall_s.toFixed(1)} s` : '';
+    const auto = report.mode_choice?.mode ? ` (auto chose ${report.mode_choice.mode})` : '';
+    const took = (typeof report.wall_s === 'number' ? ` in ${report.wall_s.toFixed(1)} s` : '') + auto;
     const stopped = report.stopped_by ? (STOPPED[report.stopped_by] ?? `stopped (${report.stopped_by})`) : null;
     let text: string;
     if (stopped) {

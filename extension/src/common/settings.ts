@@ -47,7 +47,7 @@ export const DEFAULTS: ExtensionSettings = {
     model: null,
     baseUrl: null,
     agents: 3,
-    mode: 'parallel',
+    mode: 'auto',
     maxTokens: null,
     maxCost: null,
     script: null,

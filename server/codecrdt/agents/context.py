@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from codecrdt.agents.measurements import RequestTiming
 from codecrdt.agents.providers.base import (
     Finished,
     Provider,
@@ -61,6 +62,9 @@ class RunContext:
     retries: int = 0
     chars: int = 0
     first_token_s: float | None = None
+    #: Every request that streamed to its end without a retry, timed (first token, output
+    #: rate, concurrency): what ``--mode auto`` learns a provider's speed from.
+    timings: list[RequestTiming] = field(default_factory=list)
     #: Output tokens streamed by calls still running (estimated until they finish).
     _in_flight: dict[int, int] = field(default_factory=dict)
 
@@ -103,12 +107,19 @@ class RunContext:
         streamed = 0
 
         def on_retry(attempt: int, error: ProviderError, wait: float) -> None:
+            nonlocal retried
+            retried = True  # the wait is no first-token time of the server
             self.retries += 1
             self.emit(
                 "retry", request.agent, attempt=attempt, error=str(error), wait_s=round(wait, 3)
             )
 
         self._in_flight[call] = 0
+        sent = self.now()
+        first: float | None = None
+        retried = False
+        concurrency = 0  # the sum of the streams in flight at each piece of text
+        pieces = 0
         try:
             async for event in stream_with_retries(
                 self.provider,
@@ -123,6 +134,10 @@ class RunContext:
                         continue
                     if self.first_token_s is None:
                         self.first_token_s = self.now()
+                    if first is None:
+                        first = self.now()
+                    concurrency += len(self._in_flight)
+                    pieces += 1
                     streamed += len(event.text)
                     self.chars += len(event.text)
                     self._in_flight[call] = math.ceil(streamed / 4)
@@ -131,12 +146,33 @@ class RunContext:
                 elif isinstance(event, Finished):
                     self._in_flight.pop(call, None)
                     self._account(event.usage)
+                    if first is not None and not retried:
+                        streams = concurrency / pieces
+                        self._time(request, event.usage, sent, first, streamed, streams)
                 elif isinstance(event, Restart):
+                    retried = True
                     self.chars -= streamed
                     streamed = 0
                     yield event
         finally:
             self._in_flight.pop(call, None)
+
+    def _time(
+        self, request: Request, usage: Usage, sent: float, first: float, chars: int, streams: float
+    ) -> None:
+        end = self.now()
+        self.timings.append(
+            RequestTiming(
+                role=request.role,
+                input_tokens=usage.input_tokens,
+                cached_tokens=usage.cache_read_tokens,
+                first_token_s=round(first - sent, 4),
+                output_tokens=usage.output_tokens or math.ceil(chars / 4),
+                output_s=round(end - first, 4),
+                streams=round(streams, 2),
+                chars=chars,
+            )
+        )
 
     async def complete(self, request: Request) -> str:
         """The whole answer as one string (restarts handled)."""

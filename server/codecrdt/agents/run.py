@@ -120,6 +120,9 @@ class Report:
     #: On a file that held code: each placement line of the outline, where its block
     #: went, and whether it was written.
     placements: list[dict[str, Any]] = field(default_factory=list)
+    #: With ``--mode auto``: the mode chosen, why, and the estimate's inputs
+    #: (:meth:`codecrdt.agents.automode.ModeChoice.to_json`); None when a mode was named.
+    mode_choice: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -127,6 +127,8 @@ class StudyOptions:
     sensitivity: bool = False
     sensitivity_tasks: tuple[str, ...] = ("tic-tac-toe", "csv-pipeline")
     sensitivity_trials: int = 1
+    #: Also run ``--mode auto`` at each agent count (beside sequential and parallel).
+    auto: bool = False
 
     @property
     def simulated(self) -> bool:
@@ -176,6 +178,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--trials", type=int, default=5, help="trials per cell (default 5)")
     parser.add_argument("--out", type=Path, required=True, help="output folder")
     parser.add_argument("--resume", action="store_true", help="skip trials already done")
+    parser.add_argument(
+        "--auto",
+        action="store_true",
+        help="also run --mode auto at each agent count: the mode it chose, and its makespan "
+        "beside the faster of sequential and parallel",
+    )
     parser.add_argument(
         "--time-scale",
         type=float,
@@ -264,6 +272,7 @@ def options_from(args: argparse.Namespace) -> StudyOptions:
         price_model=args.price_as,
         sensitivity=args.sensitivity,
         sensitivity_trials=args.sensitivity_trials,
+        auto=args.auto,
         sensitivity_tasks=tuple(t.strip() for t in args.sensitivity_tasks.split(",") if t.strip()),
     )
 
@@ -430,7 +439,7 @@ def trial_record(
     options = options or StudyOptions(tasks=(), agents=(), trials=0, out=Path())
     cached = report.usage.get("cache_read_tokens", 0)
     makespan = report.wall_s * scale
-    bound = lower_bound(report, agents if mode == "parallel" else 1) * scale
+    bound = lower_bound(report, agents if report.mode == "parallel" else 1) * scale
     return {
         "task": task,
         "mode": mode,
@@ -461,6 +470,9 @@ def trial_record(
         "conflicts_left": report.conflicts.get("left", 0),
         "converged": report.converged,
         "stopped_by": report.stopped_by,
+        # mode "auto": the mode it ran, and why
+        "chosen": report.mode,
+        "auto_reason": (report.mode_choice or {}).get("reason"),
     }
 
 
@@ -474,6 +486,8 @@ def _cells(options: StudyOptions) -> list[tuple[str, str, int, int]]:
             cells.append((task, "sequential", 1, trial))
             for agents in options.agents:
                 cells.append((task, "parallel", agents, trial))
+                if options.auto:
+                    cells.append((task, "auto", agents, trial))
     return cells
 
 
@@ -624,8 +638,8 @@ def summarize(rows: list[dict[str, Any]]) -> dict[tuple[str, str, int], dict[str
 
 def _by_mode(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
     modes: dict[str, list[dict[str, Any]]] = {}
-    for row in sorted(rows, key=lambda r: (r["mode"] != "sequential", r["agents"])):
-        label = "sequential" if row["mode"] == "sequential" else f"parallel k={row['agents']}"
+    for row in sorted(rows, key=lambda r: (r["mode"] != "sequential", r["mode"], r["agents"])):
+        label = "sequential" if row["mode"] == "sequential" else f"{row['mode']} k={row['agents']}"
         modes.setdefault(label, []).append(row)
     return list(modes.items())
 
@@ -753,6 +767,7 @@ def write_summary(
     tests = functional.summary_lines(rows, sim)
     if tests:
         lines += ["", *tests]
+    lines += _auto_lines(rows, sim)
     paper_rows = _paper_table(summary)
     if paper_rows:
         lines += [
@@ -776,6 +791,37 @@ def write_summary(
     if plots:
         lines += ["", f"## {sim}plots", ""] + [f"![{p.stem}]({p.name})" for p in plots]
     (out / "summary.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _auto_lines(rows: list[dict[str, Any]], sim: str) -> list[str]:
+    """``--mode auto`` beside the two modes: per agent count, the mode it chose and its
+    makespan ÷ the faster of sequential and parallel on the same task and trial."""
+    autos = [r for r in rows if r["mode"] == "auto"]
+    if not autos:
+        return []
+    makespan = {(r["task"], r["mode"], r["agents"], r["trial"]): r["makespan_s"] for r in rows}
+    lines = [
+        "",
+        f"## {sim}auto beside sequential and parallel",
+        "",
+        "| k | chose sequential | chose parallel | median auto ÷ faster of the two | worst |",
+        "|---|---|---|---|---|",
+    ]
+    for k in sorted({r["agents"] for r in autos}):
+        group = [r for r in autos if r["agents"] == k]
+        ratios = []
+        for r in group:
+            seq = makespan.get((r["task"], "sequential", 1, r["trial"]))
+            par = makespan.get((r["task"], "parallel", k, r["trial"]))
+            best = min((v for v in (seq, par) if v), default=None)
+            if best and r["makespan_s"]:
+                ratios.append(r["makespan_s"] / best)
+        lines.append(
+            f"| {k} | {sum(1 for r in group if r.get('chosen') == 'sequential')} | "
+            f"{sum(1 for r in group if r.get('chosen') == 'parallel')} | "
+            f"{_fmt(_median(list(ratios)))} | {_fmt(max(ratios, default=None))} |"
+        )
+    return lines
 
 
 def _paper_table(summary: dict[tuple[str, str, int], dict[str, Any]]) -> list[str]:

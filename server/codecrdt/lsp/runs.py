@@ -4,7 +4,8 @@ Commands (``workspace/executeCommand``, one object argument each):
 
 - ``codecrdt.generate`` ``{"uri", "spec"?, "agents"?, "mode"?, "provider"?, "model"?,
   "script"?, "wait"?}`` → ``{"runId"}`` at once, or with ``"wait": true`` the run's
-  report when it ends;
+  report when it ends; ``mode`` ``auto`` (the default setting) runs the faster mode by
+  an estimate, and ``runStarted`` and the report say which and why;
 - ``codecrdt.implement`` ``{"uri", "range"?, "names"?, …}``: as ``codecrdt.generate``, the
   document's own markers (in ``range``, or named) being the TODOs; plain TODO/FIXME
   comments in ``range`` are first named by one ``workspace/applyEdit``;
@@ -304,7 +305,14 @@ class ServerRuns(RunListener):
         server = self.server
         server.protocol.notify(
             "codecrdt/runStarted",
-            {"runId": run.id, "uri": run.uri, "mode": run.mode, "agents": run.agents},
+            {
+                "runId": run.id,
+                "uri": run.uri,
+                "mode": run.mode,
+                "agents": run.agents,
+                # With mode "auto": the mode it chose and why (the report repeats it).
+                "modeChoice": None if run.mode_choice is None else run.mode_choice.to_json(),
+            },
         )
         capabilities = server.client_capabilities.window
         if capabilities is not None and capabilities.work_done_progress:

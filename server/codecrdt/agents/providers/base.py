@@ -223,6 +223,12 @@ class BaseProvider:
             return f"{detail}; {self._withheld}"
         return detail
 
+    @property
+    def endpoint(self) -> str | None:
+        """The URL the provider's client calls (None: no client), as the SDK holds it."""
+        url = getattr(self._client, "base_url", None)
+        return None if url is None else str(url)
+
     def cost(self, usage: Usage) -> float | None:
         """The price of ``usage`` on this model in USD, or None when it is not known."""
         return pricing.cost(self.model, usage)
