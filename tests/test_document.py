@@ -457,3 +457,117 @@ def test_merging_without_change_records_keeps_the_same_lines_and_anchors():
     writers[0].insert(0, "new\n", Origin.agent("w"))
     event = quiet.apply_update(writers[0].update_since(quiet.state()), changes=False)
     assert event.changes and recorder.text == quiet.text, f"seed {seed}"
+
+
+def test_a_quiet_replica_that_reads_positions_rarely_holds_the_same_text_lines_and_anchors():
+    """A replica that merges without change records queues the merged edits and brings
+    its line mirror up to date only when a position is asked: by replaying a few queued
+    edits, or, after many, by building it afresh. Either way it must hold what a replica
+    that follows every edit holds: the same text, lines and anchor positions, with line
+    breaks and non-ASCII text inserted and deleted concurrently."""
+    seed = random.randrange(2**32)
+    print("seed", seed)
+    rng = random.Random(seed)
+    origin = SharedDocument("base 中\r\n" + "line\n" * 40 + "😀 end\r", client_id=40)
+    writers = [origin.fork(client_id=41 + i) for i in range(4)]
+    full, quiet = origin.fork(client_id=50), origin.fork(client_id=51)
+    anchors: list[tuple[Anchor, Anchor]] = []
+    for _ in range(120):
+        for writer in writers:
+            for _ in range(rng.randrange(4)):
+                n = len(writer)
+                a, b = sorted((rng.randint(0, n), rng.randint(0, n)))
+                if rng.random() < 0.7:
+                    b = min(n, a + rng.randrange(3))  # mostly small edits, like typing
+                text = "".join(rng.choice(PIECES) for _ in range(rng.randrange(4)))
+                writer.replace(a, b, text, Origin.agent(str(writer.client_id)))
+        x = rng.randrange(len(writers))
+        update = writers[x].update_since(full.state())
+        quiet.apply_update(update, changes=False)
+        full.apply_update(update)
+        sync(writers[x], writers[rng.randrange(len(writers))])
+        # Positions are asked for now and then only: queues of every length build up.
+        if rng.random() < 0.15:
+            assert_mirror(quiet)
+            assert quiet.lines.text == full.text, f"seed {seed}"
+        if rng.random() < 0.2:
+            offset = rng.randint(0, len(full))
+            assoc = rng.choice([Assoc.BEFORE, Assoc.AFTER])
+            anchors.append((full.anchor(offset, assoc), quiet.anchor(offset, assoc)))
+        assert quiet.text == full.text == str(quiet.source), f"seed {seed}"
+        assert len(quiet) == len(full), f"seed {seed}"
+        if rng.random() < 0.3:
+            for kept, moved in anchors:
+                assert moved.offset == kept.offset, f"seed {seed}"
+    assert_mirror(quiet)
+    for kept, moved in anchors:
+        assert moved.offset == kept.offset, f"seed {seed}"
+
+
+@pytest.mark.parametrize("observed", [False, True])
+def test_write_at_writes_at_a_cursor_that_follows_concurrent_edits(observed):
+    """``write_at`` (what a simulated writer uses, without a line mirror) writes the same
+    CRDT operations as inserting at the cursor's offset and moving the cursor after the
+    text: two worlds with the same client ids, one writing each way, end with the same
+    text, while other replicas insert and delete (line breaks, non-ASCII) around the
+    cursor and exactly at it. With an observer, ``write_at`` reports its change like any
+    other edit."""
+    seed = random.randrange(2**32)
+    print("seed", seed)
+    rng = random.Random(seed)
+    base = "é start\n" + "中 line\r\n" * 6
+    worlds = []
+    for _ in range(2):
+        hub = SharedDocument(base, client_id=60)
+        me = hub.fork(client_id=61)
+        others = [hub.fork(client_id=62 + i) for i in range(2)]
+        worlds.append((hub, me, others))
+    start = base.index("\n") + 1
+    cursor = worlds[0][1].anchor(start, Assoc.BEFORE)
+    reference = worlds[1][1].anchor(start, Assoc.BEFORE)
+    recorder = Recorder(worlds[0][1]) if observed else None
+    script = []  # the other replicas' edits, replayed identically in both worlds
+    for step in range(60):
+        piece = f"«{step}»{rng.choice(PIECES)}{'😀' if step % 7 == 0 else ''}\n"
+        edits = []
+        for k in range(2):
+            if rng.random() < 0.6:
+                n = len(worlds[0][2][k])
+                a = rng.randint(0, n)
+                b = min(n, a + rng.randrange(3))
+                edits.append(
+                    (k, a, b, "".join(rng.choice(PIECES) for _ in range(rng.randrange(3))))
+                )
+        script.append((piece, edits))
+    for world, (hub, me, others) in enumerate(worlds):
+        for piece, edits in script:
+            if world == 0:
+                me.write_at(cursor, piece, Origin.agent("me"))
+            else:
+                at = reference.offset
+                me.insert(at, piece, Origin.agent("me"))
+                reference = me.anchor(at + len(piece), Assoc.BEFORE)
+            hub.apply_update(me.update_since(hub.state()), Origin.agent("me"))
+            for k, a, b, text in edits:
+                others[k].replace(a, b, text, Origin.agent(str(k)))
+                hub.apply_update(others[k].update_since(hub.state()), Origin.agent(str(k)))
+            me.apply_update(hub.update_since(me.state()), changes=False)
+            for other in others:
+                other.apply_update(hub.update_since(other.state()), changes=False)
+    assert worlds[0][0].text == worlds[1][0].text, f"seed {seed}"
+    assert worlds[0][1].text == worlds[1][1].text == worlds[0][0].text, f"seed {seed}"
+    assert cursor.offset == reference.offset, f"seed {seed}"
+    text = worlds[0][0].text
+    # The writer's pieces follow one another (the others' deletions may cut some).
+    stamps = [int(n) for n in re.findall(r"«(\d+)»", text)]
+    assert stamps == sorted(stamps) and len(stamps) > 30, f"seed {seed}"
+    assert_mirror(worlds[0][1])
+    if recorder is not None:
+        assert recorder.text == worlds[0][1].text, f"seed {seed}"
+
+
+def test_write_at_refuses_another_documents_cursor():
+    a, b = SharedDocument("x"), SharedDocument("y")
+    with pytest.raises(ValueError, match="another document"):
+        a.write_at(b.anchor(0), "z", Origin.EDITOR)
+    assert a.text == "x" and b.text == "y"

@@ -8,6 +8,8 @@ No speed is asserted here beyond generous bounds: the figures are in docs/benchm
 from __future__ import annotations
 
 import asyncio
+import random
+import sys
 import threading
 import time
 from pathlib import Path
@@ -19,8 +21,9 @@ from lsprotocol import types
 import codecrdt.analysis.tree as tree_module
 from codecrdt.lsp import create_server
 from codecrdt.lsp.server import CodeCrdtServer
+from codecrdt.lsp.stdin import URGENT_LIMIT, Framer
 from codecrdt.positions import Encoding, TextLines
-from lsp_support import EditorClient
+from lsp_support import EditorClient, RawConnection
 
 URI = "file:///work/under_load.py"
 TEXT = "import os\nimport os\n\n\ndef f():\n    return 1\n"
@@ -142,3 +145,137 @@ async def test_control_requests_are_answered_while_twenty_runs_write(
             break
         await asyncio.sleep(0.1)
     assert "running" not in states
+
+
+# -- control requests ahead of the loop's queue ------------------------------------------
+
+BLOCKING_SERVER = """
+import pathlib, sys, time
+from codecrdt.lsp import create_server
+server = create_server(test_commands=True)
+release = pathlib.Path(sys.argv[1])
+
+@server.command("test.blockLoop")
+def block(ls, *args):
+    # Holds the event loop, as a long burst of work would: nothing else runs meanwhile.
+    deadline = time.monotonic() + 20
+    while not release.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return {"released": release.exists()}
+
+server.start_io()
+"""
+
+
+async def _response(connection: RawConnection, ids: set[int]) -> dict[str, Any]:
+    """The next response to one of ``ids`` (notifications and other messages skipped)."""
+    while True:
+        message = await connection.read(30)
+        if message.get("id") in ids and "method" not in message:
+            return message
+
+
+async def test_status_is_answered_while_the_event_loop_is_held(tmp_path: Path) -> None:
+    """``codecrdt.status`` is answered by the thread that reads stdin, ahead of whatever
+    the loop is busy with: here a request that holds the loop until the status answer has
+    come back. Before, the status waited for the loop (and the test for its 20 s guard).
+    What the thread cannot answer itself (an unknown run id, a request before
+    ``initialize``) still gets the loop's own answer, in its turn."""
+    release = tmp_path / "release"
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        BLOCKING_SERVER,
+        str(release),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    connection = RawConnection(process, process.stdout, process.stdin)
+    try:
+        command = "workspace/executeCommand"
+        await connection.send(
+            {"jsonrpc": "2.0", "id": 1, "method": command, "params": {"command": "codecrdt.status"}}
+        )
+        early = await _response(connection, {1})
+        assert early["error"]["code"] == -32002  # not initialized: the loop's answer
+        await connection.send(
+            {"jsonrpc": "2.0", "id": 2, "method": "initialize", "params": {"capabilities": {}}}
+        )
+        await _response(connection, {2})
+        await connection.notify("initialized", {})
+        await connection.send(
+            {"jsonrpc": "2.0", "id": 3, "method": command, "params": {"command": "test.blockLoop"}}
+        )
+        for request_id, arguments in [(4, None), (5, [{}]), (6, [{"runId": "no-such-run"}])]:
+            params: dict[str, Any] = {"command": "codecrdt.status"}
+            if arguments is not None:
+                params["arguments"] = arguments
+            await connection.send(
+                {"jsonrpc": "2.0", "id": request_id, "method": command, "params": params}
+            )
+        # Both plain status requests are answered while test.blockLoop holds the loop.
+        first = await _response(connection, {3, 4, 5, 6})
+        second = await _response(connection, {3, 4, 5, 6})
+        assert {first["id"], second["id"]} == {4, 5}
+        assert first["result"] == second["result"] == []
+        release.touch()
+        blocked = await _response(connection, {3, 6})
+        assert blocked == {"jsonrpc": "2.0", "id": 3, "result": {"released": True}}
+        unknown = await _response(connection, {6})
+        assert unknown["error"]["code"] == -32602
+        assert "no-such-run" in unknown["error"]["message"]
+    finally:
+        release.touch()
+        await connection.close()
+
+
+def _frame(body: bytes, content_type: bool = False) -> bytes:
+    header = b"Content-Length: %d\r\n" % len(body)
+    if content_type:
+        header += b"Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n"
+    return header + b"\r\n" + body
+
+
+def test_the_framer_takes_out_the_answered_messages_and_passes_the_rest_unchanged() -> None:
+    """Whatever the chunks the pipe delivers, the bytes passed on are the stream less
+    the answered messages, in order; a body over the urgent size passes through unread;
+    a header the framer cannot read turns it off and everything passes from there."""
+    seed = random.randrange(2**32)
+    print("seed", seed)
+    rng = random.Random(seed)
+    for _ in range(200):
+        messages: list[tuple[bytes, bool]] = []
+        for k in range(rng.randrange(1, 8)):
+            urgent = rng.random() < 0.4
+            size = rng.choice([0, 10, 300, URGENT_LIMIT, URGENT_LIMIT + 1, 3 * URGENT_LIMIT])
+            body = (b"URGENT" if urgent else b"x") + bytes([65 + k]) * size
+            messages.append(
+                (_frame(body, rng.random() < 0.5), urgent and len(body) <= URGENT_LIMIT)
+            )
+        broken = rng.random() < 0.2
+        stream = b"".join(m for m, _ in messages)
+        if broken:
+            stream += b"Content-Length: 12x\r\n\r\nURGENT......" + _frame(b"URGENT!")
+        answered: list[bytes] = []
+
+        def urgent(body: bytes, answered: list[bytes] = answered) -> bool:
+            if body.startswith(b"URGENT"):
+                answered.append(body)
+                return True
+            return False
+
+        framer = Framer(urgent)
+        out = []
+        at = 0
+        while at < len(stream):
+            step = rng.choice([1, 2, 7, 100, 5000, len(stream)])
+            out.append(framer.feed(stream[at : at + step]))
+            at += step
+        out.append(framer.flush())
+        expected = b"".join(m for m, taken in messages if not taken)
+        if broken:
+            expected += b"Content-Length: 12x\r\n\r\nURGENT......" + _frame(b"URGENT!")
+        assert b"".join(out) == expected, f"seed {seed}"
+        assert len(answered) == sum(taken for _, taken in messages), f"seed {seed}"
+        assert framer.on is not broken, f"seed {seed}"

@@ -12,8 +12,17 @@ pycrdt ``Awareness`` (:attr:`SharedDocument.awareness`), exchanged as awareness 
 Every edit names its origin (the editor, an agent, the evaluator, a remote replica), and
 observers receive change events with that origin and tree-sitter style edit records.
 Edits arrive as whole strings in one transaction each: pycrdt grows slow when it is fed
-one character at a time. Long-lived positions are :class:`Anchor` (pycrdt sticky indices),
-never raw offsets. A :class:`TextLines` mirror of the text answers position conversions.
+one character at a time. Long-lived positions are :class:`Anchor`, never raw offsets.
+
+A :class:`TextLines` mirror of the text answers position conversions. It is kept up to
+date edit by edit while someone reads change records (an observer, or a caller of
+:meth:`SharedDocument.apply_update` with ``changes=True``); a replica that merges without
+them (agents', simulated writers') only queues the merged changes and brings the mirror up
+to date when a position is next asked for, or builds it afresh from the text when that is
+cheaper. With k writers each merging the k - 1 others' lines every round, keeping every
+replica's mirror up to date made the server's work grow with k² times the file's lines.
+A writer that only needs its own cursor writes through :meth:`SharedDocument.write_at`,
+which never needs the mirror.
 """
 
 from __future__ import annotations
@@ -88,27 +97,36 @@ class Anchor:
     sticks to the character before it. A deletion around the anchor moves it to the
     deletion's start.
 
-    The position is carried through the document's own change events rather than read
-    back from a pycrdt sticky index: pycrdt 0.14 creates sticky indices in UTF-16 units
-    but reads them back in a mix of units once non-ASCII text is inserted, and panics on
-    an index after the last character.
+    The position is carried through the document's own changes, in UTF-8 bytes as pycrdt
+    reports them (every edit starts and ends between characters, so moving in bytes and
+    in code points agree), rather than read back from a pycrdt sticky index: pycrdt 0.14
+    creates sticky indices in UTF-16 units but reads them back in a mix of units once
+    non-ASCII text is inserted, and panics on an index after the last character.
+    :attr:`offset` converts to code points when read.
     """
 
-    __slots__ = ("__weakref__", "assoc", "offset")
+    __slots__ = ("__weakref__", "_document", "assoc", "byte")
 
-    def __init__(self, offset: int, assoc: Assoc) -> None:
-        self.offset = offset
+    def __init__(self, document: SharedDocument, byte: int, assoc: Assoc) -> None:
+        self._document = document
+        #: The position in UTF-8 bytes (pycrdt's unit).
+        self.byte = byte
         self.assoc = assoc
 
+    @property
+    def offset(self) -> int:
+        """The position in code points."""
+        return self._document._byte_to_offset(self.byte)
+
     def _moved(self, start: int, deleted: int, inserted: int) -> None:
-        """Follow the replacement of ``deleted`` code points at ``start`` by ``inserted``."""
-        offset = self.offset
-        if offset < start or (offset == start and self.assoc == Assoc.BEFORE):
+        """Follow the replacement of ``deleted`` bytes at ``start`` by ``inserted``."""
+        byte = self.byte
+        if byte < start or (byte == start and self.assoc == Assoc.BEFORE):
             return
-        if offset > start + deleted:
-            self.offset = offset - deleted + inserted
+        if byte > start + deleted:
+            self.byte = byte - deleted + inserted
         else:  # its character was replaced: the nearest survivor on its side
-            self.offset = start + inserted if self.assoc == Assoc.AFTER else start
+            self.byte = start + inserted if self.assoc == Assoc.AFTER else start
 
 
 class SharedDocument:
@@ -126,18 +144,48 @@ class SharedDocument:
         self._observers: list[Observer] = []
         self._anchors: list[weakref.ref[Anchor]] = []
         self._before_change: list[Callable[[str], None]] = []
+        # The line mirror: None while it is to be built afresh from the text; otherwise
+        # up to date once the merged deltas in ``_pending`` are replayed onto it.
+        self._lines: TextLines | None = None
+        self._pending: list[list[dict[str, Any]]] = []
+        self._pending_ops = 0
+        self._text: str | None = None  # the text, while the mirror is not up to date
+        # True: every character of the text is one byte, so bytes are code points. Kept
+        # on every insertion; a deletion that removes the last wide character is noticed
+        # when the mirror is next brought up to date.
+        self._ascii = True
         if _doc is not None:
-            self.lines = TextLines(str(self.source))
+            self._text = str(self.source)
+            self._ascii = self._text.isascii()
         else:
-            self.lines = TextLines("")
+            self._lines = TextLines("")
             if text:
                 self.insert(0, text, Origin.LOAD)
 
     # -- reading ---------------------------------------------------------------------
 
     @property
+    def lines(self) -> TextLines:
+        """The line mirror of the text, brought up to date first if merges were queued."""
+        lines = self._lines
+        if lines is None:
+            lines = self._lines = TextLines(self.text)
+            self._ascii = lines.byte_length == lines.char_length
+        elif self._pending:
+            pending, self._pending, self._pending_ops = self._pending, [], 0
+            for delta in pending:
+                _replay(lines, delta)
+            self._ascii = lines.byte_length == lines.char_length
+        self._text = None
+        return lines
+
+    @property
     def text(self) -> str:
-        return self.lines.text
+        if self._lines is not None and not self._pending:
+            return self._lines.text
+        if self._text is None:
+            self._text = str(self.source)
+        return self._text
 
     @property
     def client_id(self) -> int:
@@ -145,15 +193,27 @@ class SharedDocument:
 
     def __len__(self) -> int:
         """Length in code points."""
-        return self.lines.char_length
+        if self._lines is not None and not self._pending:
+            return self._lines.char_length
+        if self._ascii:
+            return len(self.source)  # pycrdt counts UTF-8 bytes
+        return len(self.text)
+
+    def _byte_to_offset(self, byte: int) -> int:
+        return byte if self._ascii else self.lines.byte_to_offset(byte)
+
+    def _offset_to_byte(self, offset: int) -> int:
+        return offset if self._ascii else self.lines.offset_to_byte(offset)
 
     # -- editing ---------------------------------------------------------------------
 
     def replace(self, start: int, end: int, text: str, origin: str) -> None:
         """Replace code points ``start``..``end`` by ``text``."""
-        if not 0 <= start <= end <= len(self):
-            raise PositionError(f"range {start}..{end} is outside the text (0..{len(self)})")
         lines = self.lines
+        if not 0 <= start <= end <= lines.char_length:
+            raise PositionError(
+                f"range {start}..{end} is outside the text (0..{lines.char_length})"
+            )
         self.replace_at(lines.offset_to_point(start), lines.offset_to_point(end), text, origin)
 
     def insert(self, offset: int, text: str, origin: str) -> None:
@@ -176,25 +236,50 @@ class SharedDocument:
         if self._before_change:
             for hook in self._before_change:
                 hook(origin)
+        new_end_byte = b0 + _utf8_len(text)
         if self._anchors:
-            c0 = lines.line_char_start(start[0]) + start[1]
-            c1 = lines.line_char_start(end[0]) + end[1]
-            self._move_anchors(c0, c1 - c0, len(text))
+            self._move_anchors(b0, b1 - b0, new_end_byte - b0)
         with self.doc.transaction(origin=origin):
             if b1 > b0:
                 del self.source[b0:b1]
             if text:
                 self.source.insert(b0, text)
+        self._ascii = self._ascii and text.isascii()
         if self._observers:
             start_point, old_end = lines.byte_to_point(b0), lines.byte_to_point(b1)
             lines.replace(start, end, text)
-            new_end_byte = b0 + _utf8_len(text)
             change = TextChange(
                 b0, b1, new_end_byte, start_point, old_end, lines.byte_to_point(new_end_byte), text
             )
             self._emit(ChangeEvent(origin, (change,)))
         else:
             lines.replace(start, end, text)
+
+    def write_at(self, cursor: Anchor, text: str, origin: str) -> None:
+        """Insert ``text`` at ``cursor`` (an anchor of this document) and move the cursor
+        just after it, as typing does.
+
+        Without observers this never reads the line mirror: a replica that only writes at
+        its own cursors (a simulated writer) merges everyone's edits without one.
+        """
+        if cursor._document is not self:
+            raise ValueError("the cursor is an anchor of another document")
+        if not text:
+            return
+        at = cursor.byte
+        inserted = _utf8_len(text)
+        if self._observers:  # the change records need the mirror
+            offset = cursor.offset
+            self.replace(offset, offset, text, origin)
+        else:
+            for hook in self._before_change:
+                hook(origin)
+            if self._anchors:
+                self._move_anchors(at, 0, inserted)
+            with self.doc.transaction(origin=origin):
+                self.source.insert(at, text)
+            self._queue([{"retain": at}, {"insert": text}])
+        cursor.byte = at + inserted
 
     def set_text(self, text: str, origin: str) -> None:
         """Make the text ``text`` with the smallest single replacement (prefix/suffix)."""
@@ -212,7 +297,7 @@ class SharedDocument:
         """A sticky anchor at code-point ``offset``."""
         if not 0 <= offset <= len(self):
             raise PositionError(f"offset {offset} is outside the text (0..{len(self)})")
-        anchor = Anchor(offset, assoc)
+        anchor = Anchor(self, self._offset_to_byte(offset), assoc)
         self._anchors.append(weakref.ref(anchor))
         return anchor
 
@@ -279,18 +364,24 @@ class SharedDocument:
         """Run ``action`` (which changes ``doc`` directly) and mirror its text changes."""
         for hook in self._before_change:
             hook(origin)
+        record = changes or bool(self._observers)
+        if record:
+            self.lines  # noqa: B018 -- up to date before the deltas that follow it
         deltas: list[list[dict[str, Any]]] = []
         subscription = self.source.observe(lambda event: deltas.append(event.delta))
         try:
             action()
         finally:
             self.source.unobserve(subscription)
-        if not changes and not self._observers:
-            # Nobody reads the change records: keep the lines (and anchors) only. Agents'
-            # and simulated writers' replicas are like this, and with k writers each of
-            # them merges k - 1 others' edits per round.
+        if not record:
+            # Nobody reads the change records: the anchors move, and the deltas wait for
+            # the next position asked of the mirror. Agents' and simulated writers'
+            # replicas are like this, and with k writers each of them merges k - 1
+            # others' edits per round.
             for delta in deltas:
-                self._mirror_delta(delta, record=False)
+                if self._anchors:
+                    self._move_anchors_along(delta)
+                self._queue(delta)
             return ChangeEvent(origin, ())
         groups = tuple(self._mirror_delta(delta) for delta in deltas)
         event = ChangeEvent(origin, tuple(c for group in groups for c in group))
@@ -298,9 +389,43 @@ class SharedDocument:
             self._emit(event)
         return event
 
-    def _mirror_delta(self, delta: list[dict[str, Any]], record: bool = True) -> list[TextChange]:
-        """Replay a pycrdt delta (byte counts) onto the line mirror; the changes made, as
-        records (none, and no points computed, without ``record``)."""
+    def _queue(self, delta: list[dict[str, Any]]) -> None:
+        """A change made to ``source`` that the mirror has not followed yet.
+
+        Queued for :attr:`lines` to replay, unless replaying would cost more than
+        building the mirror afresh (about one queued edit per 20 lines here).
+        """
+        self._text = None
+        for op in delta:
+            inserted = op.get("insert")
+            if isinstance(inserted, str) and not inserted.isascii():
+                self._ascii = False
+        lines = self._lines
+        if lines is None:
+            return
+        self._pending_ops += len(delta)
+        if self._pending_ops > _REPLAY_OPS + len(lines) // _LINES_PER_REPLAYED_OP:
+            self._lines, self._pending, self._pending_ops = None, [], 0
+        else:
+            self._pending.append(delta)
+
+    def _move_anchors_along(self, delta: list[dict[str, Any]]) -> None:
+        """Move the anchors through a pycrdt delta (byte counts)."""
+        position = 0
+        for op in delta:
+            if "retain" in op:
+                position += op["retain"]
+            elif "delete" in op:
+                self._move_anchors(position, op["delete"], 0)
+            elif "insert" in op:
+                inserted = op["insert"]
+                size = _utf8_len(inserted) if isinstance(inserted, str) else 1
+                self._move_anchors(position, 0, size)
+                position += size
+
+    def _mirror_delta(self, delta: list[dict[str, Any]]) -> list[TextChange]:
+        """Replay a pycrdt delta (byte counts) onto the line mirror and the anchors; the
+        changes made, as records."""
         lines = self.lines
         changes: list[TextChange] = []
         position = 0
@@ -310,11 +435,7 @@ class SharedDocument:
             elif "delete" in op:
                 end = position + op["delete"]
                 if self._anchors:
-                    c0 = lines.byte_to_offset(position)
-                    self._move_anchors(c0, lines.byte_to_offset(end) - c0, 0)
-                if not record:
-                    lines.replace_bytes(position, end, "")
-                    continue
+                    self._move_anchors(position, end - position, 0)
                 start_point, old_end = lines.byte_to_point(position), lines.byte_to_point(end)
                 lines.replace_bytes(position, end, "")
                 # Read the end point afresh: deleting a "\n" after "\r" (or what stands
@@ -327,18 +448,16 @@ class SharedDocument:
                 inserted = op["insert"]
                 if not isinstance(inserted, str):
                     raise TypeError(f"unsupported embed in the source text: {inserted!r}")
-                start_point = lines.byte_to_point(position) if record else (0, 0)
-                if self._anchors:
-                    self._move_anchors(lines.byte_to_offset(position), 0, len(inserted))
-                lines.replace_bytes(position, position, inserted)
+                start_point = lines.byte_to_point(position)
                 end = position + _utf8_len(inserted)
-                if record:
-                    end_point = lines.byte_to_point(end)
-                    changes.append(
-                        TextChange(
-                            position, position, end, start_point, start_point, end_point, inserted
-                        )
-                    )
+                if self._anchors:
+                    self._move_anchors(position, 0, end - position)
+                lines.replace_bytes(position, position, inserted)
+                self._ascii = self._ascii and inserted.isascii()
+                new_end = lines.byte_to_point(end)
+                changes.append(
+                    TextChange(position, position, end, start_point, start_point, new_end, inserted)
+                )
                 position = end
         return changes
 
@@ -360,6 +479,29 @@ class SharedDocument:
         entry = Map({"kind": kind, "actor": actor, "time": when, **details})
         with self.doc.transaction(origin=actor):
             self.audit.append(entry)
+
+
+#: Queued merge operations replayed onto a line mirror before it is built afresh instead:
+#: this many, plus one per this many lines (a replayed edit costs about as much as
+#: splitting 20 lines).
+_REPLAY_OPS = 16
+_LINES_PER_REPLAYED_OP = 20
+
+
+def _replay(lines: TextLines, delta: list[dict[str, Any]]) -> None:
+    """Apply a pycrdt delta (byte counts) to ``lines``."""
+    position = 0
+    for op in delta:
+        if "retain" in op:
+            position += op["retain"]
+        elif "delete" in op:
+            lines.replace_bytes(position, position + op["delete"], "")
+        elif "insert" in op:
+            inserted = op["insert"]
+            if not isinstance(inserted, str):
+                raise TypeError(f"unsupported embed in the source text: {inserted!r}")
+            lines.replace_bytes(position, position, inserted)
+            position += _utf8_len(inserted)
 
 
 def _utf8_len(text: str) -> int:

@@ -40,7 +40,12 @@ def format_stamp(name: str, seq: int, ns: int) -> str:
 
 
 class _Replica:
-    """A writer's replica of ``hub``, with its sticky writing position."""
+    """A writer's replica of ``hub``, with its sticky writing position.
+
+    It writes only at its cursor and never asks for a line or column, so its line
+    mirror is never brought up to date (:meth:`SharedDocument.write_at`): merging the
+    other writers' lines costs it the CRDT merge alone.
+    """
 
     def __init__(self, hub: SharedDocument, offset: int | None, name: str | None) -> None:
         self.hub = hub
@@ -50,14 +55,12 @@ class _Replica:
         if not 0 <= start <= len(self.replica):
             raise ValueError(f"offset {start} is outside the document (0..{len(self.replica)})")
         # Sticks to the character before it: text typed just after it stays after our text.
-        self.anchor: Anchor | None = self.replica.anchor(start, Assoc.BEFORE) if start else None
+        self.cursor: Anchor = self.replica.anchor(start, Assoc.BEFORE)
 
     def write(self, piece: str) -> None:
         """Insert ``piece`` at the writing position and exchange updates with the hub."""
         replica, hub = self.replica, self.hub
-        at = self.anchor.offset if self.anchor is not None else 0
-        replica.insert(at, piece, self.origin)
-        self.anchor = replica.anchor(at + len(piece), Assoc.BEFORE)
+        replica.write_at(self.cursor, piece, self.origin)
         hub_state = hub.state()
         hub.apply_update(replica.update_since(hub_state), self.origin)
         replica.apply_update(hub.update_since(replica.state()), changes=False)

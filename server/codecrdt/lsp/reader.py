@@ -34,7 +34,9 @@ if TYPE_CHECKING:
     from pygls.server import JsonRPCServer
 
 __all__ = [
+    "LockedWriter",
     "MessageTooLarge",
+    "UrgentAnswer",
     "message_limit",
     "read_messages",
     "serve_stdio",
@@ -145,19 +147,54 @@ async def read_messages(
             error_handler(error, JsonRpcException)
 
 
+class LockedWriter(StdoutWriter):
+    """pygls' stdout writer, safe to write from the stdin thread too: a control request
+    answered there (:mod:`codecrdt.lsp.stdin`) never cuts into a message the loop is
+    writing."""
+
+    def __init__(self, stdout: BinaryIO) -> None:
+        super().__init__(stdout)
+        self._lock = threading.Lock()
+
+    def write(self, data: bytes) -> None:
+        with self._lock:
+            super().write(data)
+
+
+#: Answers a small message read by the stdin thread, or returns None to leave it to the
+#: loop (:meth:`codecrdt.lsp.server.CodeCrdtServer.urgent_answer`).
+UrgentAnswer = Callable[[bytes], dict[str, Any] | None]
+
+
 def serve_stdio(
     server: JsonRPCServer,
     limit: Callable[[], int],
     stdin: BinaryIO | None = None,
     stdout: BinaryIO | None = None,
+    urgent: UrgentAnswer | None = None,
 ) -> None:
     """pygls' ``start_io``: stdin read in bulk (:func:`~codecrdt.lsp.stdin.stdin_reader`),
-    each message with :func:`read_messages`."""
+    each message with :func:`read_messages`; ``urgent`` answers control requests in the
+    reading thread, ahead of the messages queued for the loop."""
     server._stop_event = stop_event = threading.Event()
-    server.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+    writer = LockedWriter(stdout or sys.stdout.buffer)
+    server.protocol.set_writer(writer)
+
+    def answer(body: bytes) -> bool:
+        assert urgent is not None
+        response = urgent(body)
+        if response is None:
+            return False
+        data = json.dumps(response).encode("utf-8")
+        writer.write(b"Content-Length: %d\r\n\r\n" % len(data) + data)
+        return True
 
     async def serve() -> None:
-        reader = stdin_reader(stdin or sys.stdin.buffer, asyncio.get_running_loop())
+        reader = stdin_reader(
+            stdin or sys.stdin.buffer,
+            asyncio.get_running_loop(),
+            answer if urgent is not None else None,
+        )
         await read_messages(stop_event, reader, server.protocol, limit, server.report_server_error)
 
     try:

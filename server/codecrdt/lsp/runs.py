@@ -532,6 +532,23 @@ def status(ls: CodeCrdtServer, arguments: StatusArguments | None = None) -> list
     return [run.status() for run in ls.runs.runs.values()]
 
 
+def status_now(ls: CodeCrdtServer, arguments: Any) -> list[dict[str, Any]] | None:
+    """``codecrdt.status`` answered by the stdin thread, ahead of the loop's queue
+    (:meth:`CodeCrdtServer.urgent_answer`): the same answer as :func:`status`, or None
+    for arguments that :func:`status` answers with an error."""
+    if not arguments:
+        run_id = None
+    elif len(arguments) == 1 and isinstance(arguments[0], dict) and set(arguments[0]) <= {"runId"}:
+        run_id = arguments[0].get("runId")
+    else:
+        return None
+    runs = dict(ls.runs.runs)  # copied at once: the loop may start a run meanwhile
+    if run_id is None:
+        return [run.status() for run in runs.values()]
+    run = runs.get(run_id) if isinstance(run_id, str) else None
+    return None if run is None else [run.status()]
+
+
 def undo_run(ls: CodeCrdtServer, arguments: RunIdArguments) -> dict[str, Any]:
     try:
         steps = ls.runs.undo_run(arguments.run_id)
@@ -551,6 +568,7 @@ def register(server: CodeCrdtServer) -> ServerRuns:
     server.command("codecrdt.implement")(implement)
     server.command("codecrdt.cancel")(cancel)
     server.command("codecrdt.status")(status)
+    server.urgent_commands["codecrdt.status"] = status_now
     server.command("codecrdt.undoRun")(undo_run)
     server.command("codecrdt.evaluate")(evaluate)
     return runs

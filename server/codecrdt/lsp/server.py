@@ -251,6 +251,10 @@ class CodeCrdtServer(LanguageServer):
         self._last_collect = float("-inf")
         self._analysis_pool: ThreadPoolExecutor | None = None
         self._analysis_loop: asyncio.AbstractEventLoop | None = None
+        #: Commands answered by the stdin thread ahead of the loop's queue
+        #: (:meth:`urgent_answer`): name → function of (server, arguments) that returns
+        #: the result, or None to leave the request to the loop.
+        self.urgent_commands: dict[str, Callable[[CodeCrdtServer, Any], Any]] = {}
 
     def message_limit(self) -> int:
         """The largest message read (:func:`codecrdt.lsp.reader.message_limit`)."""
@@ -259,9 +263,38 @@ class CodeCrdtServer(LanguageServer):
     def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
         """Serve stdio: read in bulk (:mod:`codecrdt.lsp.stdin`), messages over
         :meth:`message_limit` answered and dropped (:mod:`codecrdt.lsp.reader`)."""
-        serve_stdio(self, self.message_limit, stdin, stdout)
+        serve_stdio(self, self.message_limit, stdin, stdout, self.urgent_answer)
         self._analysis_pool: ThreadPoolExecutor | None = None
         self._analysis_loop: asyncio.AbstractEventLoop | None = None
+
+    def urgent_answer(self, body: bytes) -> dict[str, Any] | None:
+        """The response to a control request (``codecrdt.status``), computed in the stdin
+        thread as soon as it is read, while the loop may be busy with runs; None leaves
+        the message to the loop, in its turn (anything else, any doubt, any error)."""
+        if not any(name.encode() in body for name in self.urgent_commands):
+            return None
+        protocol = self.protocol
+        if not isinstance(protocol, CodeCrdtProtocol) or not protocol.initialize_received:
+            return None
+        if protocol.gate is not None or getattr(protocol, "_shutdown", False):
+            return None
+        try:
+            message = json.loads(body)
+        except (ValueError, RecursionError):
+            return None
+        if not (
+            isinstance(message, dict)
+            and message.get("jsonrpc") == "2.0"
+            and message.get("method") == types.WORKSPACE_EXECUTE_COMMAND
+            and isinstance(message.get("id"), int | str)
+            and isinstance(params := message.get("params"), dict)
+            and (command := self.urgent_commands.get(params.get("command"))) is not None
+        ):
+            return None
+        result = command(self, params.get("arguments"))
+        if result is None:
+            return None
+        return {"jsonrpc": "2.0", "id": message["id"], "result": result}
 
     @property
     def encoding(self) -> Encoding:
