@@ -25,9 +25,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import datetime
 import hashlib
 import json
 import os
+import platform
 import shutil
 import statistics
 import subprocess
@@ -75,6 +78,15 @@ PYTHON_TASKS = (
     "job-scheduler",
 )
 DEFAULT_AGENTS = (1, 2, 3, 5, 8, 16)
+#: The default tasks and agent counts with a real provider: small modules whose specs name
+#: every signature (their tests can hold a model's module to them), at counts a local
+#: server's slots can serve.
+REAL_MODEL_TASKS = ("wordstats", "temperatures", "shopping-cart")
+REAL_MODEL_AGENTS = (2, 3)
+#: With a real provider, every answer is capped at this many tokens unless
+#: ``--max-output-tokens`` says otherwise: a small model can repeat itself until its
+#: context is full (minutes on a CPU).
+REAL_MODEL_MAX_OUTPUT_TOKENS = 1024
 
 #: The paper's published medians (50 runs per task and mode), from the CSV in shared/data.
 PAPER_RESULTS: dict[str, dict[str, dict[str, float]]] = {
@@ -129,6 +141,8 @@ class StudyOptions:
     sensitivity_trials: int = 1
     #: Also run ``--mode auto`` at each agent count (beside sequential and parallel).
     auto: bool = False
+    #: Caps every answer (real providers; the scripted one plays its prepared text).
+    max_output_tokens: int | None = None
 
     @property
     def simulated(self) -> bool:
@@ -171,7 +185,11 @@ def latency_from(args: argparse.Namespace) -> Latency:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--tasks", help="comma-separated task names (default: all twelve)")
+    parser.add_argument(
+        "--tasks",
+        help="comma-separated task names (default: the twelve large tasks; with a real "
+        "provider: " + ",".join(REAL_MODEL_TASKS) + ")",
+    )
     parser.add_argument(
         "--agents", help="comma-separated implementer counts (default: 1,2,3,5,8,16)"
     )
@@ -236,6 +254,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--model")
     parser.add_argument("--base-url")
+    parser.add_argument(
+        "--max-output-tokens",
+        type=int,
+        help="cap on every answer's tokens with a real provider "
+        f"(default {REAL_MODEL_MAX_OUTPUT_TOKENS})",
+    )
 
 
 def _growth_arg(value: str) -> str:
@@ -247,16 +271,24 @@ def _growth_arg(value: str) -> str:
 
 
 def options_from(args: argparse.Namespace) -> StudyOptions:
+    real = args.provider != "scripted"
     tasks = (
         tuple(t.strip() for t in args.tasks.split(",") if t.strip())
         if args.tasks
+        else REAL_MODEL_TASKS
+        if real
         else tuple(PAPER_TASKS) + PYTHON_TASKS
     )
     agents = (
         tuple(int(a) for a in args.agents.split(",") if a.strip())
         if args.agents
+        else REAL_MODEL_AGENTS
+        if real
         else DEFAULT_AGENTS
     )
+    max_output = args.max_output_tokens
+    if max_output is None and real:
+        max_output = REAL_MODEL_MAX_OUTPUT_TOKENS
     return StudyOptions(
         tasks=tasks,
         agents=agents,
@@ -273,6 +305,7 @@ def options_from(args: argparse.Namespace) -> StudyOptions:
         sensitivity=args.sensitivity,
         sensitivity_trials=args.sensitivity_trials,
         auto=args.auto,
+        max_output_tokens=max_output,
         sensitivity_tasks=tuple(t.strip() for t in args.sensitivity_tasks.split(",") if t.strip()),
     )
 
@@ -311,6 +344,7 @@ def run_generate_trial(
         time_scale=options.time_scale or 1.0,
         latency=options.latency if scripted else None,
         target=name,
+        max_output_tokens=None if scripted else options.max_output_tokens,
     )
     virtual = scripted and options.time_scale is None
     clock = Clock.virtual() if virtual else None  # else a real clock at the time scale
@@ -695,6 +729,9 @@ def write_summary(
             f"{f' ({options.model})' if options.model else ''}",
             "",
             f"{len(rows)} trials on the real clock; cost as the provider's price table gives it.",
+            "",
+            f"Machine: {machine_line()}. Every answer capped at "
+            f"{options.max_output_tokens or 'no'} output tokens.",
         ]
     lines += [
         "",
@@ -791,6 +828,21 @@ def write_summary(
     if plots:
         lines += ["", f"## {sim}plots", ""] + [f"![{p.stem}]({p.name})" for p in plots]
     (out / "summary.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def machine_line() -> str:
+    """Date, CPU, cores and load average, for a measured study's summary."""
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    load = ""
+    with contextlib.suppress(OSError, AttributeError):
+        load = ", load average {:.1f} / {:.1f} / {:.1f} when written".format(*os.getloadavg())
+    day = datetime.date.today().isoformat()
+    return f"{day}, {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}{load}"
 
 
 def _auto_lines(rows: list[dict[str, Any]], sim: str) -> list[str]:
