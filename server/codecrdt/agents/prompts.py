@@ -165,37 +165,55 @@ def extend_request(language: str, spec: str, numbered: str, agent: str) -> Reque
 def implementer_request(
     language: str,
     spec: str,
-    document: str,
+    outline: str,
     todo: str,
     description: str,
     agent: str,
     promised: Sequence[tuple[str, str]] = (),
+    *,
+    region: str = "",
+    others: Sequence[tuple[str, str]] = (),
+    outline_complete: bool = True,
 ) -> Request:
-    """``promised``: (TODO, definition header) of the definitions other TODOs write."""
+    """An implementer's request: the task and the ``outline`` are the shared part (the
+    same text for every implementer and every call of a run once the outline is complete,
+    so providers reuse the cached prefix); the prompt holds only what is this TODO's: its
+    marker, ``region`` (the lines around the marker in the file now), the definitions other
+    TODOs write (``promised``: (TODO, definition header)) and the other open TODOs
+    (``others``: (TODO, description), those without a header).
+
+    Before the outline is complete (``outline_complete`` False) ``outline`` is the file as
+    it is, and says so.
+    """
     lang = _LANG.get(language, language)
     system = (
         f"You are an Implementer in a team writing one {lang} file in parallel. You write the "
-        "code for one TODO marker; other implementers write the other markers at the same "
-        "time. Your code replaces the marker line, at its indentation. Use the imports, "
-        "types and helpers the file already declares; never declare again a name the file "
-        "already declares, and do not add imports at module level. Do not repeat the "
-        f"surrounding code (signature, docstring). {_CODE_ONLY}"
+        "code for one TODO marker of the outline; other implementers write the other markers "
+        "at the same time. Your code replaces the marker line, at its indentation. Use the "
+        "imports, types and helpers the outline declares; never declare again a name it "
+        "declares or another TODO owns, and do not add imports at module level. Do not repeat "
+        f"the surrounding code (signature, docstring). {_CODE_ONLY}"
     )
-    prompt = (
-        f"Write the code for the marker {tag(todo)}: {description}\n"
-        "Answer with the lines that replace that marker line."
-    )
-    if promised:
-        listed = "\n".join(f"- {header}  (TODO {name})" for name, header in promised)
+    title = "The outline" if outline_complete else "The file so far (its outline is unfinished)"
+    body = outline if outline.strip() else "(empty)"
+    prompt = f"Write the code for the marker {tag(todo)}: {description}\n"
+    if region:
+        prompt += f"It is here in the file now:\n{region.rstrip()}\n"
+    prompt += "Answer with the lines that replace that marker line."
+    owned = [f"- {header}  (TODO {name})" for name, header in promised]
+    headed = {name for name, _ in promised}
+    owned += [f"- TODO {name}: {text}" for name, text in others if name not in headed]
+    if owned:
+        listed = "\n".join(owned)
         prompt += (
-            "\n\nOther implementers are writing these definitions now. Call them by these "
-            "names and parameters where you need them; do not write another helper for the "
-            f"same job:\n{listed}"
+            "\n\nOther implementers own these TODOs and are writing them now. Call their "
+            "definitions by these names and parameters; never write them here, and do not "
+            f"write another helper for the same job:\n{listed}"
         )
     return Request(
         "implementer",
         system,
-        _context(spec, document),
+        f"# Task\n{spec.strip()}\n\n# {title}\n{body}",
         prompt,
         f"todo:{todo}",
         max_tokens=4096,

@@ -1,0 +1,320 @@
+"""Keeping an implementer in its lane: what its answer may declare, checked as it streams.
+
+An implementer writes one TODO. A model asked for one function body often writes more:
+the helpers other TODOs are writing, an import the file already has, the function it was
+asked to fill (header and all) around the body. :class:`LaneGuard` sits between the line
+shaper and the document: it cuts the shaped lines into the region's top-level chunks (a
+chunk is complete only when the next top-level line starts and the region parses there,
+or when the answer ends), finds each chunk's declarations with the analysis package's
+:func:`~codecrdt.analysis.detect.top_level_declarations`, and then
+
+- skips an import statement whose every name the file already imports the same way (at
+  the file's top level, any import statement whose names are all taken);
+- drops a function or class (and, at the file's top level, a constant or type) whose
+  every name the file already declares at its top level or another TODO owns (the
+  function whose whole body another marker is, or a top-level marker's own name);
+- unwraps the function the region is the body of, when the answer repeats its header:
+  only its body (less the docstring) is written.
+
+Everything else is written as the model wrote it. Each decision is a :class:`Prevented`,
+counted in the run's report (``prevented``). Class bodies and JSX are left alone: their
+top-level lines are members and markup, which the file-level names say nothing about.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+import tree_sitter
+
+from codecrdt.analysis.detect import Declaration, analyze, top_level_declarations
+from codecrdt.analysis.languages import LanguageSpec
+from codecrdt.analysis.promises import todo_places
+
+__all__ = ["Lane", "LaneGuard", "Prevented", "Taken", "taken_names"]
+
+Action = Literal["dropped", "skipped", "unwrapped"]
+_IDENTIFIER = re.compile(r"^[A-Za-z_$][\w$]*$")
+#: Declarations guarded inside a function's body (its constants are locals there).
+_NESTED_KINDS = frozenset({"function", "class", "import"})
+
+
+@dataclass(frozen=True, slots=True)
+class Prevented:
+    """One top-level declaration of an answer that was not written as the model wrote it."""
+
+    name: str
+    kind: str  # function, class, variable, type, import
+    #: ``dropped`` (declared or owned elsewhere), ``skipped`` (an import already there),
+    #: ``unwrapped`` (the region's own function repeated: its body was written).
+    action: Action
+    #: The TODO that owns the name, or None when the file declares it.
+    owner: str | None
+    lines: int
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "declaration": self.kind,
+            "action": self.action,
+            "owner": self.owner,
+            "lines": self.lines,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Taken:
+    """The names an implementer's region may not declare again, read from the file now."""
+
+    #: Name → the file's top-level declarations of it.
+    declared: dict[str, list[Declaration]] = field(default_factory=dict)
+    #: Name → the other TODO that owns it.
+    owned: dict[str, str] = field(default_factory=dict)
+
+
+def taken_names(text: str, spec: LanguageSpec, own: str) -> Taken:
+    """What ``text`` declares at its top level, and the names TODOs other than ``own``
+    own: the function each one's marker is the whole body of, and a top-level marker's
+    own name."""
+    tree = tree_sitter.Parser(spec.tree_sitter).parse(text.encode("utf-8"))
+    declared: dict[str, list[Declaration]] = {}
+    for declaration in top_level_declarations(tree.root_node, spec):
+        declared.setdefault(declaration.name, []).append(declaration)
+    owned: dict[str, str] = {}
+    for place in todo_places(text, spec):
+        if place.todo == own:
+            continue
+        if place.function:
+            owned.setdefault(place.function, place.todo)
+        elif place.level == "module" and _IDENTIFIER.match(place.todo):
+            owned.setdefault(place.todo, place.todo)
+    return Taken(declared, owned)
+
+
+@dataclass(frozen=True, slots=True)
+class Lane:
+    """Where one implementer writes."""
+
+    language: LanguageSpec
+    #: The marker's indentation: the region's top level.
+    indent: str
+    level: Literal["module", "function", "other"]
+    #: The function whose whole body the region is (repeated, it is unwrapped).
+    function: str | None = None
+
+
+class LaneGuard:
+    """Holds each top-level chunk of a region until it is complete, then passes on what
+    may be written. ``taken`` reads the file's names when a chunk declares something."""
+
+    def __init__(self, lane: Lane, taken: Callable[[], Taken]) -> None:
+        self.lane = lane
+        self.taken = taken
+        self.prevented: list[Prevented] = []
+        self._parser = tree_sitter.Parser(lane.language.tree_sitter)
+        #: The region's text passed on so far (dedented), for the completeness test.
+        self._done = ""
+        self._pending: list[str] = []
+
+    @property
+    def active(self) -> bool:
+        return self.lane.level in ("module", "function")
+
+    def feed(self, line: str) -> list[str]:
+        """The lines that may be written now that ``line`` (shaped, ending ``\\n``) came."""
+        if not self.active:
+            return [line]
+        if self._top_level(line) and self._has_code() and self._complete():
+            cut = len(self._pending)
+            while cut and not self._pending[cut - 1].strip():
+                cut -= 1  # blank lines before the next chunk go with it
+            chunk, self._pending = self._pending[:cut], [*self._pending[cut:], line]
+            return self._decide(chunk)
+        self._pending.append(line)
+        return []
+
+    def finish(self) -> list[str]:
+        """The rest, once the answer ended."""
+        chunk, self._pending = self._pending, []
+        return self._decide(chunk) if self.active else chunk
+
+    # -- chunks -----------------------------------------------------------------------
+
+    def _dedent(self, line: str) -> str:
+        indent = self.lane.indent
+        return line[len(indent) :] if indent and line.startswith(indent) else line
+
+    def _top_level(self, line: str) -> bool:
+        body = self._dedent(line)
+        return bool(body.strip()) and not body[0].isspace()
+
+    def _has_code(self) -> bool:
+        """Whether the pending lines hold more than blank lines and comments (comments
+        go with the statement they lead)."""
+        return any(
+            line.strip() and not _is_comment(line, self.lane.language) for line in self._pending
+        )
+
+    def _complete(self) -> bool:
+        """Whether the region parses without a syntax error in the pending lines."""
+        done = self._done.encode("utf-8")
+        source = done + "".join(map(self._dedent, self._pending)).encode("utf-8")
+        tree = self._parser.parse(source)
+        if not tree.root_node.has_error:
+            return True
+        errors = analyze(tree, source, self.lane.language, codes=("syntax-error",))
+        return all(error.end_byte <= len(done) for error in errors)
+
+    def _decide(self, chunk: list[str]) -> list[str]:
+        if not chunk:
+            return []
+        text = "".join(map(self._dedent, chunk))
+        source = text.encode("utf-8")
+        root = self._parser.parse(source).root_node
+        found = [
+            d
+            for d in top_level_declarations(root, self.lane.language)
+            if not d.conditional and (self.lane.level == "module" or d.kind in _NESTED_KINDS)
+        ]
+        if not found:
+            self._done += text
+            return chunk
+        taken = self.taken()
+        by_statement: dict[int, list[Declaration]] = {}
+        statements: dict[int, tree_sitter.Node] = {}
+        for declaration in found:
+            statement = _statement(declaration.node, root)
+            by_statement.setdefault(statement.id, []).append(declaration)
+            statements[statement.id] = statement
+        # Rows of the chunk to leave out, and a row's replacement text (an unwrapped body).
+        left_out: set[int] = set()
+        replaced: dict[int, list[str]] = {}
+        for key, declarations in by_statement.items():
+            statement = statements[key]
+            decision = self._judge(declarations, taken)
+            if decision is None:
+                continue
+            action, owner = decision
+            first, last = _rows(statement, root, chunk)
+            rows = set(range(first, last + 1))
+            body: list[str] = []
+            if action == "unwrapped":
+                body = self._unwrapped(declarations[0].node, source)
+                if not body:
+                    action = "dropped"
+            left_out |= rows
+            if body:
+                replaced[first] = body
+            name = declarations[0].name
+            kind = declarations[0].kind
+            self.prevented.append(Prevented(name, kind, action, owner, len(rows)))
+        out: list[str] = []
+        for row, line in enumerate(chunk):
+            if row in replaced:
+                out.extend(replaced[row])
+            if row not in left_out:
+                out.append(line)
+        self._done += "".join(map(self._dedent, out))
+        return out
+
+    def _judge(
+        self, declarations: list[Declaration], taken: Taken
+    ) -> tuple[Action, str | None] | None:
+        """What to do with one statement's declarations (None: write it)."""
+        lane = self.lane
+        first = declarations[0]
+        if (
+            lane.level == "function"
+            and len(declarations) == 1
+            and first.kind == "function"
+            and first.name == lane.function
+        ):
+            return "unwrapped", None
+        owners: list[str | None] = []
+        identical = True
+        for declaration in declarations:
+            name = declaration.name
+            if name in taken.owned:
+                owners.append(taken.owned[name])
+                identical = False
+                continue
+            existing = taken.declared.get(name)
+            if not existing:
+                return None  # a new name: written
+            owners.append(None)
+            if declaration.kind != "import" or not any(
+                e.kind == "import" and e.imported == declaration.imported for e in existing
+            ):
+                identical = False
+        if first.kind == "import":
+            if identical:
+                return "skipped", None
+            if lane.level != "module":
+                return None  # a local import of another binding: the body's own
+        owner = next((o for o in owners if o is not None), None)
+        return "dropped", owner
+
+    def _unwrapped(self, function: tree_sitter.Node, source: bytes) -> list[str]:
+        """The lines of ``function``'s body (less its docstring), at the region's indent."""
+        body = function.child_by_field_name("body")
+        if body is None:
+            return []
+        statements = list(body.named_children)
+        if statements and _docstring(statements[0]):
+            statements.pop(0)
+        if not statements:
+            return []
+        start = statements[0]
+        # From the first statement to the body's last; the lines after the first keep
+        # their indentation beyond the first's.
+        text = source[start.start_byte : statements[-1].end_byte].decode("utf-8", "replace")
+        width = start.start_point[1]
+        lines = []
+        for line in text.splitlines():
+            lead = len(line) - len(line.lstrip(" \t"))
+            kept = line[min(lead, width) :]
+            lines.append(f"{self.lane.indent}{kept}\n" if line.strip() else "\n")
+        return lines
+
+
+def _statement(node: tree_sitter.Node, root: tree_sitter.Node) -> tree_sitter.Node:
+    """The top-level statement that holds ``node``."""
+    while node.parent is not None and node.parent.id != root.id:
+        node = node.parent
+    return node
+
+
+def _rows(statement: tree_sitter.Node, root: tree_sitter.Node, chunk: list[str]) -> tuple[int, int]:
+    """The chunk's rows of ``statement`` with the comments and blank lines just above it."""
+    first, last = statement.start_point[0], statement.end_point[0]
+    if statement.end_point[1] == 0 and last > first:
+        last -= 1
+    previous = statement.prev_sibling
+    while previous is not None and previous.type == "comment":
+        if previous.end_point[0] < first - 1 and any(
+            chunk[row].strip() for row in range(previous.end_point[0] + 1, first)
+        ):
+            break
+        first = previous.start_point[0]
+        previous = previous.prev_sibling
+    while first > 0 and not chunk[first - 1].strip():
+        first -= 1
+    return first, min(last, len(chunk) - 1)
+
+
+def _docstring(statement: tree_sitter.Node) -> bool:
+    return (
+        statement.type == "expression_statement"
+        and bool(statement.named_children)
+        and statement.named_children[0].type == "string"
+    )
+
+
+def _is_comment(line: str, language: LanguageSpec) -> bool:
+    stripped = line.strip()
+    if language.name == "python":
+        return stripped.startswith("#")
+    return stripped.startswith(("//", "/*", "*"))
