@@ -229,11 +229,11 @@ class Implementer(Agent):
             place.function if place is not None else None,
         )
         records = self.board.records
-        outline = self.board.outline_text()
+        outline, complete = self.board.outline_text() or (text, False)
         request = implementer_request(
             language.name,
             self.ctx.spec,
-            text if outline is None else outline,
+            outline,
             todo,
             marker.description,
             self.agent_id,
@@ -244,7 +244,7 @@ class Implementer(Agent):
                 for r in sorted(records.values(), key=lambda r: r.order)
                 if r.name != todo and r.status in ("pending", "claimed")
             ],
-            outline_complete=outline is not None,
+            outline_complete=complete,
         )
         return request, lane
 

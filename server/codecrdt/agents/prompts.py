@@ -182,8 +182,9 @@ def implementer_request(
     TODOs write (``promised``: (TODO, definition header)) and the other open TODOs
     (``others``: (TODO, description), those without a header).
 
-    Before the outline is complete (``outline_complete`` False) ``outline`` is the file as
-    it is, and says so.
+    Before the outline is complete (``outline_complete`` False) ``outline`` is the outline
+    so far, and the prompt says so: under the same title, so that the shared part of an
+    early request is a prefix of the later ones' (a prefix cache reuses it).
     """
     lang = _LANG.get(language, language)
     system = (
@@ -194,9 +195,9 @@ def implementer_request(
         "declares or another TODO owns, and do not add imports at module level. Do not repeat "
         f"the surrounding code (signature, docstring). {_CODE_ONLY}"
     )
-    title = "The outline" if outline_complete else "The file so far (its outline is unfinished)"
     body = outline if outline.strip() else "(empty)"
-    prompt = f"Write the code for the marker {tag(todo)}: {description}\n"
+    prompt = "" if outline_complete else "(The outline above is still being written.)\n"
+    prompt += f"Write the code for the marker {tag(todo)}: {description}\n"
     if region:
         prompt += f"It is here in the file now:\n{region.rstrip()}\n"
     prompt += "Answer with the lines that replace that marker line."
@@ -213,7 +214,7 @@ def implementer_request(
     return Request(
         "implementer",
         system,
-        f"# Task\n{spec.strip()}\n\n# {title}\n{body}",
+        f"# Task\n{spec.strip()}\n\n# The outline\n{body}",
         prompt,
         f"todo:{todo}",
         max_tokens=4096,
