@@ -70,10 +70,8 @@ class Agent:
         at: int,
         indent: str = "",
         repair: Callable[[str], str] | None = None,
-        written_line: Callable[[str], None] | None = None,
     ) -> str:
-        """Stream the answer into the document at offset ``at``, line by line, telling
-        ``written_line`` each line once it is in the document.
+        """Stream the answer into the document at offset ``at``, line by line.
 
         If the answer starts over (a retried stream), lines already written are skipped
         while the new stream repeats them. Returns the text written.
@@ -96,8 +94,6 @@ class Agent:
             written.append(line)
             self.board.publish(lines=len(written))  # its region: the document's last lines
             self.count_lines(1)
-            if written_line is not None:
-                written_line(line)
 
         async for piece in self.ctx.stream(request):
             if isinstance(piece, Restart):

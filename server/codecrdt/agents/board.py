@@ -376,14 +376,13 @@ class Board:
             and sync.covered(sync.decode_state_vector(self.document.state()), ack)
         )
 
-    def outline_text(self) -> tuple[str, bool] | None:
-        """The outline the Outliner published (the text every implementer's request
-        shares, so that providers reuse its prefix), and whether it is complete: while it
-        streams, the Outliner publishes it so far at each marker line; None before."""
-        outline = self.state_of(OUTLINER).get("outline")
-        if not isinstance(outline, str):
+    def outline_text(self) -> str | None:
+        """The outline as the Outliner finished it (the text every implementer's request
+        shares, so that providers reuse its prefix); None until the outline is complete."""
+        if not self.outline_complete():
             return None
-        return outline, self.outline_complete()
+        outline = self.state_of(OUTLINER).get("outline")
+        return outline if isinstance(outline, str) else None
 
     def regions(self, text: str | None = None) -> dict[str, tuple[int, int] | None]:
         """Each writing agent's region as (first line, end line) in ``text``.

@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from codecrdt.agents import board, sync
+from codecrdt.agents import authors, board, sync
 from codecrdt.agents.agent import Agent
 from codecrdt.agents.context import BudgetExceeded, RunContext
 from codecrdt.agents.lanes import Lane, LaneGuard, taken_names
@@ -229,11 +229,11 @@ class Implementer(Agent):
             place.function if place is not None else None,
         )
         records = self.board.records
-        outline, complete = self.board.outline_text() or (text, False)
+        outline = self.board.outline_text()
         request = implementer_request(
             language.name,
             self.ctx.spec,
-            outline,
+            self._outline_so_far() if outline is None else outline,
             todo,
             marker.description,
             self.agent_id,
@@ -244,9 +244,21 @@ class Implementer(Agent):
                 for r in sorted(records.values(), key=lambda r: r.order)
                 if r.name != todo and r.status in ("pending", "claimed")
             ],
-            outline_complete=complete,
+            outline_complete=outline is not None,
         )
         return request, lane
+
+    def _outline_so_far(self) -> str:
+        """While the Outliner writes: the file without the text implementers and the
+        Evaluator wrote, the outline so far. Up to the first TODO done meanwhile (whose
+        marker is gone) it is a prefix of the finished outline."""
+        document = self.document
+        text = document.text
+        return "".join(
+            text[span.start : span.end]
+            for span in authors.spans(document)
+            if span.author.role not in ("implementer", "evaluator")
+        )
 
     async def _write(
         self, todo: str, start: Anchor, cursor: Anchor, written: str, line: str

@@ -21,7 +21,7 @@ from codecrdt.agents.providers.retry import Restart
 from codecrdt.agents.shaping import LineShaper, MarkerRepair
 from codecrdt.analysis.languages import LanguageSpec
 from codecrdt.document import Anchor, Assoc
-from codecrdt.markers import MARKER_TAG, scan_markers
+from codecrdt.markers import scan_markers
 
 __all__ = ["FileOutline", "Outliner", "SequentialWriter"]
 
@@ -35,23 +35,9 @@ class _Appender(Agent):
         make = sequential_request if sequential else outline_request
         request = make(self.ctx.language.name, self.ctx.spec, before, self.agent_id)
         self.set_state("writing")
-        so_far = [before]
-
-        def published(line: str) -> None:
-            # At each marker line, the outline so far: what implementers starting now
-            # share (a prefix of the finished outline, which a prefix cache reuses).
-            so_far.append(line)
-            if MARKER_TAG.search(line):
-                self.board.publish(outline="".join(so_far))
-
         try:
             repair = None if sequential else MarkerRepair(self.ctx.language.name)
-            written = await self.append_answer(
-                request,
-                len(document),
-                repair=repair,
-                written_line=None if sequential else published,
-            )
+            written = await self.append_answer(request, len(document), repair=repair)
         except BaseException:
             self.set_state("failed")
             raise
