@@ -311,7 +311,7 @@ def test_implementers_share_one_prefix_and_see_only_their_region() -> None:
         "tokenize": "- def tokenize(text: str) -> list[str]  (TODO tokenize)",
         "count_words": "- def count_words(text: str) -> dict[str, int]  (TODO count_words)",
         "load_notes": "- def load_notes(path: str) -> list[str]  (TODO load_notes)",
-        "top_n": "- TODO top_n: write top_n(text, n) returning the n most common words",
+        "top_n": "Other implementers also own the TODOs top_n.",
         "main": "- def main() -> None  (TODO main)",
     }
     assert "Other implementers own these TODOs" in first.prompt

@@ -240,7 +240,7 @@ class Implementer(Agent):
             [(p.todo, p.header) for p in places if p.todo != todo and p.header],
             region=_region(text, marker),
             others=[
-                (r.name, r.description)
+                r.name
                 for r in sorted(records.values(), key=lambda r: r.order)
                 if r.name != todo and r.status in ("pending", "claimed")
             ],

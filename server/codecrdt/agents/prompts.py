@@ -172,7 +172,7 @@ def implementer_request(
     promised: Sequence[tuple[str, str]] = (),
     *,
     region: str = "",
-    others: Sequence[tuple[str, str]] = (),
+    others: Sequence[str] = (),
     outline_complete: bool = True,
 ) -> Request:
     """An implementer's request: the task and the ``outline`` are the shared part (the
@@ -180,7 +180,7 @@ def implementer_request(
     so providers reuse the cached prefix); the prompt holds only what is this TODO's: its
     marker, ``region`` (the lines around the marker in the file now), the definitions other
     TODOs write (``promised``: (TODO, definition header)) and the other open TODOs
-    (``others``: (TODO, description), those without a header).
+    (``others``: their names; their descriptions are in the outline).
 
     Before the outline is complete (``outline_complete`` False) ``outline`` is the outline
     so far, and the prompt says so: under the same title, so that the shared part of an
@@ -188,12 +188,11 @@ def implementer_request(
     """
     lang = _LANG.get(language, language)
     system = (
-        f"You are an Implementer in a team writing one {lang} file in parallel. You write the "
-        "code for one TODO marker of the outline; other implementers write the other markers "
-        "at the same time. Your code replaces the marker line, at its indentation. Use the "
-        "imports, types and helpers the outline declares; never declare again a name it "
-        "declares or another TODO owns, and do not add imports at module level. Do not repeat "
-        f"the surrounding code (signature, docstring). {_CODE_ONLY}"
+        f"You write the code of one TODO marker of a {lang} file whose other markers other "
+        "implementers fill at the same time. Your lines replace the marker line, at its "
+        "indentation. Use what the outline declares: never declare again a name it declares "
+        "or another TODO owns, add no module-level import, do not repeat the surrounding "
+        f"signature or docstring. {_CODE_ONLY}"
     )
     body = outline if outline.strip() else "(empty)"
     prompt = "" if outline_complete else "(The outline above is still being written.)\n"
@@ -201,16 +200,17 @@ def implementer_request(
     if region:
         prompt += f"It is here in the file now:\n{region.rstrip()}\n"
     prompt += "Answer with the lines that replace that marker line."
-    owned = [f"- {header}  (TODO {name})" for name, header in promised]
-    headed = {name for name, _ in promised}
-    owned += [f"- TODO {name}: {text}" for name, text in others if name not in headed]
-    if owned:
-        listed = "\n".join(owned)
+    if promised:
+        listed = "\n".join(f"- {header}  (TODO {name})" for name, header in promised)
         prompt += (
             "\n\nOther implementers own these TODOs and are writing them now. Call their "
             "definitions by these names and parameters; never write them here, and do not "
             f"write another helper for the same job:\n{listed}"
         )
+    headed = {name for name, _ in promised}
+    rest = [name for name in others if name not in headed]
+    if rest:
+        prompt += f"\n\nOther implementers also own the TODOs {', '.join(rest)}."
     return Request(
         "implementer",
         system,
