@@ -200,19 +200,23 @@ def test_the_guard_reads_random_splits_as_the_whole(seed: int) -> None:
 
 
 def test_a_declaration_is_decided_only_when_its_chunk_is_complete() -> None:
-    """A decorator alone, a call whose arguments are still open: not complete; the next
-    top-level line after a complete statement is what releases it."""
-    lane = Lane(PYTHON, "", "module")
-    guard = LaneGuard(lane, lambda: taken_names("def helper():\n    pass\n", PYTHON, "x"))
+    """A chunk that may declare a taken name is held until the next top-level line comes
+    and the region parses up to it (a decorator alone, an open bracket, a `)` at the top
+    level do not complete it); a chunk that cannot streams line by line."""
+    file = "def helper():\n    pass\n\nLIMIT = 3\n"
+    guard = LaneGuard(Lane(PYTHON, "", "module"), lambda: taken_names(file, PYTHON, "x"))
     assert guard.feed("@staticmethod\n") == []
     assert guard.feed("def helper():\n") == []
     assert guard.feed("    return 1\n") == []
-    assert guard.feed("VALUE = compute(\n") == []  # releases the decorated helper: dropped
+    assert guard.feed("LIMIT = max(\n") == []  # releases the decorated helper: dropped
     assert [p.name for p in guard.prevented] == ["helper"]
     assert guard.feed("    1,\n") == []
-    assert guard.feed(")\n") == []  # `)` at the top level does not complete `VALUE = (`
-    assert guard.feed("print(VALUE)\n") == ["VALUE = compute(\n", "    1,\n", ")\n"]
-    assert guard.finish() == ["print(VALUE)\n"]
+    assert guard.feed(")\n") == []  # does not complete `LIMIT = max(`
+    assert guard.feed("VALUE = compute(\n") == ["VALUE = compute(\n"]  # a new name: at once
+    assert [p.name for p in guard.prevented] == ["helper", "LIMIT"]
+    assert guard.feed("    2,\n") == ["    2,\n"]
+    assert guard.feed(")\n") == [")\n"]
+    assert guard.finish() == []
 
 
 def test_tsx_imports_and_helpers_are_kept_out_too() -> None:

@@ -38,6 +38,14 @@ __all__ = ["Lane", "LaneGuard", "Prevented", "Taken", "taken_names"]
 
 Action = Literal["dropped", "skipped", "unwrapped"]
 _IDENTIFIER = re.compile(r"^[A-Za-z_$][\w$]*$")
+#: First lines of code that may start a guarded declaration (a quick filter; the syntax
+#: tree decides): imports, definitions, and at the top level an assignment.
+_OPENS_IMPORT = re.compile(r"^(?:import|from|export\s+(?:\*|\{))\b")
+_DECLARES = re.compile(
+    r"^(?:export\s+)?(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?"
+    r"(?:def|class|function\*?|const|let|var|type)\s+(?P<name>[A-Za-z_$][\w$]*)"
+)
+_ASSIGNS = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*(?::[^=]*)?=(?!=)")
 #: Declarations guarded inside a function's body (its constants are locals there).
 _NESTED_KINDS = frozenset({"function", "class", "import"})
 
@@ -116,8 +124,14 @@ class LaneGuard:
         self.prevented: list[Prevented] = []
         self._parser = tree_sitter.Parser(lane.language.tree_sitter)
         #: The region's text passed on so far (dedented), for the completeness test.
-        self._done = ""
-        self._pending: list[str] = []
+        #: The region's text before the current chunk (dedented), as written.
+        self._before = ""
+        #: The current top-level chunk's lines, written already or held.
+        self._chunk: list[str] = []
+        #: Whether the chunk is held: until its first line of code shows it cannot
+        #: declare a taken name, and then, if it may, until it is complete.
+        self._held = True
+        self._classified = False
 
     @property
     def active(self) -> bool:
@@ -127,21 +141,46 @@ class LaneGuard:
         """The lines that may be written now that ``line`` (shaped, ending ``\\n``) came."""
         if not self.active:
             return [line]
+        out: list[str] = []
         if self._top_level(line) and self._has_code() and self._complete():
-            cut = len(self._pending)
-            while cut and not self._pending[cut - 1].strip():
-                cut -= 1  # blank lines before the next chunk go with it
-            chunk, self._pending = self._pending[:cut], [*self._pending[cut:], line]
-            return self._decide(chunk)
-        self._pending.append(line)
-        return []
+            out = self._close()
+        self._chunk.append(line)
+        if not self._classified:
+            if line.strip() and not _is_comment(line, self.lane.language):
+                self._classified = True
+                if not self._may_declare_taken(self._dedent(line)):
+                    self._held = False
+                    out += self._chunk  # with the blank and comment lines that led it
+        elif not self._held:
+            out.append(line)
+        return out
 
     def finish(self) -> list[str]:
         """The rest, once the answer ended."""
-        chunk, self._pending = self._pending, []
-        return self._decide(chunk) if self.active else chunk
+        if not self.active:
+            return []
+        chunk, held = self._chunk, self._held
+        self._chunk, self._held, self._classified = [], True, False
+        return self._decide(chunk) if held else []
 
     # -- chunks -----------------------------------------------------------------------
+
+    def _close(self) -> list[str]:
+        """End the current chunk: a held one is decided now. Blank lines at its end go
+        with the next chunk."""
+        chunk = self._chunk
+        carry: list[str] = []
+        if self._held:
+            cut = len(chunk)
+            while cut and not chunk[cut - 1].strip():
+                cut -= 1
+            chunk, carry = chunk[:cut], chunk[cut:]
+            out = self._decide(chunk)
+        else:
+            out = []
+            self._before += "".join(map(self._dedent, chunk))
+        self._chunk, self._held, self._classified = carry, True, False
+        return out
 
     def _dedent(self, line: str) -> str:
         indent = self.lane.indent
@@ -152,21 +191,38 @@ class LaneGuard:
         return bool(body.strip()) and not body[0].isspace()
 
     def _has_code(self) -> bool:
-        """Whether the pending lines hold more than blank lines and comments (comments
-        go with the statement they lead)."""
+        """Whether the chunk holds more than blank lines and comments (comments go with
+        the statement they lead)."""
         return any(
-            line.strip() and not _is_comment(line, self.lane.language) for line in self._pending
+            line.strip() and not _is_comment(line, self.lane.language) for line in self._chunk
         )
 
     def _complete(self) -> bool:
-        """Whether the region parses without a syntax error in the pending lines."""
-        done = self._done.encode("utf-8")
-        source = done + "".join(map(self._dedent, self._pending)).encode("utf-8")
+        """Whether the region parses without a syntax error in the current chunk."""
+        before = self._before.encode("utf-8")
+        source = before + "".join(map(self._dedent, self._chunk)).encode("utf-8")
         tree = self._parser.parse(source)
         if not tree.root_node.has_error:
             return True
         errors = analyze(tree, source, self.lane.language, codes=("syntax-error",))
-        return all(error.end_byte <= len(done) for error in errors)
+        return all(error.end_byte <= len(before) for error in errors)
+
+    def _may_declare_taken(self, line: str) -> bool:
+        """Whether a chunk whose first line of code is ``line`` may declare a taken name
+        (or repeat the region's own function): a quick look at the line, so that every
+        other chunk streams at once; the syntax tree decides once the chunk is complete."""
+        if _OPENS_IMPORT.match(line) or line.startswith("@"):
+            return True
+        found = _DECLARES.match(line)
+        if found is None and self.lane.level == "module":
+            found = _ASSIGNS.match(line)
+        if found is None:
+            return False
+        name = found["name"]
+        if name == self.lane.function:
+            return True
+        taken = self.taken()
+        return name in taken.owned or name in taken.declared
 
     def _decide(self, chunk: list[str]) -> list[str]:
         if not chunk:
@@ -180,7 +236,7 @@ class LaneGuard:
             if not d.conditional and (self.lane.level == "module" or d.kind in _NESTED_KINDS)
         ]
         if not found:
-            self._done += text
+            self._before += text
             return chunk
         taken = self.taken()
         by_statement: dict[int, list[Declaration]] = {}
@@ -217,7 +273,7 @@ class LaneGuard:
                 out.extend(replaced[row])
             if row not in left_out:
                 out.append(line)
-        self._done += "".join(map(self._dedent, out))
+        self._before += "".join(map(self._dedent, out))
         return out
 
     def _judge(
