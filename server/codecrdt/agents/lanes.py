@@ -5,8 +5,11 @@ the helpers other TODOs are writing, an import the file already has, the functio
 asked to fill (header and all) around the body. :class:`LaneGuard` sits between the line
 shaper and the document: it cuts the shaped lines into the region's top-level chunks (a
 chunk is complete only when the next top-level line starts and the region parses there,
-or when the answer ends), finds each chunk's declarations with the analysis package's
-:func:`~codecrdt.analysis.detect.top_level_declarations`, and then
+or when the answer ends). A chunk whose first line of code may declare a taken name (an
+import, a decorator, a definition or top-level assignment of a taken name: a quick look
+at the line) is held until it is complete; every other chunk streams line by line. A
+held chunk's declarations are read with the analysis package's
+:func:`~codecrdt.analysis.detect.top_level_declarations`, and then the guard
 
 - skips an import statement whose every name the file already imports the same way (at
   the file's top level, any import statement whose names are all taken);
@@ -115,15 +118,15 @@ class Lane:
 
 
 class LaneGuard:
-    """Holds each top-level chunk of a region until it is complete, then passes on what
-    may be written. ``taken`` reads the file's names when a chunk declares something."""
+    """Passes on the lines of a region that may be written: a top-level chunk that may
+    declare a taken name is held until it is complete and then decided; every other
+    chunk streams line by line. ``taken`` reads the file's names when they are needed."""
 
     def __init__(self, lane: Lane, taken: Callable[[], Taken]) -> None:
         self.lane = lane
         self.taken = taken
         self.prevented: list[Prevented] = []
         self._parser = tree_sitter.Parser(lane.language.tree_sitter)
-        #: The region's text passed on so far (dedented), for the completeness test.
         #: The region's text before the current chunk (dedented), as written.
         self._before = ""
         #: The current top-level chunk's lines, written already or held.
