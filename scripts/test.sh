@@ -55,6 +55,11 @@ bash scripts/install-tsc.sh >/dev/null \
 bash scripts/install-ts-corpora.sh >/dev/null \
     || missing "the TypeScript corpora could not be installed; tests/test_agreement_corpora.py and tests/test_ts_precision.py will retry or skip"
 
+# TypeScript, React's types, React and jsdom (pinned, cached outside the repo), for the
+# functional check of the bundled TSX tasks (codecrdt.bench.functional: type check and render).
+bash scripts/install-react-check.sh >/dev/null \
+    || missing "the React check could not be installed; tests/test_functional_tasks.py will retry or skip"
+
 ruff check server tests
 ruff format --check server tests
 

@@ -84,7 +84,12 @@ def test_smoke_study_reports_every_trial_with_its_invariants(tmp_path: Path) -> 
     python = by_key[("inventory-cli", "parallel", 3)]
     # ruff is installed here: measured, and clean.
     assert python["ruff_f_clean"] is True and python["not_measured"] == {}
+    # pytest too: the task's functional tests, all passed, in every mode.
+    for mode, agents in (("sequential", 1), ("parallel", 1), ("parallel", 3)):
+        row = by_key[("inventory-cli", mode, agents)]
+        assert (row["tests_passed"], row["tests_failed"], row["tests_total"]) == (16, 0, 16)
     summary = (out / "summary.md").read_text()
+    assert "| inventory-cli | 16/16 | 16/16 | 16/16 |" in summary
     assert "| inventory-cli |" in summary
     assert "The paper's measurements" not in summary  # k = 5 absent
     assert "TODOs implemented twice: 0; lost: 0" in summary
@@ -144,10 +149,14 @@ def test_a_check_whose_tool_is_missing_is_not_measured_never_a_pass(
         if row["task"] == "inventory-cli":
             assert row["ruff_f_clean"] is None
             assert row["not_measured"] == {"ruff_f_clean": "ruff not found on PATH"}
+            # pytest is installed: the functional tests are measured.
+            assert row["tests_passed"] == row["tests_total"] == 16
         else:
             assert row["tsc_duplicate_errors"] is None
+            assert row["tests_passed"] is None and row["tests_total"] is None
             assert row["not_measured"] == {
-                "tsc_duplicate_errors": "tsc not found (scripts/install-tsc.sh installs it)"
+                "tsc_duplicate_errors": "tsc not found (scripts/install-tsc.sh installs it)",
+                "tests_passed": "node is not installed",
             }
     summary = (tmp_path / "study" / "summary.md").read_text()
     assert (
@@ -158,6 +167,13 @@ def test_a_check_whose_tool_is_missing_is_not_measured_never_a_pass(
         "- TSX files with `tsc` duplicate-identifier errors: 0 failed, 0 passed, "
         "**2 not measured** (tsc not found (scripts/install-tsc.sh installs it))" in summary
     )
+    assert (
+        "- final files failing their task's functional tests: 0 failed, 2 passed, "
+        "**2 not measured** (node is not installed)" in summary
+    )
+    assert "| pomodoro-timer | not measured | not measured |" in summary
+    assert "| all measured | 16/16 | 16/16 |" in summary
+    assert "Not measured: pomodoro-timer: node is not installed." in summary
     assert (tmp_path / "study" / "checks.png").stat().st_size > 1000
 
 

@@ -285,7 +285,8 @@ def test_top_level_consts_with_two_values(language: str) -> None:
 
 
 def _task(text: str, language: str, answer: str = "") -> tuple[str | None, str | None]:
-    """(the text after the model's ``answer``, the sites shown), for the first finding.
+    """(the text after the model's ``answer``, the places shown: the region, then the
+    other places), for the first finding.
 
     The region is the first statement on whole lines, indentation included (the model sees
     it so), and the answer replaces it."""
@@ -298,10 +299,16 @@ def _task(text: str, language: str, answer: str = "") -> tuple[str | None, str |
     task = model_task(finding, tree, source)
     if task is None:
         return None, None
+    places = [task.region, *((start, end) for _label, start, end in task.shown)]
+    newline = b"\n"
+    sites = "\n".join(
+        f"- line {source.count(newline, 0, start) + 1}: {source[start:end].decode().strip()}"
+        for start, end in places
+    )
     edits = sorted([(*task.region, answer), *task.also], reverse=True)
     for start, end, new in edits:
         source = source[:start] + new.encode("utf-8") + source[end:]
-    return source.decode("utf-8"), task.sites
+    return source.decode("utf-8"), sites
 
 
 @pytest.mark.parametrize(
@@ -312,7 +319,7 @@ def _task(text: str, language: str, answer: str = "") -> tuple[str | None, str |
             "X = 1\ndef f():\n    return X\nX = 2  # theirs\n",
             "X = 9\n",
             "X = 9\ndef f():\n    return X\n",
-            "- line 1: X = 1\n- line 4: X = 2",
+            "- line 1: X = 1\n- line 4: X = 2  # theirs",
         ),
         (
             "python",

@@ -111,3 +111,40 @@ async def test_a_jsx_component_nobody_imported(pyclient):
     assert heart.message == "component 'Heart' is not defined"
     actions = await code_actions(client, TSX_URI, [heart])
     assert [a.title for a in actions] == ["Fix with Evaluator"]  # no guess for a component
+
+
+async def test_edits_elsewhere_move_and_change_findings_in_unedited_statements(pyclient):
+    """The server analyses only the statements an edit changed: a line typed above
+    everything moves every finding, and a parameter added to a definition reports the
+    call in a statement nobody touched, as a whole-file analysis does."""
+    client, published = pyclient
+    open_document(client, PY_URI, PY_TEXT, "python")
+    await wait_publish(published, PY_URI)
+
+    since = len(published)
+    client.type(PY_URI, 0, 0, "# moved down\n")
+    moved = await wait_current(client, published, PY_URI, since=since)
+    assert [(d.code, d.range) for d in moved.diagnostics] == [
+        ("arity-mismatch", rng(5, 10, 15)),
+        ("undefined-name", rng(6, 6, 12)),
+        ("undefined-name", rng(7, 6, 12)),
+    ]
+    assert moved.diagnostics[0].related_information is not None
+    assert moved.diagnostics[0].related_information[0].location.range == rng(1, 4, 9)
+
+    # `def grüße(name, *rest)`: the call of line 5 fits now, in a statement left as it was.
+    text = client.buffers[PY_URI].text
+    at = text.index("(name)") + len("(name")
+    since = len(published)
+    client.type(PY_URI, at, at, ", *rest")
+    fitted = await wait_current(client, published, PY_URI, since=since)
+    assert [d.code for d in fitted.diagnostics] == ["undefined-name", "undefined-name"]
+
+    # `def grüße(name, *rest, mode)`: now the call lacks a keyword-only argument.
+    at = client.buffers[PY_URI].text.index("*rest") + len("*rest")
+    since = len(published)
+    client.type(PY_URI, at, at, ", mode")
+    missing = await wait_current(client, published, PY_URI, since=since)
+    arity = by_code(missing.diagnostics)["arity-mismatch"]
+    assert arity.range == rng(5, 10, 15)
+    assert arity.message == "'grüße' is missing argument 'mode' (defined on line 2)"

@@ -4,8 +4,9 @@ The second agent re-imported ``time``, gave ``RETRY_LIMIT`` another value and wr
 ``_stamp``. ``save`` reads both names, but from its body, which runs after the second
 bindings: the first ones are dead and ``save`` silently changed behaviour. ``codecrdt
 check`` (every format) and the language server report the three conflicts, each with its
-reason; the Evaluator fixes the re-import deterministically and asks the model, showing
-both places, for the constant (and for the helper, whose two versions differ).
+reason; the Evaluator fixes the re-import deterministically and asks the model, in one
+request showing both places of each, for the constant and for the helper (whose two
+versions differ).
 """
 
 from __future__ import annotations
@@ -191,14 +192,36 @@ def test_the_evaluator_fixes_all_three_and_shows_the_model_both_values() -> None
     assert text == FIXED
     assert analyze_text(text, language_named("python")) == []
 
-    keys = [request.key for request in provider.requests]
-    assert keys == ["fix:conflicting-value:RETRY_LIMIT", "fix:duplicate-declaration:_stamp"]
-    value = provider.requests[0].prompt
-    # Both places, by line, after the re-import's line was removed.
-    assert "- line 4: RETRY_LIMIT = 3\n- line 13: RETRY_LIMIT = 5" in value
-    assert "smallest edit" in value
-    assert "Region to replace (the first place):\nRETRY_LIMIT = 3\n" in value
-    assert "'RETRY_LIMIT' is assigned 5 here but 3 on line 4" in value
+    # One request for both conflicts the model is needed for, each with its sites.
+    assert [request.key for request in provider.requests] == [
+        "fix:conflicting-value:RETRY_LIMIT duplicate-declaration:_stamp"
+    ]
+    assert (report.model_requests, report.conflicts_per_request) == (1, [2])
+    assert (report.fixes_held, report.fixes_not_held) == (2, 0)
+    prompt = provider.requests[0].prompt
+    # Line numbers after the re-import's line was removed.
+    assert (
+        "## Conflict 1: conflicting-value 'RETRY_LIMIT'\n"
+        "Line 13: 'RETRY_LIMIT' is assigned 5 here but 3 on line 4; "
+    ) in prompt
+    assert (
+        "Lines to replace:\n4 | RETRY_LIMIT = 3\n"
+        "The second place (removed with your fix):\n"
+        "13 | RETRY_LIMIT = 5        # second agent: same constant, another value\n"
+    ) in prompt
+    assert (
+        "## Conflict 2: duplicate-declaration '_stamp'\n"
+        "Line 15: '_stamp' is declared again (first on line 6); "
+    ) in prompt
+    assert (
+        "Lines to replace:\n"
+        "15 | def _stamp() -> int:   # second agent: its own copy of the helper\n"
+        "16 |     return int(time.time() * 1000)\n"
+        "The earlier declaration:\n"
+        "6 | def _stamp() -> int:\n"
+        "7 |     return int(time.time())\n"
+    ) in prompt
+    assert "smallest edit" in provider.requests[0].system
 
 
 # -- the language server --------------------------------------------------------------------
@@ -256,6 +279,10 @@ async def test_the_server_reports_the_three_with_reasons_and_fixes_them(
     result = await execute(client, evaluator.command)
     assert (result["found"], result["fixedDeterministic"], result["fixedModel"]) == (2, 0, 2)
     assert result["left"] == [] and result["errors"] == []
+    # Both conflicts in one model request; both fixes held.
+    model = result["modelFixes"]
+    assert (model["requests"], model["conflicts_per_request"]) == (1, [2])
+    assert (model["fixes_held"], model["fixes_not_held"], model["rejected"]) == (2, 0, [])
     deadline = time.monotonic() + TIMEOUT
     while client.buffers[uri].text != FIXED:
         assert time.monotonic() < deadline, client.buffers[uri].text

@@ -16,13 +16,14 @@ from pathlib import Path
 import pytest
 import tree_sitter
 
-from codecrdt.agents.prompts import evaluator_request, implementer_request
+from codecrdt.agents.prompts import implementer_request
 from codecrdt.analysis.detect import analyze
 from codecrdt.analysis.fixes import fix_for, model_task
 from codecrdt.analysis.languages import language_named
 from codecrdt.analysis.promises import promised_definitions
 from codecrdt.analysis.tree import analyze_text
 from codecrdt.cli import main
+from test_evaluator_batch import FakeModel, evaluate
 
 
 def fixes(language: str, source: str) -> list[tuple[str, str | None, str]]:
@@ -189,6 +190,16 @@ def test_the_evaluator_fixes_an_undefined_name_and_a_call_mismatch(tmp_path: Pat
     assert conflicts["fixed_deterministic"] == 1  # _stmp → _stamp
     assert conflicts["fixed_model"] == 1  # the call of save
     assert conflicts["left"] == 0
+    # One model request, for the one conflict a model was needed for; its fix held.
+    assert report["model_fixes"] == {
+        "requests": 1,
+        "conflicts_per_request": [1],
+        "fixes_held": 1,
+        "fixes_not_held": 0,
+        "asked_again": 0,
+        "rejected": [],
+        "gave_up": [],
+    }
 
 
 def test_the_model_request_shows_both_sites_of_a_call_mismatch() -> None:
@@ -204,25 +215,20 @@ def test_the_model_request_shows_both_sites_of_a_call_mismatch() -> None:
     assert task is not None and task.also == ()
     call_line = '    print(load(save({"id": 1}, 2, True)))\n'
     assert source[task.region[0] : task.region[1]].decode() == call_line
-    sites = task.sites
-    assert "The definition the call reaches (line 12):" in sites
-    assert "def save(record: dict, indent: int = 2) -> str:" in sites
-    request = evaluator_request(
-        "python", "spec", text, finding.code, finding.name, finding.message, "region", "ev"
-    )
-    with_sites = evaluator_request(
-        "python",
-        "spec",
-        text,
-        finding.code,
-        finding.name,
-        finding.message,
-        "region",
-        "ev",
-        sites=sites,
-    )
-    assert with_sites.prompt == f"{request.prompt}\n\n{sites}"
-    assert "takes 2 positional arguments but 3 were given" in request.prompt
+    [(label, start, _end)] = task.shown
+    assert label == "The definition the call reaches"
+    assert source[start:].startswith(b"def save(record: dict, indent: int = 2) -> str:")
+    model = FakeModel(["FIX 1\n```\n    print(load(save({'id': 1}, 2)))\n```\n"])
+    fixed, report = evaluate(text, model)
+    prompt = model.requests[0].prompt
+    assert "Line 24: 'save' takes 2 positional arguments but 3 were given" in prompt
+    assert f"Lines to replace:\n24 | {call_line}" in prompt
+    assert (
+        "The definition the call reaches:\n"
+        "12 | def save(record: dict, indent: int = 2) -> str:\n"
+        '13 |     """The record as JSON, with its time stamp."""\n'
+    ) in prompt
+    assert "print(load(save({'id': 1}, 2)))" in fixed and report.fixes_held == 1
 
 
 def test_the_model_request_lists_the_names_in_scope_of_an_undefined_one() -> None:
@@ -234,9 +240,7 @@ def test_the_model_request_lists_the_names_in_scope_of_an_undefined_one() -> Non
     task = model_task(finding, tree, source)
     assert task is not None
     assert task.region == (text.index("def save"), len(source))  # the whole top-level def
-    sites = task.sites
-    assert "'jsn' is read but nothing in the file binds it" in sites
-    assert "Names in scope there: json, record, save." in sites
+    assert task.shown == () and finding.data["in_scope"] == ["json", "record", "save"]
 
 
 # -- the implementers' prompt ---------------------------------------------------------

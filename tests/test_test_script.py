@@ -31,6 +31,7 @@ def _run(
     tools: tuple[str, ...],
     tsc_exit: int = 0,
     corpora_exit: int = 0,
+    react_exit: int = 0,
     pytest_exit: int = 0,
 ) -> subprocess.CompletedProcess[str]:
     repo = tmp_path / "repo"
@@ -39,6 +40,7 @@ def _run(
     shutil.copy(ROOT / "scripts" / "test.sh", repo / "scripts" / "test.sh")
     _stub(repo / "scripts" / "install-tsc.sh", f"exit {tsc_exit}")
     _stub(repo / "scripts" / "install-ts-corpora.sh", f"exit {corpora_exit}")
+    _stub(repo / "scripts" / "install-react-check.sh", f"exit {react_exit}")
     _stub(repo / "extension" / "scripts" / "test.sh", "exit 0")
     bin_ = tmp_path / "bin"
     bin_.mkdir()
@@ -91,10 +93,23 @@ def test_in_ci_a_failed_ts_corpora_install_stops_the_run(tmp_path: Path) -> None
     assert "-m pytest" not in result.stdout
 
 
+def test_in_ci_a_failed_react_check_install_stops_the_run(tmp_path: Path) -> None:
+    result = _run(tmp_path, ci="true", tools=ALL_TOOLS, react_exit=1)
+    assert result.returncode == 1
+    assert "error: the React check could not be installed" in result.stderr
+    assert "-m pytest" not in result.stdout
+
+
 def test_locally_missing_tools_are_notes_and_the_tests_run(tmp_path: Path) -> None:
-    result = _run(tmp_path, ci=None, tools=("ruff",), tsc_exit=1, corpora_exit=1)
+    result = _run(tmp_path, ci=None, tools=("ruff",), tsc_exit=1, corpora_exit=1, react_exit=1)
     assert result.returncode == 0, result.stderr
-    notes = ("note: nvim", "note: Emacs with eglot", "note: tsc", "note: the TypeScript corpora")
+    notes = (
+        "note: nvim",
+        "note: Emacs with eglot",
+        "note: tsc",
+        "note: the TypeScript corpora",
+        "note: the React check",
+    )
     for note in (*notes, "note: npm"):
         assert note in result.stderr
     assert "-m pytest" in result.stdout

@@ -158,6 +158,19 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also time didChange → mirror applied on the largest final text",
     )
+    check_tests = bench_kinds.add_parser(
+        "functional",
+        help="run a bundled task's functional tests on one file",
+        description="A task's functional check (docs/benchmarks.md): a Python task's "
+        "pytest file, a TSX task's type check against React's types and one render. "
+        "Exit status: 0 all passed, 1 a test failed, 3 not measured (a tool is missing).",
+    )
+    check_tests.add_argument("task", help="a bundled task's name, or a script file")
+    check_tests.add_argument("file", type=Path, help="the file to check (a run's final file)")
+    check_tests.add_argument(
+        "--timeout", type=float, default=120.0, help="seconds for the check (default 120)"
+    )
+    check_tests.add_argument("--json", action="store_true", help="print one JSON object")
     micro = bench_kinds.add_parser(
         "micro",
         help="the micro-benchmarks in one run, each beside its same-run baseline",
@@ -208,6 +221,10 @@ def main(argv: list[str] | None = None) -> int:
         run_study(options_from(args), sweep=sweep)
         print(f"wrote {args.out / 'trials.jsonl'} and {args.out / 'summary.md'}")
         return 0
+    if args.command == "bench" and args.bench == "functional":
+        from codecrdt.bench.functional import main as functional_main
+
+        return functional_main(args)
     if args.command == "bench" and args.bench == "micro":
         from codecrdt.bench.micro import main as micro_main
 

@@ -313,6 +313,7 @@ class RunManager:
             "fixedModel": report.fixed_model,
             "left": report.left,
             "errors": report.errors,
+            "modelFixes": report.model_summary(),
         }
 
     # -- activity with ranges ---------------------------------------------------------

@@ -7,12 +7,15 @@ The shared part of every request (the task and the current document) goes into
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from string import Template
 
+from codecrdt.agents.fix_answers import numbered
 from codecrdt.agents.providers.base import Request
 from codecrdt.markers import LANGUAGE_FORMS, NAME_RULE, marker_line, tag
 
 __all__ = [
+    "FixSite",
     "evaluator_request",
     "extend_request",
     "implementer_request",
@@ -222,50 +225,113 @@ def implementer_request(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class FixSite:
+    """One place of a batched Evaluator request: the conflict there (and any other
+    conflict in the same lines), the lines a fix replaces (``lines``, from line
+    ``first_line`` of the file) and the other places involved."""
+
+    number: int
+    code: str
+    name: str | None
+    message: str
+    lines: str
+    first_line: int
+    #: Other places shown with it: (what it is, its text, its first line).
+    others: tuple[tuple[str, str, int], ...] = ()
+    #: What else the model needs to know (for an undefined name: the names in scope).
+    details: tuple[str, ...] = ()
+    #: Why it is asked again (the last fix did not hold, or could not be used).
+    notes: tuple[str, ...] = ()
+    #: Other conflicts in the same lines, fixed by the same edit: (code, name, message).
+    also_here: tuple[tuple[str, str | None, str], ...] = ()
+
+
+_DUPLICATE = (
+    "The earlier declaration stays: answer with an empty block to delete these lines, or, "
+    "if the file needs this version too, with it under a name of its own."
+)
+#: What the smallest edit is, by kind of conflict.
+_FIX_HINTS = {
+    "conflicting-value": "Decide which value the file needs (read how the name is used) and "
+    "answer with the one statement that stands: it replaces these lines, and the second "
+    "place is removed with it.",
+    "duplicate-declaration": _DUPLICATE,
+    "duplicate-member": _DUPLICATE,
+    "conflicting-signature": _DUPLICATE,
+    "duplicate-import": "Remove the names imported again; keep the rest of the statement.",
+    "arity-mismatch": "Change the call so that it fits the definition.",
+    "undefined-name": "Read the name the code meant, or import or define it (an import or a "
+    "definition goes at the top of these lines).",
+    "syntax-error": "Make these lines valid code that does what they were meant to do.",
+}
+
+_FIX_FORMAT = (
+    "For each conflict you fix, write a line `FIX <number>` and then one code block with "
+    "the lines that replace that conflict's lines, at their indentation, without the line "
+    "numbers. To replace only some of them, write `FIX <number> lines A-B`. An empty code "
+    "block deletes the lines. Leave out a conflict you cannot fix. No explanations.\n"
+    "The answer's form:\nFIX 1\n```\n<the new lines for conflict 1>\n```\nFIX 2\n```\n"
+    "<the new lines for conflict 2>\n```"
+)
+
+
 def evaluator_request(
-    language: str,
-    spec: str,
-    document: str,
-    code: str,
-    name: str | None,
-    message: str,
-    region: str,
-    agent: str,
-    sites: str = "",
+    language: str, spec: str, document: str, sites: Sequence[FixSite], agent: str
 ) -> Request:
-    """``sites``: what the model needs beyond the region. For a conflict between two places
-    (two values of one constant), both of them: the answer replaces the region, which is
-    the first, and the second is removed. For a call mismatch, the definition the call
-    reaches; for an undefined name, the names in scope."""
+    """One request for every conflict of an Evaluator round that still needs a model; its
+    answer is read by :func:`codecrdt.agents.fix_answers.parse_answer`. The key lists the
+    places, ``fix:<code>:<name> <code>:<name> …``, numbered 1, 2, … in that order; the
+    conflicts of one place are joined by ``+``."""
     lang = _LANG.get(language, language)
     system = (
         f"You are the Evaluator of a team writing one {lang} file in parallel. Parallel "
-        "writers left a semantic conflict. You get the conflict and one region of the file; "
-        "answer with the text that replaces that region so that the conflict is gone and "
-        "the file still works (an empty answer deletes the region). Keep the rest of the "
-        f"region's behaviour. {_CODE_ONLY}"
+        "writers left conflicts in it. Each conflict below has a number, what is wrong, its "
+        "lines as they are in the file (numbered) and the other places it involves. Make the "
+        "smallest edit that removes each conflict and keeps the file working; change "
+        f"nothing else.\n{_FIX_FORMAT}"
     )
-    prompt = f"Conflict ({code}): {message}\n\nRegion to replace:\n{region}"
-    if sites:
-        if code == "conflicting-value":
-            prompt = (
-                f"Conflict ({code}): {message}\n\nThe two places:\n{sites}\n\n"
-                "Make the smallest edit: decide which value the file needs (read how the "
-                "name is used) and answer with the one statement that stands. It replaces "
-                "the first place; the second is removed.\n\n"
-                f"Region to replace (the first place):\n{region}"
-            )
-        else:
-            prompt += f"\n\n{sites}"
+    parts = []
+    for site in sites:
+        part = f"## Conflict {site.number}: {site.code}{_about(site.name)}\n{site.message}\n"
+        for code, name, message in site.also_here:
+            part += f"In the same lines, {code}{_about(name)}: {message}\n"
+        part += f"Lines to replace:\n{numbered(site.lines, site.first_line)}"
+        for label, text, first in site.others:
+            part += f"{label}:\n{numbered(text, first)}"
+        for line in site.details:
+            part += f"{line}\n"
+        codes = dict.fromkeys([site.code, *(code for code, _n, _m in site.also_here)])
+        for code in codes:
+            if hint := _FIX_HINTS.get(code):
+                part += f"{hint}\n"
+        for line in site.notes:
+            part += f"{line}\n"
+        parts.append(part)
+    conflicts = len(sites) + sum(len(site.also_here) for site in sites)
+    count = "one conflict" if conflicts == 1 else f"{conflicts} conflicts"
+    if conflicts > len(sites):
+        count += " in one place" if len(sites) == 1 else f" in {len(sites)} places"
+    prompt = f"Fix {count}.\n\n" + "\n".join(parts)
     return Request(
         "evaluator",
         system,
         _context(spec, document),
         prompt,
-        f"fix:{code}:{name or ''}",
+        "fix:" + " ".join(_key(site) for site in sites),
         max_tokens=4096,
         agent=agent,
     )
+
+
+def _key(site: FixSite) -> str:
+    """A place in a request's key: ``code:name``, ``+`` the other conflicts there."""
+    here = [(site.code, site.name), *((code, name) for code, name, _m in site.also_here)]
+    return "+".join(f"{code}:{name or ''}" for code, name in here)
+
+
+def _about(name: str | None) -> str:
+    return f" '{name}'" if name else ""
 
 
 def sequential_request(language: str, spec: str, document: str, agent: str) -> Request:

@@ -96,6 +96,10 @@ class Report:
     conflicts: dict[str, int] = field(default_factory=dict)
     conflicts_left: list[dict[str, Any]] = field(default_factory=list)
     evaluator_rounds: int = 0
+    #: The Evaluator's model requests: how many, the conflicts each carried, the fixes
+    #: that held and did not, the edits not applied and the conflicts given up
+    #: (``EvaluatorReport.model_summary``).
+    model_fixes: dict[str, Any] = field(default_factory=dict)
     converged: bool = False
     replica_hashes: dict[str, str] = field(default_factory=dict)
     cost_usd: float | None = 0.0
@@ -410,6 +414,7 @@ class _Run:
             conflicts_left=left,
             outline_complete=self.outline_complete,
             evaluator_rounds=evaluation.rounds,
+            model_fixes=evaluation.model_summary(),
             converged=settled and len(set(hashes.values())) == 1,
             replica_hashes=hashes,
             cost_usd=round(ctx.cost_usd, 6) if ctx.cost_known else None,

@@ -180,7 +180,7 @@ LATENCY_PRESETS: dict[str, Latency] = {
 
 @dataclass(frozen=True, slots=True)
 class Fault:
-    key: str  # which request: outline, todo:<name>, sequential, fix:<code>:<name>
+    key: str  # outline, todo:<name>, sequential, fix:<code>:<name> (any request with it)
     kind: str
     at_token: int = 0
     attempts: tuple[int, ...] = (1,)
@@ -213,9 +213,33 @@ class Script:
         if key.startswith("todo:"):
             return self.todos.get(key[5:])
         if key.startswith("fix:"):
-            _fix, code, name = key.split(":", 2)
-            return self.evaluator.get((code, name))
+            return self._fixes(key)
         return None
+
+    def _fixes(self, key: str) -> str | None:
+        """The answer to a batched Evaluator request (``fix:<code>:<name> …``, its places
+        numbered 1, 2, … in that order, the conflicts of one place joined by ``+``): a
+        ``FIX n`` block for each place the script has an answer for (the answer to its
+        first conflict that has one); None when it has none."""
+        blocks = []
+        for number, place in enumerate(key.removeprefix("fix:").split(" "), start=1):
+            for conflict in place.split("+"):
+                code, _colon, name = conflict.partition(":")
+                text = self.evaluator.get((code, name))
+                if text is not None:
+                    blocks.append(f"FIX {number}\n```\n{text}```\n")
+                    break
+        return "".join(blocks) or None
+
+    def faulted(self, fault_key: str, key: str) -> bool:
+        """Whether a fault for ``fault_key`` hits the request ``key``: the same key, or
+        one conflict's ``fix:<code>:<name>`` in a batched Evaluator request."""
+        if fault_key == key:
+            return True
+        if not (fault_key.startswith("fix:") and key.startswith("fix:")):
+            return False
+        places = key.removeprefix("fix:").split(" ")
+        return fault_key.removeprefix("fix:") in {c for p in places for c in p.split("+")}
 
 
 def assemble(outline: str, todos: dict[str, str]) -> str:

@@ -25,11 +25,21 @@ import tree_sitter
 
 from codecrdt.analysis.languages import LanguageSpec
 from codecrdt.analysis.names import Report
-from codecrdt.analysis.scopes import Scope, ScopeModel
+from codecrdt.analysis.scopes import Call, Scope, ScopeModel
 
-__all__ = ["Signature", "arity_mismatches"]
+__all__ = [
+    "Shape",
+    "Signature",
+    "arity_mismatches",
+    "call_fails",
+    "call_shape",
+    "definition_signatures",
+    "method_call_reports",
+]
 
 _PY_KNOWN_DECORATORS = frozenset({"staticmethod", "classmethod"})
+#: What a call passes: (positional arguments, keyword names).
+Shape = tuple[int, tuple[str, ...]]
 
 
 @dataclass
@@ -57,6 +67,51 @@ def arity_mismatches(model: ScopeModel, spec: LanguageSpec) -> Iterator[Report]:
         yield from _javascript_calls(model, javascript=spec.queries == "javascript")
 
 
+def method_call_reports(model: ScopeModel, spec: LanguageSpec) -> Iterator[Report]:
+    """The reports of ``self.method(...)``/``this.method(...)`` calls only: each is decided
+    by the top-level statement (the class) that holds it."""
+    python = spec.queries == "python"
+    classes: dict[tuple[int, int], dict[str, list[tree_sitter.Node]]] = {}
+    for call in model.calls:
+        kind = call.callee.type
+        if python and kind == "attribute":
+            yield from _python_method_call(call)
+        elif not python and kind == "member_expression":
+            yield from _javascript_method_call(call, spec.queries == "javascript", classes)
+
+
+def call_shape(call: tree_sitter.Node, spec: LanguageSpec) -> Shape | None:
+    """What ``call`` passes; None when no definition is ever checked against it."""
+    return _python_shape(call) if spec.queries == "python" else _javascript_shape(call)
+
+
+def definition_signatures(
+    bindings: list[tree_sitter.Node], spec: LanguageSpec
+) -> list[Signature] | None:
+    """The signatures of the definitions that bind a module-level name (``bindings``, its
+    binding identifiers in order), or None when one of them is not a function whose
+    signature is known: then no call of the name is checked."""
+    if spec.queries == "python":
+        definitions = _function_definitions(bindings)
+        signatures = [_python_signature(d, drop_first=False) for d in definitions]
+    else:
+        found = [_js_function(b) for b in bindings]
+        definitions = [d for d in found if d is not None]
+        if len(definitions) != len(found):
+            return None
+        javascript = spec.queries == "javascript"
+        signatures = [_js_signature(d, javascript) for d in definitions]
+    if not signatures or any(s is None for s in signatures):
+        return None
+    return [s for s in signatures if s is not None]
+
+
+def call_fails(signatures: list[Signature], shape: Shape, spec: LanguageSpec) -> bool:
+    """Whether a call of ``shape`` fits none of the definitions (then it is reported)."""
+    python = spec.queries == "python"
+    return all(_problem(s, *shape, python=python) is not None for s in signatures)
+
+
 # -- Python -----------------------------------------------------------------------------
 
 
@@ -80,23 +135,34 @@ def _python_calls(model: ScopeModel) -> Iterator[Report]:
             if all(failures):  # whichever definition runs, the call fails: the last one's
                 yield failures[-1][0]
         elif callee.type == "attribute":
-            receiver = callee.child_by_field_name("object")
-            attribute = callee.child_by_field_name("attribute")
-            if receiver is None or attribute is None or receiver.type != "identifier":
-                continue
-            found = _self_method(call.scope, _text(receiver), _text(attribute))
-            if found is not None:
-                definition, static = found
-                signature = _python_signature(definition, drop_first=not static)
-                if signature is not None:
-                    name = f"{_text(receiver)}.{_text(attribute)}"
-                    yield from _check_python(call.node, attribute, name, definition, signature)
+            yield from _python_method_call(call)
+
+
+def _python_method_call(call: Call) -> Iterator[Report]:
+    """``self.method(...)`` inside its class: decided within the class's statement."""
+    callee = call.callee
+    receiver = callee.child_by_field_name("object")
+    attribute = callee.child_by_field_name("attribute")
+    if receiver is None or attribute is None or receiver.type != "identifier":
+        return
+    found = _self_method(call.scope, _text(receiver), _text(attribute))
+    if found is not None:
+        definition, static = found
+        signature = _python_signature(definition, drop_first=not static)
+        if signature is not None:
+            name = f"{_text(receiver)}.{_text(attribute)}"
+            yield from _check_python(call.node, attribute, name, definition, signature)
 
 
 def _functions(scope: Scope, name: str) -> list[tree_sitter.Node]:
     """The function definitions of ``name`` in ``scope``, when nothing else binds it."""
+    return _function_definitions(scope.bindings.get(name, []))
+
+
+def _function_definitions(bindings: list[tree_sitter.Node]) -> list[tree_sitter.Node]:
+    """The function definitions that ``bindings`` name, or [] when one is something else."""
     definitions = []
-    for binding in scope.bindings.get(name, []):
+    for binding in bindings:
         definition = binding.parent
         if definition is None or definition.type != "function_definition":
             return []
@@ -209,9 +275,19 @@ def _check_python(
     definition: tree_sitter.Node,
     signature: Signature,
 ) -> Iterator[Report]:
+    shape = _python_shape(call)
+    if shape is None:
+        return
+    problem = _problem(signature, *shape, python=True)
+    if problem is not None:
+        yield _arity_report(at, name, definition, problem)
+
+
+def _python_shape(call: tree_sitter.Node) -> Shape | None:
+    """(positional arguments, keywords) of a call; None when unknowable (a splat)."""
     arguments = call.child_by_field_name("arguments")
     if arguments is None:
-        return
+        return None
     if arguments.type == "generator_expression":
         items = [arguments]
     else:
@@ -220,15 +296,13 @@ def _check_python(
     keywords: list[str] = []
     for item in items:
         if item.type in ("list_splat", "dictionary_splat", "ERROR"):
-            return
+            return None
         if item.type == "keyword_argument":
             keyword = item.child_by_field_name("name")
             keywords.append(_text(keyword) if keyword is not None else "")
         else:
             positional += 1
-    problem = _problem(signature, positional, keywords, python=True)
-    if problem is not None:
-        yield _arity_report(at, name, definition, problem)
+    return positional, tuple(keywords)
 
 
 # -- JavaScript and TypeScript ------------------------------------------------------------
@@ -257,20 +331,25 @@ def _javascript_calls(model: ScopeModel, javascript: bool) -> Iterator[Report]:
             ]
             if all(failures):  # whichever definition is meant, the call fails: the last one's
                 yield failures[-1][0]
-            continue
         elif callee.type == "member_expression":
-            found = _this_method(call.scope, callee, classes)
-            if found is None:
-                continue
-            name, definition = found
-        else:
-            continue
-        if definition is None:
-            continue
-        signature = _js_signature(definition, javascript)
-        if signature is not None:
-            at = callee.child_by_field_name("property") or callee
-            yield from _check_javascript(call.node, at, name, definition, signature)
+            yield from _javascript_method_call(call, javascript, classes)
+
+
+def _javascript_method_call(
+    call: Call,
+    javascript: bool,
+    classes: dict[tuple[int, int], dict[str, list[tree_sitter.Node]]],
+) -> Iterator[Report]:
+    """``this.method(...)`` inside its class: decided within the class's statement."""
+    callee = call.callee
+    found = _this_method(call.scope, callee, classes)
+    if found is None:
+        return
+    name, definition = found
+    signature = _js_signature(definition, javascript)
+    if signature is not None:
+        at = callee.child_by_field_name("property") or callee
+        yield from _check_javascript(call.node, at, name, definition, signature)
 
 
 def _js_function(name: tree_sitter.Node) -> tree_sitter.Node | None:
@@ -341,15 +420,23 @@ def _check_javascript(
     definition: tree_sitter.Node,
     signature: Signature,
 ) -> Iterator[Report]:
-    arguments = call.child_by_field_name("arguments")
-    if arguments is None or arguments.type != "arguments":
-        return  # a tagged template
-    items = [a for a in arguments.named_children if a.type != "comment"]
-    if any(a.type in ("spread_element", "ERROR") for a in items):
+    shape = _javascript_shape(call)
+    if shape is None:
         return
-    problem = _problem(signature, len(items), [], python=False)
+    problem = _problem(signature, *shape, python=False)
     if problem is not None:
         yield _arity_report(at, name, definition, problem)
+
+
+def _javascript_shape(call: tree_sitter.Node) -> Shape | None:
+    """(arguments, no keywords) of a call; None for a spread or a tagged template."""
+    arguments = call.child_by_field_name("arguments")
+    if arguments is None or arguments.type != "arguments":
+        return None  # a tagged template
+    items = [a for a in arguments.named_children if a.type != "comment"]
+    if any(a.type in ("spread_element", "ERROR") for a in items):
+        return None
+    return len(items), ()
 
 
 def _this_method(
@@ -404,7 +491,7 @@ def _js_special(method: tree_sitter.Node) -> bool:
 
 
 def _problem(
-    signature: Signature, positional: int, keywords: list[str], python: bool
+    signature: Signature, positional: int, keywords: tuple[str, ...], python: bool
 ) -> str | None:
     capacity = len(signature.positional)
     if positional > capacity and not signature.varargs:

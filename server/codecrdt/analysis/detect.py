@@ -43,6 +43,7 @@ from codecrdt.analysis.languages import LanguageSpec
 from codecrdt.analysis.python_uses import deferred_reason, lazy_annotations, uses_between
 from codecrdt.analysis.queries import queries_for
 from codecrdt.analysis.references import Report, reference_reports
+from codecrdt.analysis.statements import ROOTS, StatementFacts
 from codecrdt.analysis.values import conflicting_values, import_key, placeholder
 from codecrdt.markers import MARKER_TAG
 
@@ -144,6 +145,7 @@ def analyze(
     codes: Iterable[str] | None = None,
     limit: int | None = None,
     stub: bool = False,
+    facts: StatementFacts | None = None,
 ) -> list[Finding]:
     """All findings in ``tree``, in document order (the first ``limit`` of them).
 
@@ -151,10 +153,15 @@ def analyze(
     ``codes``: the codes to report (default: all). ``codecrdt: ignore[code]`` comments
     suppress findings that start on their line. With a ``limit``, the syntax errors
     (found in document order) are collected only up to it. ``stub``: a Python stub
-    (``.pyi``), whose annotations are never evaluated.
+    (``.pyi``), whose annotations are never evaluated. ``facts``: the document's
+    statement facts from its last analysis (:mod:`codecrdt.analysis.statements`), to bind
+    only the statements an edit changed; the findings are the same.
     """
     root = tree.root_node
-    captured = _capture(root, spec)
+    if facts is not None and root.type in ROOTS:
+        captured = _changed_captures(root, spec, facts)
+    else:
+        captured = _capture(root, spec)
     comments = captured.comments
     wanted = set(CODES if codes is None else codes)
     ignored = _ignored_lines(comments)
@@ -169,7 +176,7 @@ def analyze(
         *kept(_duplicates(root, source, spec, captured, stub)),
         *(syntax if limit is None else itertools.islice(syntax, limit)),
         *kept(_leftover_todos(comments, None if done_todos is None else set(done_todos))),
-        *kept(map(_located, reference_reports(root, spec, wanted))),
+        *kept(map(_located, reference_reports(root, spec, wanted, facts))),
     ]
     findings.sort(key=lambda f: (f.start_byte, f.code))
     return findings if limit is None else findings[:limit]
@@ -565,19 +572,129 @@ class _Captured:
     imports: list[dict[str, list[tree_sitter.Node]]] = field(default_factory=list)
 
 
-def _capture(root: tree_sitter.Node, spec: LanguageSpec) -> _Captured:
+def _capture(
+    root: tree_sitter.Node,
+    spec: LanguageSpec,
+    statements: list[tree_sitter.Node] | None = None,
+) -> _Captured:
+    """What the combined query finds under ``root``, or in its top-level ``statements``
+    only (``root`` counts as a scope either way)."""
     captured = _Captured()
-    for _, captures in tree_sitter.QueryCursor(queries_for(spec).combined).matches(root):
-        if "scope" in captures:
-            captured.scopes += captures["scope"]
-        elif "comment" in captures:
-            captured.comments += captures["comment"]
-        elif "import" in captures:
-            captured.imports.append(captures)
-        else:
-            captured.definitions.append(captures)
+    if statements is None:
+        ranges: list[tuple[int, int]] = [(root.start_byte, root.end_byte)]
+    else:
+        captured.scopes.append(root)
+        ranges = _runs(root, statements)
+    starts = [s.start_byte for s in statements or ()]
+    ends = [s.end_byte for s in statements or ()]
+    for start, end in ranges:
+        cursor = tree_sitter.QueryCursor(queries_for(spec).combined)
+        if statements is not None:
+            cursor.set_byte_range(start, end)
+        for _, captures in cursor.matches(root):
+            if statements is not None:
+                # Only what lies in the statements (a match may touch a neighbour).
+                node = next(iter(captures.values()))[0]
+                if node == root:
+                    continue
+                index = bisect.bisect_right(starts, node.start_byte) - 1
+                if index < 0 or node.start_byte >= ends[index]:
+                    continue
+            if "scope" in captures:
+                captured.scopes += captures["scope"]
+            elif "comment" in captures:
+                captured.comments += captures["comment"]
+            elif "import" in captures:
+                captured.imports.append(captures)
+            else:
+                captured.definitions.append(captures)
     captured.comments.sort(key=lambda n: n.start_byte)
     return captured
+
+
+def _runs(root: tree_sitter.Node, statements: list[tree_sitter.Node]) -> list[tuple[int, int]]:
+    """The byte ranges of the runs of consecutive top-level ``statements`` (in order)."""
+    indexes = {(s.start_byte, s.end_byte) for s in statements}
+    ranges: list[tuple[int, int]] = []
+    previous_in = False
+    for child in root.children:
+        inside = (child.start_byte, child.end_byte) in indexes
+        if inside and previous_in:
+            ranges[-1] = (ranges[-1][0], child.end_byte)
+        elif inside:
+            ranges.append((child.start_byte, child.end_byte))
+        previous_in = inside
+    return ranges
+
+
+# -- the same, statement by statement ---------------------------------------------------
+
+
+@dataclass
+class _Declared:
+    """A top-level statement's declarations, for :func:`_changed_captures`."""
+
+    #: A name declared twice in one scope of the statement itself.
+    repeated: bool = False
+    #: The names it declares in the module scope.
+    module: set[str] = field(default_factory=set)
+    #: A comment with a TODO marker or a ``codecrdt: ignore``.
+    flagged: bool = False
+
+
+def _changed_captures(
+    root: tree_sitter.Node, spec: LanguageSpec, facts: StatementFacts
+) -> _Captured:
+    """The captures of the statements that can hold a duplicate, a TODO or a suppression:
+    those that declare a name twice, declare one in the module that another statement
+    declares there too, or have a flagged comment. The findings over them are the whole
+    file's (a name declared in the module once, or only in different functions, never
+    makes one)."""
+    statements = root.children
+    declared = facts.per_statement(
+        "declarations", statements, lambda missing: _declarations(root, spec, missing)
+    )
+    counts: dict[str, int] = defaultdict(int)
+    for one in declared:
+        for name in one.module:
+            counts[name] += 1
+    marked = [
+        statement
+        for statement, one in zip(statements, declared, strict=True)
+        if one.repeated or one.flagged or any(counts[n] > 1 for n in one.module)
+    ]
+    facts.worked["declarations"] += len(marked)
+    return _capture(root, spec, marked) if marked else _Captured(scopes=[root])
+
+
+def _declarations(
+    root: tree_sitter.Node, spec: LanguageSpec, statements: list[tree_sitter.Node]
+) -> list[_Declared]:
+    captured = _capture(root, spec, statements)
+    found = [_Declared() for _ in statements]
+    starts = [s.start_byte for s in statements]
+
+    def owner(node: tree_sitter.Node) -> _Declared:
+        return found[bisect.bisect_right(starts, node.start_byte) - 1]
+
+    scopes = {n.id for n in captured.scopes}
+    seen: set[tuple[int, int, str]] = set()
+    for binding in _bindings(captured, spec):
+        name = node_text(binding.name)
+        if name == "_":
+            continue
+        index = bisect.bisect_right(starts, binding.node.start_byte) - 1
+        scope = _scope_and_context(binding.node, scopes, spec)[0]
+        if (index, scope, name) in seen:
+            found[index].repeated = True
+        seen.add((index, scope, name))
+        if scope == root.id:
+            found[index].module.add(name)
+    for comment in captured.comments:
+        text = node_text(comment)
+        if MARKER_TAG.search(text) or _IGNORE.search(text):
+            owner(comment).flagged = True
+    return found
 
 
 def node_text(node: tree_sitter.Node) -> str:

@@ -22,6 +22,7 @@ __all__ = [
     "fix_for",
     "model_task",
     "region_for",
+    "related_region",
     "top_level_region",
 ]
 
@@ -36,13 +37,14 @@ class Fix:
 @dataclass(frozen=True)
 class ModelTask:
     """A targeted model fix that is more than "replace the later statement": the region
-    the answer replaces, the edits applied with it, and what the model is shown."""
+    the answer replaces, the edits applied with it, and the other places the model is
+    shown beside the region."""
 
     region: tuple[int, int]
     #: Applied together with the answer (start_byte, end_byte, text), not overlapping it.
     also: tuple[tuple[int, int, str], ...]
-    #: Both sites, for the request.
-    sites: str
+    #: The other places: (what it is, start_byte, end_byte).
+    shown: tuple[tuple[str, int, int], ...] = ()
 
 
 def find_again(findings: list[Finding], code: str, name: str | None, near: int) -> Finding | None:
@@ -102,17 +104,31 @@ def region_for(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> tuple
     return _whole_lines(source, statement.start_byte, statement.end_byte)
 
 
+def related_region(
+    finding: Finding, tree: tree_sitter.Tree, source: bytes
+) -> tuple[int, int] | None:
+    """The statement of the earlier declaration ``finding`` conflicts with (its first
+    related place), on whole lines; None when it has none."""
+    if not finding.related:
+        return None
+    start, end, _point = finding.related[0]
+    statement = _top_statement(_statement(tree, start, end))
+    return _whole_lines(source, statement.start_byte, statement.end_byte)
+
+
 def model_task(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> ModelTask | None:
     """A ``conflicting-value``: no value can be guessed, so the model is shown both
     assignments and answers with the one that stands; it replaces the first (so that every
     use after it sees the value) and the second is removed. An ``arity-mismatch``: the
     call's statement, with the definition it reaches shown. An ``undefined-name``: the
-    top-level statement it is in (room for an import or a definition), with the names in
-    scope shown. None for other findings."""
+    top-level statement it is in (room for an import or a definition); the names in scope
+    are in the finding's ``data``. None for other findings."""
     if finding.code == "arity-mismatch":
-        return ModelTask(region_for(finding, tree, source), (), _definition_site(finding, source))
+        start, end = finding.data["definition"]
+        shown = (("The definition the call reaches", start, end),)
+        return ModelTask(region_for(finding, tree, source), (), shown)
     if finding.code == "undefined-name":
-        return ModelTask(top_level_region(finding, tree, source), (), _names_site(finding))
+        return ModelTask(top_level_region(finding, tree, source), ())
     if finding.code != "conflicting-value":
         return None
     first = _node(tree, *finding.data["first"])
@@ -124,32 +140,8 @@ def model_task(finding: Finding, tree: tree_sitter.Tree, source: bytes) -> Model
         return None  # `const A = 1, B = 2`: the other constant must stay
     region = _whole_lines(source, one.start_byte, one.end_byte)
     removed = _whole_lines(source, two.start_byte, two.end_byte)
-    sites = "\n".join(f"- line {node.start_point[0] + 1}: {node_text(node)}" for node in (one, two))
-    return ModelTask(region, ((removed[0], removed[1], ""),), sites)
-
-
-#: How much of a called definition the targeted fix of a call mismatch shows.
-_DEFINITION_LINES = 12
-
-
-def _definition_site(finding: Finding, source: bytes) -> str:
-    start, end = finding.data["definition"]
-    definition = source[start:end].decode("utf-8", errors="replace")
-    line = source.count(b"\n", 0, start) + 1
-    head = "\n".join(definition.splitlines()[:_DEFINITION_LINES])
-    return (
-        f"The definition the call reaches (line {line}):\n{head}\n\n"
-        "Change the call so that it fits this definition, with the smallest edit."
-    )
-
-
-def _names_site(finding: Finding) -> str:
-    names = ", ".join(finding.data.get("in_scope", [])) or "(none)"
-    return (
-        f"'{finding.name}' is read but nothing in the file binds it. Names in scope there: "
-        f"{names}.\nMake the smallest edit: read the name the code meant, or import or "
-        "define it (an import goes at the top of the region)."
-    )
+    shown = (("The second place (removed with your fix)", *removed),)
+    return ModelTask(region, ((removed[0], removed[1], ""),), shown)
 
 
 def _top_statement(node: tree_sitter.Node) -> tree_sitter.Node:

@@ -15,6 +15,8 @@ tag is the one reported), names re-exported from another module.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import tree_sitter
 
 from codecrdt.analysis.scopes import Call, Kinds, Reference, Scope, ScopeModel, descend
@@ -106,10 +108,16 @@ _UNREAD_FIELDS = frozenset({"name"})
 _PATTERNS = frozenset({"object_pattern", "array_pattern", "rest_pattern", "assignment_pattern"})
 
 
-def bind_javascript(root: tree_sitter.Node, language: tree_sitter.Language) -> ScopeModel:
+def bind_javascript(
+    root: tree_sitter.Node,
+    language: tree_sitter.Language,
+    statements: Sequence[tree_sitter.Node] | None = None,
+) -> ScopeModel:
+    """The scopes of ``root``; with ``statements`` (top-level children of ``root``, in
+    order), of those statements only: the same as the whole file's, less the others."""
     model = ScopeModel(Scope("module", None, root))
     model.scopes.append(model.module)
-    _Binder(model, language).run(root)
+    _Binder(model, language).run(root, statements)
     return model
 
 
@@ -134,10 +142,10 @@ class _Binder:
         #: Work: (node, scope, how) with how in load, store, var, assign.
         self.work: list[tuple[tree_sitter.Node, Scope, str]] = []
 
-    def run(self, root: tree_sitter.Node) -> None:
+    def run(self, root: tree_sitter.Node, statements: Sequence[tree_sitter.Node] | None) -> None:
         model = self.model
-        if root.has_error:
-            for child in root.children:
+        if statements is not None or root.has_error:
+            for child in root.children if statements is None else statements:
                 if child.has_error:
                     model.broken_rows.append((child.start_point[0], child.end_point[0]))
         work = self.work
@@ -145,7 +153,10 @@ class _Binder:
         kinds = self.kinds
         names, types, stops, calls = kinds.names, kinds.types, kinds.stops, kinds.calls
         special = self.special
-        work.append((root, model.module, "load"))
+        if statements is None:
+            work.append((root, model.module, "load"))
+        else:
+            work.extend((n, model.module, "load") for n in reversed(statements))
         while work:
             node, scope, how = work.pop()
             if how == "load":

@@ -8,7 +8,7 @@ The binder of each query folder (``grammars/<queries>/``) and the global names i
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 
 import tree_sitter
@@ -21,7 +21,10 @@ from codecrdt.analysis.scopes import ScopeModel
 
 __all__ = ["global_names", "scope_model"]
 
-_BINDERS: dict[str, Callable[[tree_sitter.Node, tree_sitter.Language], ScopeModel]] = {
+_Binder = Callable[
+    [tree_sitter.Node, tree_sitter.Language, Sequence[tree_sitter.Node] | None], ScopeModel
+]
+_BINDERS: dict[str, _Binder] = {
     "python": bind_python,
     "javascript": bind_javascript,
     "typescript": bind_javascript,
@@ -30,10 +33,15 @@ _BINDERS: dict[str, Callable[[tree_sitter.Node, tree_sitter.Language], ScopeMode
 _RUNTIME: dict[str, frozenset[str]] = {"python": frozenset(dir(builtins))}
 
 
-def scope_model(root: tree_sitter.Node, spec: LanguageSpec) -> ScopeModel | None:
-    """The scopes of ``root``, or None for a language without a binder."""
+def scope_model(
+    root: tree_sitter.Node,
+    spec: LanguageSpec,
+    statements: Sequence[tree_sitter.Node] | None = None,
+) -> ScopeModel | None:
+    """The scopes of ``root`` (of its top-level ``statements`` only, when given), or None
+    for a language without a binder."""
     binder = _BINDERS.get(spec.queries)
-    return None if binder is None else binder(root, spec.tree_sitter)
+    return None if binder is None else binder(root, spec.tree_sitter, statements)
 
 
 @cache

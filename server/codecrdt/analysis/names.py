@@ -20,6 +20,7 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import tree_sitter
@@ -28,7 +29,7 @@ from codecrdt.analysis.languages import LanguageSpec
 from codecrdt.analysis.model import global_names
 from codecrdt.analysis.scopes import Reference, Scope, ScopeModel
 
-__all__ = ["Report", "close_names", "undefined_names"]
+__all__ = ["Report", "Rows", "close_names", "unbound_references", "undefined_names"]
 
 #: Names bound by the language inside some scopes only.
 _PYTHON_CLASS_NAMES = frozenset({"__module__", "__qualname__"})
@@ -54,26 +55,40 @@ class Report:
 def undefined_names(model: ScopeModel, spec: LanguageSpec) -> Iterator[Report]:
     if model.star_import:
         return
-    provided = global_names(spec.queries)
-    python = spec.queries == "python"
-    broken = _Rows(model.broken_rows)
-    for reference in model.references:
-        node = reference.node
-        name = (node.text or b"").decode("utf-8", "replace")
-        if name in provided or reference.guarded or name in model.broken_names:
+    broken = Rows(model.broken_rows)
+    for reference, name in unbound_references(model, spec):
+        if name in model.broken_names:
             continue
-        if reference.type_position and name in _TYPE_NAMESPACES and not python:
-            continue
-        if reference.scope.lookup(name) is not None:
-            continue
-        if _implicit(name, reference.scope, python):
-            continue
-        if broken and node.start_point[0] in broken:
+        if broken and reference.node.start_point[0] in broken:
             continue
         yield _report(reference, name)
 
 
-class _Rows:
+def unbound_references(
+    model: ScopeModel, spec: LanguageSpec, *, open_module: bool = False
+) -> Iterator[tuple[Reference, str]]:
+    """(reference, name) for each read that no visible scope binds and the language does
+    not provide: what is reported unless the file's broken regions or a wildcard import
+    exempt it. With ``open_module``, a read that only the module binds is listed too (the
+    module's bindings are then decided over the whole file by the caller)."""
+    provided = global_names(spec.queries)
+    python = spec.queries == "python"
+    module = model.module if open_module else None
+    for reference in model.references:
+        name = (reference.node.text or b"").decode("utf-8", "replace")
+        if name in provided or reference.guarded:
+            continue
+        if reference.type_position and name in _TYPE_NAMESPACES and not python:
+            continue
+        found = reference.scope.lookup(name)
+        if found is not None and found is not module:
+            continue
+        if _implicit(name, reference.scope, python):
+            continue
+        yield reference, name
+
+
+class Rows:
     """Rows covered by (first, last) spans, looked up by bisection (a file of 20,000 broken
     lines has 20,000 spans)."""
 
@@ -141,8 +156,15 @@ def _only(names: list[str]) -> str | None:
 def close_names(name: str, candidates: list[str]) -> list[str]:
     """The candidates close to ``name``: the same words in another case style, or (for
     names of three characters or more) at most two edits away."""
+    return [c for c in candidates if _close(name, c)]
+
+
+@lru_cache(maxsize=1 << 16)
+def _close(name: str, candidate: str) -> bool:
+    """Kept between analyses: a document's undefined names are compared with the same
+    names in scope after every edit."""
     words = _words(name)
-    return [c for c in candidates if (words and _words(c) == words) or _near(name, c)]
+    return bool(words and _words(candidate) == words) or _near(name, candidate)
 
 
 def _near(name: str, candidate: str) -> bool:
@@ -153,8 +175,9 @@ def _near(name: str, candidate: str) -> bool:
     )
 
 
-def _words(name: str) -> list[str]:
-    return [w.lower() for w in _WORDS.findall(name)]
+@lru_cache(maxsize=1 << 16)
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(w.lower() for w in _WORDS.findall(name))
 
 
 def _distance(a: str, b: str, limit: int) -> int:

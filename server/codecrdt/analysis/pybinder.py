@@ -14,6 +14,8 @@ argument names, import paths.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import tree_sitter
 
 from codecrdt.analysis.scopes import Call, Kinds, Reference, Scope, ScopeModel, descend
@@ -72,10 +74,16 @@ _UNREAD_FIELDS = frozenset({"attribute", "name"})
 _NAME_ERROR = (b"NameError",)
 
 
-def bind_python(root: tree_sitter.Node, language: tree_sitter.Language) -> ScopeModel:
+def bind_python(
+    root: tree_sitter.Node,
+    language: tree_sitter.Language,
+    statements: Sequence[tree_sitter.Node] | None = None,
+) -> ScopeModel:
+    """The scopes of ``root``; with ``statements`` (top-level children of ``root``, in
+    order), of those statements only: the same as the whole file's, less the others."""
     model = ScopeModel(Scope("module", None, root))
     model.scopes.append(model.module)
-    _Binder(model, language).run(root)
+    _Binder(model, language).run(root, statements)
     return model
 
 
@@ -95,17 +103,20 @@ class _Binder:
         #: Names declared ``global`` per function scope.
         self.globals: dict[int, set[str]] = {}
 
-    def run(self, root: tree_sitter.Node) -> None:
+    def run(self, root: tree_sitter.Node, statements: Sequence[tree_sitter.Node] | None) -> None:
         model = self.model
-        if root.has_error:
-            for child in root.children:
+        if statements is not None or root.has_error:
+            for child in root.children if statements is None else statements:
                 if child.has_error:
                     model.broken_rows.append((child.start_point[0], child.end_point[0]))
         work = self.work
         references = model.references
         kinds = self.kinds
         names, special, calls = kinds.names, kinds.stops, kinds.calls
-        work.append((root, model.module, "load", False))
+        if statements is None:
+            work.append((root, model.module, "load", False))
+        else:
+            work.extend((n, model.module, "load", False) for n in reversed(statements))
         while work:
             node, scope, how, guarded = work.pop()
             if how == "load":
@@ -207,6 +218,7 @@ class _Binder:
         elif kind == "import_from_statement":
             if any(c.type == "wildcard_import" for c in node.children):
                 self.model.star_import = True
+                self.model.wildcards.append(node)
             self.imports(node, scope)
         elif kind == "future_import_statement":
             pass

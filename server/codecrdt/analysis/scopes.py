@@ -98,6 +98,8 @@ class ScopeModel:
     scopes: list[Scope] = field(default_factory=list)
     #: A wildcard import (``from m import *``): any name may be bound.
     star_import: bool = False
+    #: The wildcard import statements.
+    wildcards: list[tree_sitter.Node] = field(default_factory=list)
     #: Names seen inside broken regions: they may bind anything, anywhere.
     broken_names: set[str] = field(default_factory=set)
     #: The rows (first, last) of the top-level statements with syntax errors, in order.

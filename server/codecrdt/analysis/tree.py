@@ -1,7 +1,9 @@
 """A document's syntax tree, kept up to date from the shared document's change events.
 
 Edits are recorded as they arrive (``tree.edit`` is cheap) and the parser runs once,
-incrementally, when findings are asked for: a burst of agent edits costs one reparse.
+incrementally, when findings are asked for: a burst of agent edits costs one reparse. The
+detectors, too, work only on the top-level statements whose text changed
+(:mod:`codecrdt.analysis.statements`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import tree_sitter
 
 from codecrdt.analysis.detect import Finding, analyze
 from codecrdt.analysis.languages import LanguageSpec
+from codecrdt.analysis.statements import StatementFacts
 from codecrdt.document import ChangeEvent, SharedDocument
 
 __all__ = ["DocumentAnalysis", "analyze_text", "parse_and_analyze"]
@@ -43,19 +46,29 @@ def parse_and_analyze(
     codes: Iterable[str] | None = None,
     limit: int | None = None,
     stub: bool = False,
+    facts: StatementFacts | None = None,
 ) -> tuple[tree_sitter.Tree, list[Finding]]:
     """Findings for ``source`` (the first ``limit``): ``tree`` is its tree (``reparse``
     False), the edited old tree to parse it from incrementally, or None (parsed from
-    scratch).
+    scratch). ``facts``: the document's, from its last analysis: only the top-level
+    statements whose text changed are analysed again.
 
-    Thread-safe: it uses a parser of its own and touches nothing but its arguments.
+    Thread-safe: it uses a parser of its own and touches nothing but its arguments (and
+    ``facts``, which an analysis replaces whole).
     """
     if tree is None:
         tree = tree_sitter.Parser(spec.tree_sitter).parse(source)
     elif reparse:
         tree = tree_sitter.Parser(spec.tree_sitter).parse(source, tree)
     findings = analyze(
-        tree, source, spec, done_todos=done_todos, codes=codes, limit=limit, stub=stub
+        tree,
+        source,
+        spec,
+        done_todos=done_todos,
+        codes=codes,
+        limit=limit,
+        stub=stub,
+        facts=facts,
     )
     return tree, findings
 
@@ -75,6 +88,8 @@ class DocumentAnalysis:
         self.reparses = 0
         #: Change events seen: tells whether a snapshot is still the document's text.
         self.changes = 0
+        #: What the detectors keep of each top-level statement between analyses.
+        self.facts = StatementFacts()
         self._unsubscribe = document.observe(self._on_change)
 
     def _on_change(self, event: ChangeEvent) -> None:
@@ -131,6 +146,7 @@ class DocumentAnalysis:
             codes=codes,
             limit=limit,
             stub=self.stub,
+            facts=self.facts,
         )
 
     def close(self) -> None:

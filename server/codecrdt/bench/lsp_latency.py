@@ -698,7 +698,7 @@ def codecrdt_command(override: str | None = None) -> list[str]:
     if override:
         return shlex.split(override)
     exe = shutil.which("codecrdt")
-    return [exe, "serve"] if exe else [sys.executable, "-m", "codecrdt.cli", "serve"]
+    return [exe, "serve"] if exe else [sys.executable, "-m", "codecrdt", "serve"]
 
 
 def tsls_dir() -> Path:

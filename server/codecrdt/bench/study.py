@@ -7,8 +7,11 @@ provider it is a simulation: prepared code streamed through the latency model of
 parameter), and every table and plot says so. Results: ``trials.jsonl`` (one JSON line per
 trial), ``summary.md`` and PNG plots in the output folder; ``--sensitivity`` adds the
 speedup at k = 5 as each latency parameter moves (:mod:`codecrdt.bench.sensitivity`).
-``--resume`` skips the trials already in ``trials.jsonl``. A check whose tool is missing
-(ruff, tsc) is recorded as not measured (null, with the reason in ``not_measured``).
+``--resume`` skips the trials already in ``trials.jsonl``. Every final file is also run
+against its task's functional tests (:mod:`codecrdt.bench.functional`: a Python task's
+pytest file, a TSX task's type check and render): tests passed per trial and mode. A check
+whose tool is missing (ruff, tsc, pytest, node, React's packages) is recorded as not
+measured (null, with the reason in ``not_measured``).
 
 Clock: by default scripted trials run on a virtual clock (``Clock.virtual()`` of
 :mod:`codecrdt.clock` on the loop of :mod:`codecrdt.agents.virtual_time`): modelled delays
@@ -42,6 +45,7 @@ from codecrdt.agents.providers.base import Usage
 from codecrdt.agents.run import Report
 from codecrdt.agents.script import LATENCY_PRESETS, Latency, Script, load_script, parse_growth
 from codecrdt.agents.virtual_time import run_virtual
+from codecrdt.bench import functional
 from codecrdt.clock import Clock
 
 __all__ = [
@@ -335,10 +339,18 @@ class _Checker:
 
     def __init__(self) -> None:
         self._cache: dict[tuple[str, str], dict[str, Any]] = {}
+        self._tests: dict[tuple[str, str], functional.FunctionalResult] = {}
         home = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
         local_tsc = home / "codecrdt" / "tsc-5" / "node_modules" / ".bin" / "tsc"
         self.tsc = str(local_tsc) if local_tsc.exists() else shutil.which("tsc")
         self.ruff = shutil.which("ruff")
+
+    def tests(self, script: Script, text: str) -> functional.FunctionalResult:
+        """The task's functional tests on ``text`` (:mod:`codecrdt.bench.functional`)."""
+        key = (f"tests:{script.name}", hashlib.sha256(text.encode()).hexdigest())
+        if key not in self._tests:
+            self._tests[key] = functional.check_file(script, text)
+        return self._tests[key]
 
     def check(self, language: str, text: str) -> dict[str, Any]:
         key = (language, hashlib.sha256(text.encode()).hexdigest())
@@ -519,6 +531,10 @@ def run_study(
             report, text, _path = run_generate_trial(script, mode, agents, seed, options, files)
             row = trial_record(task, mode, agents, trial, seed, report, scale, options)
             row.update(checker.check(script.language, text))
+            tests = checker.tests(script, text)
+            row.update(functional.record_fields(tests))
+            if not tests.measured:
+                row["not_measured"] = {**row["not_measured"], functional.FIELD: tests.not_measured}
             sink.write(json.dumps(row) + "\n")
             sink.flush()
             rows.append(row)
@@ -603,6 +619,7 @@ def summarize(rows: list[dict[str, Any]]) -> dict[tuple[str, str, int], dict[str
             "converged": all(r["converged"] for r in group),
             "tsc": _count_check(group, "tsc_duplicate_errors", lambda v: v > 0),
             "ruff": _count_check(group, "ruff_f_clean", lambda v: v is False),
+            "tests": _count_check(group, "tests_failed", lambda v: v > 0),
             "parses": all(r.get("parses", True) for r in group),
         }
     return summary
@@ -616,10 +633,17 @@ def _by_mode(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]
     return list(modes.items())
 
 
-def _check_line(rows: list[dict[str, Any]], field: str, what: str, failing: Any) -> str:
+def _check_line(
+    rows: list[dict[str, Any]], field: str, what: str, failing: Any, reason_field: str = ""
+) -> str:
     counts = _count_check(rows, field, failing)
     reasons = sorted(
-        {r.get("not_measured", {}).get(field, "") for r in rows if r.get(field, 0) is None} - {""}
+        {
+            r.get("not_measured", {}).get(reason_field or field, "")
+            for r in rows
+            if r.get(field, 0) is None
+        }
+        - {""}
     )
     if not any(counts.values()):
         return f"- {what}: no such files in this study"
@@ -721,7 +745,17 @@ def write_summary(
             "Python files failing `ruff check --select F`",
             lambda v: v is False,
         ),
+        _check_line(
+            rows,
+            "tests_failed",
+            "final files failing their task's functional tests",
+            lambda v: v > 0,
+            functional.FIELD,
+        ),
     ]
+    tests = functional.summary_lines(rows, sim)
+    if tests:
+        lines += ["", *tests]
     paper_rows = _paper_table(summary)
     if paper_rows:
         lines += [
@@ -848,16 +882,19 @@ def _plot_checks(
 ) -> Path:
     """Final files per check: passed, failed and not measured (a missing tool)."""
     figure, axes = plt.subplots(figsize=(8, 4.4))
-    labels = ["tsc duplicate identifiers (TSX)", "ruff --select F (Python)"]
-    bottoms = [0, 0]
+    checks = ("tsc", "ruff", "tests")
+    labels = [
+        "tsc duplicate identifiers (TSX)",
+        "ruff --select F (Python)",
+        "functional tests: all passed (task's tests)",
+    ]
+    bottoms = [0] * len(checks)
     for outcome, colour in (
         ("passed", "tab:green"),
         ("failed", "tab:red"),
         ("not_measured", "lightgrey"),
     ):
-        heights = [
-            sum(cell[check][outcome] for cell in summary.values()) for check in ("tsc", "ruff")
-        ]
+        heights = [sum(cell[check][outcome] for cell in summary.values()) for check in checks]
         axes.barh(labels, heights, left=bottoms, color=colour, label=outcome.replace("_", " "))
         bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
     axes.set_xlabel("final files")

@@ -481,7 +481,7 @@ class CodeCrdtServer(LanguageServer):
         opened.deferred_since = float("inf")
         analysis, bridge, encoding = opened.analysis, opened.bridge, self.encoding
         done, codes, spec = _done_todos(opened.document), opened.codes, analysis.spec
-        stub = analysis.stub
+        stub, facts = analysis.stub, analysis.facts
         limit = self.options.max_diagnostics
         version, changes = bridge.version, analysis.changes
         if bridge.in_sync:
@@ -505,6 +505,7 @@ class CodeCrdtServer(LanguageServer):
                 codes=codes,
                 limit=limit,
                 stub=stub,
+                facts=facts,
             )
             if text is None:
                 self._adopt_soon(analysis_ref, changes, parsed, source)

@@ -49,7 +49,7 @@ class Request:
 
     ``context`` is the part shared by many requests of a run (the task and the current
     document); providers that support prompt caching mark it cacheable. ``key`` names
-    what the request is for — ``outline``, ``todo:<name>``, ``fix:<code>:<name>``,
+    what the request is for — ``outline``, ``todo:<name>``, ``fix:<code>:<name> …``,
     ``sequential`` — so the scripted provider can find its prepared answer.
     """
 

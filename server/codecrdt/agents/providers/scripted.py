@@ -176,7 +176,12 @@ class ScriptedProvider(BaseProvider):
                 f"{request.key!r}"
             )
         fault = next(
-            (f for f in self.faults if f.key == request.key and attempt in f.attempts), None
+            (
+                f
+                for f in self.faults
+                if self.script.faulted(f.key, request.key) and attempt in f.attempts
+            ),
+            None,
         )
         latency = self.latency
         rng = random.Random(f"{self.seed}:{request.key}:{attempt}")
