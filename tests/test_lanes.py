@@ -353,3 +353,19 @@ def test_the_cli_summary_counts_what_was_kept_out(
     each = ", ".join(f"{a} {n}" for a, n in report["prevented_by_agent"].items())
     assert f"8 declaration(s) kept out of other lanes ({each})" in err
     assert "the plan has TODO(s) that share no word with the spec: load_notes" in err
+
+
+def test_another_submodule_of_an_imported_package_is_written() -> None:
+    """`import urllib.request` beside the file's `import urllib.parse` binds the same
+    name but loads more of the package (CPython: both attributes then exist): written;
+    the same import again is skipped."""
+    file = "import urllib.parse\n\n\ndef fetch(url):\n    # TODO(codecrdt:fetch): fetch\n"
+    guard = LaneGuard(Lane(PYTHON, "", "module"), lambda: taken_names(file, PYTHON, "x"))
+    answer = ["import urllib.request\n", "import urllib.parse\n", "print(1)\n"]
+    out = [line for piece in answer for line in guard.feed(piece)] + guard.finish()
+    assert out == ["import urllib.request\n", "print(1)\n"]
+    assert [(p.name, p.action) for p in guard.prevented] == [("urllib", "skipped")]
+    namespace: dict[str, object] = {}
+    exec(compile(file.split("\n\n\n")[0] + "\n" + "".join(out[:1]), "<m>", "exec"), namespace)
+    urllib = namespace["urllib"]
+    assert hasattr(urllib, "parse") and hasattr(urllib, "request")

@@ -293,7 +293,8 @@ class LaneGuard:
         ):
             return "unwrapped", None
         owners: list[str | None] = []
-        identical = True
+        identical = True  # every name imported the same way already (imports)
+        clash = True  # every name taken by another TODO or a definition
         for declaration in declarations:
             name = declaration.name
             if name in taken.owned:
@@ -304,15 +305,21 @@ class LaneGuard:
             if not existing:
                 return None  # a new name: written
             owners.append(None)
+            imports = [e for e in existing if e.kind == "import"]
             if declaration.kind != "import" or not any(
-                e.kind == "import" and e.imported == declaration.imported for e in existing
+                e.imported == declaration.imported for e in imports
             ):
                 identical = False
+            if len(imports) == len(existing):
+                clash = False
         if first.kind == "import":
             if identical:
                 return "skipped", None
-            if lane.level != "module":
-                return None  # a local import of another binding: the body's own
+            if lane.level != "module" or not clash:
+                # A local import of another binding (the body's own), or another import
+                # of an imported name (`import a.c` beside `import a.b` loads more of
+                # `a`; two imports binding one name are the Evaluator's to merge).
+                return None
         owner = next((o for o in owners if o is not None), None)
         return "dropped", owner
 

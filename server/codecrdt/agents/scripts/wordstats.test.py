@@ -20,7 +20,13 @@ def ws() -> ModuleType:
 
 def test_tokenize_lowercases_and_keeps_apostrophes(ws: ModuleType) -> None:
     assert ws.tokenize("Don't stop, DON'T stop-now 2 times!") == [
-        "don't", "stop", "don't", "stop", "now", "2", "times",
+        "don't",
+        "stop",
+        "don't",
+        "stop",
+        "now",
+        "2",
+        "times",
     ]
     assert ws.tokenize("") == []
 
@@ -51,5 +57,11 @@ def test_main_prints_top_words_and_average(
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "the 3"
     assert lines[1:] == [
-        "and 1", "cat 1", "end 1", "hat 1", "it 1", "of 1", "average length: 2.78",
+        "and 1",
+        "cat 1",
+        "end 1",
+        "hat 1",
+        "it 1",
+        "of 1",
+        "average length: 2.78",
     ]
