@@ -12,7 +12,9 @@ held chunk's declarations are read with the analysis package's
 :func:`~codecrdt.analysis.detect.top_level_declarations`, and then the guard
 
 - skips an import statement whose every name the file already imports the same way (at
-  the file's top level, any import statement whose names are all taken);
+  the file's top level it drops one whose names a definition or another TODO has taken;
+  an import of a name only other imports bind is written: ``import urllib.request``
+  beside ``import urllib.parse`` loads more of the package);
 - drops a function or class (and, at the file's top level, a constant or type) whose
   every name the file already declares at its top level or another TODO owns (the
   function whose whole body another marker is, or a top-level marker's own name);
