@@ -189,8 +189,9 @@ def test_a_skeleton_with_non_ascii_text_is_filled_and_its_conflicts_fixed(
 ) -> None:
     """The bundled inventory task's outline, as if the user wrote it: the bodies the
     implementers write hold non-ASCII text ("—", "…"), and their duplicates are the run's
-    own text, so the Evaluator removes them (a run never deletes the user's text, and must
-    tell the two apart exactly, whatever the characters before them)."""
+    own text: kept out as they stream (``prevented``) or removed by the Evaluator (a run
+    never deletes the user's text, and must tell the two apart exactly, whatever the
+    characters before them)."""
     skeleton = load_script("inventory-cli").outline
     path = tmp_path / "inventory.py"
     path.write_text(skeleton, encoding="utf-8")
@@ -210,7 +211,7 @@ def test_a_skeleton_with_non_ascii_text_is_filled_and_its_conflicts_fixed(
     assert status == 0, err
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert report["conflicts"]["left"] == 0
-    assert report["conflicts"]["fixed_deterministic"] >= 1
+    assert report["prevented"] + report["conflicts"]["fixed_deterministic"] >= 1
     final = path.read_text(encoding="utf-8")
     assert not final.isascii()
     assert scan_markers(final) == []

@@ -122,12 +122,13 @@ async def test_generate_writes_the_open_document_with_notifications_and_progress
     assert answer["runId"].startswith("run-")
     assert report["stopped_by"] is None and report["converged"] is True
     assert report["double_claims"] == 0 and report["lost_todos"] == 0
-    assert report["conflicts"] == {
-        "found": 3,
-        "fixed_deterministic": 2,
-        "fixed_model": 1,
-        "left": 0,
-    }
+    # The task's three planned duplicates: each kept out as it streamed (prevented) or
+    # found and fixed by the Evaluator.
+    conflicts = report["conflicts"]
+    assert report["prevented"] + conflicts["found"] == 3
+    assert conflicts["fixed_deterministic"] + conflicts["fixed_model"] == conflicts["found"]
+    assert conflicts["left"] == 0
+    assert report["prevented"] == sum(report["prevented_by_agent"].values())
     state = await client.converged(uri)
     text = client.buffers[uri].text
     assert state["text"] == text
@@ -145,6 +146,8 @@ async def test_generate_writes_the_open_document_with_notifications_and_progress
     finished = await recorder.finished(answer["runId"])
     assert finished["report"]["final_text_sha256"] == report["final_text_sha256"]
     assert finished["report"]["mode_choice"]["reason"] == choice["reason"]
+    assert finished["report"]["prevented"] == report["prevented"]
+    assert finished["report"]["prevented_declarations"] == report["prevented_declarations"]
     activity = recorder.of("codecrdt/agentActivity")
     states = {a["state"] for note in activity for a in note["agents"]}
     assert {"writing", "done"} <= states

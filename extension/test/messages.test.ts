@@ -26,6 +26,21 @@ describe('run summary', () => {
         assert.equal(summary.text, 'CodeCRDT wrote App.tsx in 3.0 s: 3 of 4 TODOs done (1 failed); 1 conflict found, 0 fixed, 1 left.');
     });
 
+    it('counts declarations kept out of other lanes and names off-spec TODOs', () => {
+        const summary = runSummary('wordstats.py', {
+            wall_s: 2,
+            todos: todos(['done', 'done']),
+            conflicts: { found: 0, left: 0 },
+            prevented: 3,
+            plan_off_spec: ['load_notes', 'save_notes'],
+        });
+        assert.equal(
+            summary.text,
+            'CodeCRDT wrote wordstats.py in 2.0 s: 2 of 2 TODOs done; no conflicts; 3 declarations kept out of ' +
+                "other TODOs' lanes; TODOs sharing no word with the spec: load_notes, save_notes.",
+        );
+    });
+
     it('says why a run stopped early', () => {
         const cancelled = runSummary('app.py', {
             wall_s: 4.2,

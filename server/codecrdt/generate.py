@@ -311,6 +311,15 @@ def _provider_and_model(provider: str, model: str) -> str:
     return f"provider {provider}, model {model or 'the default'}"
 
 
+def _prevented(report: Report) -> str:
+    """``2 declaration(s) kept out of other lanes (impl-1 1, impl-2 1)``."""
+    text = f"{report.prevented} declaration(s) kept out of other lanes"
+    if report.prevented_by_agent:
+        each = ", ".join(f"{agent} {n}" for agent, n in report.prevented_by_agent.items())
+        text += f" ({each})"
+    return text
+
+
 def _summary(report: Report, out: Path, console: Console) -> None:
     done = sum(1 for t in report.todos if t["status"] == "done")
     conflicts = report.conflicts
@@ -325,6 +334,7 @@ def _summary(report: Report, out: Path, console: Console) -> None:
         f"tokens, cost {cost}; conflicts found {conflicts.get('found', 0)}, fixed "
         f"{conflicts.get('fixed_deterministic', 0)} deterministically and "
         f"{conflicts.get('fixed_model', 0)} by the model, {conflicts.get('left', 0)} left; "
+        f"{_prevented(report)}; "
         f"replicas {'converged' if report.converged else 'DIVERGED'}",
         highlight=False,
         markup=False,
@@ -334,6 +344,14 @@ def _summary(report: Report, out: Path, console: Console) -> None:
         console.print(choice["reason"], highlight=False, markup=False)
         for note in choice.get("notes", []):
             console.print(note, style="yellow", highlight=False, markup=False)
+    if report.plan_off_spec:
+        console.print(
+            f"the plan has TODO(s) that share no word with the spec: "
+            f"{', '.join(report.plan_off_spec)}",
+            style="yellow",
+            highlight=False,
+            markup=False,
+        )
     failed = [t["name"] for t in report.todos if t["status"] == "failed"]
     if failed:
         console.print(

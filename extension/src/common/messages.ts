@@ -62,6 +62,8 @@ export interface RunReport {
     cost_usd?: number | null;
     /** With mode `auto`: the mode it chose and why (null when a mode was set). */
     mode_choice?: { mode?: string; reason?: string } | null;
+    prevented?: number;
+    plan_off_spec?: string[];
 }
 
 export interface Summary {
@@ -101,6 +103,12 @@ export function runSummary(fileName: string, report: RunReport | null | undefine
                   (c.fixed_model ? ` (${c.fixed_model} by the model)` : '') +
                   `, ${left} left`,
     );
+    if (report.prevented) {
+        parts.push(`${plural(report.prevented, 'declaration')} kept out of other TODOs' lanes`);
+    }
+    if (report.plan_off_spec && report.plan_off_spec.length > 0) {
+        parts.push(`TODOs sharing no word with the spec: ${report.plan_off_spec.join(', ')}`);
+    }
     if (typeof report.cost_usd === 'number' && report.cost_usd > 0) {
         parts.push(`$${report.cost_usd.toFixed(report.cost_usd < 0.01 ? 4 : 2)}`);
     }

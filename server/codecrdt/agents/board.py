@@ -376,6 +376,14 @@ class Board:
             and sync.covered(sync.decode_state_vector(self.document.state()), ack)
         )
 
+    def outline_text(self) -> str | None:
+        """The outline as the Outliner finished it (the text every implementer's request
+        shares, so that providers reuse its prefix); None until the outline is complete."""
+        if not self.outline_complete():
+            return None
+        outline = self.state_of(OUTLINER).get("outline")
+        return outline if isinstance(outline, str) else None
+
     def regions(self, text: str | None = None) -> dict[str, tuple[int, int] | None]:
         """Each writing agent's region as (first line, end line) in ``text``.
 

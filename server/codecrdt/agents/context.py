@@ -65,6 +65,9 @@ class RunContext:
     #: Every request that streamed to its end without a retry, timed (first token, output
     #: rate, concurrency): what ``--mode auto`` learns a provider's speed from.
     timings: list[RequestTiming] = field(default_factory=list)
+    #: Top-level declarations implementers' answers held that were not written as they
+    #: came (:mod:`codecrdt.agents.lanes`): agent, TODO, name, kind, action, owner, lines.
+    prevented: list[dict[str, Any]] = field(default_factory=list)
     #: Output tokens streamed by calls still running (estimated until they finish).
     _in_flight: dict[int, int] = field(default_factory=dict)
 
@@ -74,6 +77,11 @@ class RunContext:
     def emit(self, kind: str, agent: str, **details: Any) -> None:
         if self.on_event is not None:
             self.on_event(RunEvent(self.now(), kind, agent, details))
+
+    def prevent(self, agent: str, todo: str, details: dict[str, Any]) -> None:
+        """Count a declaration kept out of ``agent``'s region, and tell the run."""
+        self.prevented.append({"agent": agent, "todo": todo, **details})
+        self.emit("prevented", agent, todo=todo, **details)
 
     # -- budgets --------------------------------------------------------------------
 

@@ -6,6 +6,12 @@ streams the code line by line just above the marker line and removes the marker,
 the TODO done, in one transaction at the end; if the stream starts over it removes its
 partial text first. When someone else (the user, the Evaluator) edits inside its region it
 backs off for a moment and goes on after their edit.
+
+Its request shares the outline with every other implementer's (the cacheable prefix) and
+adds only its marker, the lines around it, and what other TODOs own. What it streams
+passes a :class:`~codecrdt.agents.lanes.LaneGuard` before it is written: a top-level
+declaration that the file already has or another TODO owns is not written, and counted
+(the report's ``prevented``).
 """
 
 from __future__ import annotations
@@ -13,18 +19,19 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from codecrdt.agents import board, sync
+from codecrdt.agents import authors, board, sync
 from codecrdt.agents.agent import Agent
 from codecrdt.agents.context import BudgetExceeded, RunContext
+from codecrdt.agents.lanes import Lane, LaneGuard, taken_names
 from codecrdt.agents.prompts import implementer_request
-from codecrdt.agents.providers.base import ProviderError
+from codecrdt.agents.providers.base import ProviderError, Request
 from codecrdt.agents.providers.retry import Restart
 from codecrdt.agents.replica import Fenced, Replica
 from codecrdt.agents.shaping import LineShaper
-from codecrdt.analysis.promises import promised_definitions
+from codecrdt.analysis.promises import todo_places
 from codecrdt.analysis.tree import analyze_text
 from codecrdt.document import Anchor, Assoc
-from codecrdt.markers import find_marker, mentions_marker
+from codecrdt.markers import Marker, find_marker, mentions_marker
 
 __all__ = ["Implementer", "ImplementerOptions"]
 
@@ -48,6 +55,9 @@ class ImplementerOptions:
     #: Idle agents that see a TODO at once do not all claim it: each waits a share of
     #: this, in the TODO's own order of agents (by rank), and skips it if a claim came.
     claim_spread_s: float = 0.05
+    #: Keep each answer in its lane (:mod:`codecrdt.agents.lanes`); off, every line is
+    #: written as it came and the Evaluator meets the duplicates instead.
+    lanes: bool = True
 
 
 class Implementer(Agent):
@@ -157,16 +167,14 @@ class Implementer(Agent):
         cursor = document.anchor(marker.start, Assoc.AFTER)
         written = ""
         lines = 0
-        request = implementer_request(
-            self.ctx.language.name,
-            self.ctx.spec,
-            document.text,
-            todo,
-            marker.description,
-            self.agent_id,
-            promised_definitions(document.text, self.ctx.language, todo),
-        )
+        request, lane = self._request(todo, marker)
+
+        def new_guard() -> LaneGuard:
+            language = self.ctx.language
+            return LaneGuard(lane, lambda: taken_names(self.document.text, language, todo))
+
         shaper = LineShaper(marker.indent)
+        guard = new_guard()
         try:
             async for piece in self.ctx.stream(request):
                 if isinstance(piece, Restart):
@@ -176,16 +184,18 @@ class Implementer(Agent):
                     self.count_lines(-lines)
                     written, lines = "", 0
                     shaper = LineShaper(marker.indent)
+                    guard = new_guard()
                     continue
-                for line in shaper.feed(piece):
-                    if mentions_marker(line):
+                for shaped in shaper.feed(piece):
+                    if mentions_marker(shaped):
                         continue  # never a marker: echoed, it would pass for a TODO
-                    written = await self._write(todo, start, cursor, written, line)
-                    lines += 1
-            for line in shaper.finish():
-                if not mentions_marker(line):
-                    written = await self._write(todo, start, cursor, written, line)
-                    lines += 1
+                    for line in guard.feed(shaped):
+                        written = await self._write(todo, start, cursor, written, line)
+                        lines += 1
+            rest = [line for line in shaper.finish() if not mentions_marker(line)]
+            for line in [out for shaped in rest for out in guard.feed(shaped)] + guard.finish():
+                written = await self._write(todo, start, cursor, written, line)
+                lines += 1
         except (Fenced, BudgetExceeded, asyncio.CancelledError):
             raise
         except ProviderError as error:
@@ -194,10 +204,61 @@ class Implementer(Agent):
             self.count_lines(-lines)
             self._give_back(claim, str(error))
             return
+        # The guard may hand over a whole chunk at the end: let the replica push that text
+        # before the TODO's done, so that the hub credits it to the claimed TODO.
+        await asyncio.sleep(0)
         await self.pause_if_stalled()
         self.replica.check()
+        for prevented in guard.prevented:
+            self.record("prevented", todo=todo, **prevented.to_json())
+            self.ctx.prevent(self.agent_id, todo, prevented.to_json())
         self._finish(todo, len(document.text[start.offset : cursor.offset]))
         self._check_region(todo, start.offset, cursor.offset)
+
+    def _request(self, todo: str, marker: Marker) -> tuple[Request, Lane]:
+        """This TODO's request (the shared outline, its marker and region, what others
+        own) and its lane."""
+        language = self.ctx.language
+        text = self.document.text
+        places = todo_places(text, language)
+        place = next((p for p in places if p.todo == todo), None)
+        lane = Lane(
+            language,
+            marker.indent,
+            place.level if place is not None and self.options.lanes else "other",
+            place.function if place is not None else None,
+        )
+        records = self.board.records
+        outline = self.board.outline_text()
+        request = implementer_request(
+            language.name,
+            self.ctx.spec,
+            self._outline_so_far() if outline is None else outline,
+            todo,
+            marker.description,
+            self.agent_id,
+            [(p.todo, p.header) for p in places if p.todo != todo and p.header],
+            region=_region(text, marker),
+            others=[
+                r.name
+                for r in sorted(records.values(), key=lambda r: r.order)
+                if r.name != todo and r.status in ("pending", "claimed")
+            ],
+            outline_complete=outline is not None,
+        )
+        return request, lane
+
+    def _outline_so_far(self) -> str:
+        """While the Outliner writes: the file without the text implementers and the
+        Evaluator wrote, the outline so far. Up to the first TODO done meanwhile (whose
+        marker is gone) it is a prefix of the finished outline."""
+        document = self.document
+        text = document.text
+        return "".join(
+            text[span.start : span.end]
+            for span in authors.spans(document)
+            if span.author.role not in ("implementer", "evaluator")
+        )
 
     async def _write(
         self, todo: str, start: Anchor, cursor: Anchor, written: str, line: str
@@ -247,3 +308,26 @@ class Implementer(Agent):
                 self.ctx.emit(
                     "conflict", self.agent_id, todo=todo, code=finding.code, name=finding.name
                 )
+
+
+#: Lines of the file shown above a marker at most (its enclosing header among them).
+_REGION_LINES = 12
+
+
+def _region(text: str, marker: Marker) -> str:
+    """The marker's line with the lines above it up to the enclosing header (the nearest
+    line indented less than the marker), at most :data:`_REGION_LINES`; a top-level
+    marker gets the two lines above it."""
+    lines = text.splitlines()
+    row = marker.line
+    if row >= len(lines):
+        return ""
+    width = len(marker.indent.expandtabs())
+    first = row
+    limit = max(0, row - (_REGION_LINES if width else 2))
+    while first > limit:
+        first -= 1
+        above = lines[first].expandtabs()
+        if width and above.strip() and len(above) - len(above.lstrip()) < width:
+            break
+    return "\n".join(lines[first : row + 1])

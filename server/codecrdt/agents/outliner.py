@@ -31,8 +31,9 @@ class _Appender(Agent):
         document = self.document
         if document.text and not document.text.endswith("\n"):
             document.insert(len(document), "\n", self.origin)
+        before = document.text
         make = sequential_request if sequential else outline_request
-        request = make(self.ctx.language.name, self.ctx.spec, document.text, self.agent_id)
+        request = make(self.ctx.language.name, self.ctx.spec, before, self.agent_id)
         self.set_state("writing")
         try:
             repair = None if sequential else MarkerRepair(self.ctx.language.name)
@@ -40,6 +41,10 @@ class _Appender(Agent):
         except BaseException:
             self.set_state("failed")
             raise
+        if not sequential:
+            # The file before it and what the Outliner wrote: the outline, without any
+            # implementer's text that came in meanwhile.
+            self.board.publish(outline=before + written)
         self.set_state("done")
         return written
 
@@ -155,6 +160,7 @@ class Outliner(_Appender):
         except BaseException:
             self.set_state("failed")
             raise
+        self.board.publish(outline=document.text)
         self.set_state("done")
         return "".join(written)
 
@@ -223,5 +229,6 @@ class FileOutline(Agent):
     role = "outliner"
 
     async def run(self) -> str:
+        self.board.publish(outline=self.document.text)
         self.set_state("done")
         return ""

@@ -168,37 +168,56 @@ def extend_request(language: str, spec: str, numbered: str, agent: str) -> Reque
 def implementer_request(
     language: str,
     spec: str,
-    document: str,
+    outline: str,
     todo: str,
     description: str,
     agent: str,
     promised: Sequence[tuple[str, str]] = (),
+    *,
+    region: str = "",
+    others: Sequence[str] = (),
+    outline_complete: bool = True,
 ) -> Request:
-    """``promised``: (TODO, definition header) of the definitions other TODOs write."""
+    """An implementer's request: the task and the ``outline`` are the shared part (the
+    same text for every implementer and every call of a run once the outline is complete,
+    so providers reuse the cached prefix); the prompt holds only what is this TODO's: its
+    marker, ``region`` (the lines around the marker in the file now), the definitions other
+    TODOs write (``promised``: (TODO, definition header)) and the other open TODOs
+    (``others``: their names; their descriptions are in the outline).
+
+    Before the outline is complete (``outline_complete`` False) ``outline`` is the outline
+    so far, and the prompt says so: under the same title, so that the shared part of an
+    early request is a prefix of the later ones' (a prefix cache reuses it).
+    """
     lang = _LANG.get(language, language)
     system = (
-        f"You are an Implementer in a team writing one {lang} file in parallel. You write the "
-        "code for one TODO marker; other implementers write the other markers at the same "
-        "time. Your code replaces the marker line, at its indentation. Use the imports, "
-        "types and helpers the file already declares; never declare again a name the file "
-        "already declares, and do not add imports at module level. Do not repeat the "
-        f"surrounding code (signature, docstring). {_CODE_ONLY}"
+        f"You write the code of one TODO marker of a {lang} file whose other markers other "
+        "implementers fill at the same time. Your lines replace the marker line, at its "
+        "indentation. Use what the outline declares: never declare again a name it declares "
+        "or another TODO owns, add no module-level import, do not repeat the surrounding "
+        f"signature or docstring. {_CODE_ONLY}"
     )
-    prompt = (
-        f"Write the code for the marker {tag(todo)}: {description}\n"
-        "Answer with the lines that replace that marker line."
-    )
+    body = outline if outline.strip() else "(empty)"
+    prompt = "" if outline_complete else "(The outline above is still being written.)\n"
+    prompt += f"Write the code for the marker {tag(todo)}: {description}\n"
+    if region:
+        prompt += f"It is here in the file now:\n{region.rstrip()}\n"
+    prompt += "Answer with the lines that replace that marker line."
     if promised:
         listed = "\n".join(f"- {header}  (TODO {name})" for name, header in promised)
         prompt += (
-            "\n\nOther implementers are writing these definitions now. Call them by these "
-            "names and parameters where you need them; do not write another helper for the "
-            f"same job:\n{listed}"
+            "\n\nOther implementers own these TODOs and are writing them now. Call their "
+            "definitions by these names and parameters; never write them here, and do not "
+            f"write another helper for the same job:\n{listed}"
         )
+    headed = {name for name, _ in promised}
+    rest = [name for name in others if name not in headed]
+    if rest:
+        prompt += f"\n\nOther implementers also own the TODOs {', '.join(rest)}."
     return Request(
         "implementer",
         system,
-        _context(spec, document),
+        f"# Task\n{spec.strip()}\n\n# The outline\n{body}",
         prompt,
         f"todo:{todo}",
         max_tokens=4096,

@@ -30,6 +30,7 @@ from codecrdt.agents.evaluator import EVALUATED_CODES, Evaluator, EvaluatorRepor
 from codecrdt.agents.hub import Hub, HubOptions
 from codecrdt.agents.implementer import Implementer, ImplementerOptions
 from codecrdt.agents.network import NetworkModel
+from codecrdt.agents.onspec import off_spec
 from codecrdt.agents.outliner import FileOutline, Outliner, SequentialWriter
 from codecrdt.agents.providers.base import ProviderError
 from codecrdt.agents.replica import Fenced, Replica
@@ -123,6 +124,13 @@ class Report:
     #: With ``--mode auto``: the mode chosen, why, and the estimate's inputs
     #: (:meth:`codecrdt.agents.automode.ModeChoice.to_json`); None when a mode was named.
     mode_choice: dict[str, Any] | None = None
+    #: Top-level declarations implementers' answers held that were not written as they
+    #: came (``codecrdt.agents.lanes``): the total, per agent, and each one.
+    prevented: int = 0
+    prevented_by_agent: dict[str, int] = field(default_factory=dict)
+    prevented_declarations: list[dict[str, Any]] = field(default_factory=list)
+    #: The Outliner's TODOs whose name and description share no word with the spec.
+    plan_off_spec: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -369,6 +377,10 @@ class _Run:
                 for name in (t["name"] for t in todos)
             ],
         }
+        by_agent: dict[str, int] = {}
+        for prevented in ctx.prevented:
+            by_agent[prevented["agent"]] = by_agent.get(prevented["agent"], 0) + 1
+        planned = self.options.mode == "parallel" and self.options.outline == "outliner"
         evaluation = self.evaluator.report if self.evaluator else EvaluatorReport()
         left = evaluation.left
         if stopped_by is not None and self.outline_complete:
@@ -419,6 +431,15 @@ class _Run:
             outline=self.options.outline,
             touched=authors.summary(self.document, self.options.run_id),
             placements=list(getattr(self.outliner, "placements", [])),
+            prevented=len(ctx.prevented),
+            prevented_by_agent=dict(sorted(by_agent.items())),
+            prevented_declarations=list(ctx.prevented),
+            plan_off_spec=off_spec(
+                ctx.spec,
+                [(r.name, r.description) for r in sorted(records.values(), key=lambda r: r.order)],
+            )
+            if planned
+            else [],
         )
 
 

@@ -47,7 +47,7 @@ from codecrdt.analysis.statements import ROOTS, StatementFacts
 from codecrdt.analysis.values import conflicting_values, import_key, placeholder
 from codecrdt.markers import MARKER_TAG
 
-__all__ = ["CODES", "Finding", "analyze", "node_text"]
+__all__ = ["CODES", "Declaration", "Finding", "analyze", "node_text", "top_level_declarations"]
 
 CODES: dict[str, str] = {
     "duplicate-import": "error",
@@ -94,6 +94,46 @@ class _Binding:
     dotted: bool = False  # Python `import a.b`: binds `a` alongside other `import a.*`
     #: Python imports: what is imported (``import_key``): the same twice is a re-import.
     imported: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """A name a file's top level binds, as the duplicate detectors see it."""
+
+    kind: str  # function, class, variable, type, import
+    name: str
+    #: The declaration (for an import, the import statement).
+    node: tree_sitter.Node
+    #: Python imports: what is imported (``import_key``), None otherwise.
+    imported: tuple[str, ...] | None = None
+    #: Under an ``if``/``try``/loop of the top level (one of several alternatives).
+    conditional: bool = False
+
+
+def top_level_declarations(root: tree_sitter.Node, spec: LanguageSpec) -> list[Declaration]:
+    """The names ``root``'s own scope binds (a file's module level), in document order:
+    the bindings the duplicate detectors compare (functions, classes, types, imports,
+    constants as :attr:`LanguageSpec.variable_names` counts them), outside broken regions."""
+    captured = _capture(root, spec)
+    scopes = {n.id for n in captured.scopes}
+    found: list[Declaration] = []
+    for binding in _bindings(captured, spec):
+        if root.has_error and _in_error(binding.node):
+            continue
+        scope, context = _scope_and_context(binding.node, scopes, spec)
+        if scope != root.id or _category(binding, scope).startswith("member:"):
+            continue
+        found.append(
+            Declaration(
+                binding.kind,
+                node_text(binding.name),
+                binding.node,
+                binding.imported,
+                bool(context),
+            )
+        )
+    found.sort(key=lambda d: (d.node.start_byte, d.name))
+    return found
 
 
 def analyze(

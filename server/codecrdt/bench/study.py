@@ -502,6 +502,9 @@ def trial_record(
         "conflicts_fixed_deterministic": report.conflicts.get("fixed_deterministic", 0),
         "conflicts_fixed_model": report.conflicts.get("fixed_model", 0),
         "conflicts_left": report.conflicts.get("left", 0),
+        # declarations kept out of other TODOs' lanes as they streamed (agents.md)
+        "prevented": report.prevented,
+        "plan_off_spec": len(report.plan_off_spec),
         "converged": report.converged,
         "stopped_by": report.stopped_by,
         # mode "auto": the mode it ran, and why
