@@ -465,6 +465,26 @@ def test_an_answer_for_some_of_the_lines_replaces_only_those() -> None:
     assert report.fixed_model == 1 and report.fixes_held == 1
 
 
+def test_an_unclosed_block_for_a_conflict_not_asked_about_is_reported_not_a_crash() -> None:
+    """Qwen2.5-Coder-0.5B answered a one-conflict request with ``FIX 2`` and a block it
+    never closed (a study trial ended with an IndexError): the file stays as it was and
+    the answer is reported."""
+    text = (
+        "import json\n\n\ndef save(record: dict) -> str:\n"
+        "    data = dict(record)\n    return serializer.dumps(data)\n"
+    )
+    model = FakeModel(["FIX 2\n```python\nreturn json.dumps(data)\n"] * 2)
+    after, report = evaluate(text, model)
+    assert after == text
+    assert report.fixed_model == 0
+    assert any(
+        "FIX 2: there is no conflict 2 in this request" in e["reason"] for e in report.rejected
+    ), report.rejected
+    answer = parse_answer("FIX 2\n```python\nx = 1\n", {1})
+    assert answer.blocks == {}
+    assert answer.problems == [(None, "FIX 2: there is no conflict 2 in this request")]
+
+
 # -- reading answers ----------------------------------------------------------------------
 
 

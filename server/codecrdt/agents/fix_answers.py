@@ -78,13 +78,13 @@ def parse_answer(text: str, conflicts: set[int]) -> Answer:
         conflict, rest = int(match.group(1)), match.group(2)
         label = f"FIX {conflict}"
         body, problem, index = _body(lines, index + 1)
-        if problem:
-            answer.problems.append((conflict, f"{label}: {problem}"))
-            continue
-        if conflict not in conflicts:
+        if conflict not in conflicts:  # before the block's own problems: they name it
             answer.problems.append(
                 (None, f"{label}: there is no conflict {conflict} in this request")
             )
+            continue
+        if problem:
+            answer.problems.append((conflict, f"{label}: {problem}"))
             continue
         if conflict in answer.blocks:
             answer.problems.append((None, f"{label}: answered twice; only the first block is used"))
