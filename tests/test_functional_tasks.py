@@ -22,7 +22,7 @@ import pytest
 from codecrdt.agents.script import Latency, Script, bundled_scripts, load_script
 from codecrdt.bench import functional
 from codecrdt.bench.functional import FunctionalResult, check_file
-from codecrdt.bench.study import StudyOptions, run_generate_trial
+from codecrdt.bench.study import REAL_MODEL_TASKS, StudyOptions, run_generate_trial
 from codecrdt.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +31,7 @@ FAST = Latency(ttft_s=0.2, chars_per_s=2000, prefill_tokens_per_s=4000, cached_t
 SCRIPTS = {script.name: script for script in bundled_scripts()}
 PYTHON_TASKS = sorted(name for name, s in SCRIPTS.items() if s.language == "python")
 #: The small tasks for real-model runs: five functions each, so fewer tests.
-SMALL_TASKS = {"wordstats", "temperatures", "shopping-cart"}
+SMALL_TASKS = set(REAL_MODEL_TASKS)
 TSX_TASKS = sorted(name for name, s in SCRIPTS.items() if s.language == "tsx")
 MODES = (("sequential", 1), ("parallel", 3))
 
