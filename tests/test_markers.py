@@ -208,7 +208,13 @@ def test_the_prompts_show_markers_in_the_syntax(language: str) -> None:
     names = [m.name for m in scan_markers(example)]
     expected = {"python": ["load_notes", "save_notes"]}.get(language, ["loadNotes", "NoteList"])
     assert names == expected
-    assert marker_line(language, "parse_args", "read the command-line flags").strip() in system
+    # Every marker of the example states its size, as the instructions ask.
+    assert all(m.size for m in scan_markers(example))
+    assert "`~N lines`" in system
+    assert (
+        marker_line(language, "parse_args", "read the command-line flags", size=12).strip()
+        in system
+    )
     prompt = implementer_request(language, "spec", "", "parse_args", "read", "impl-1").prompt
     assert tag("parse_args") in prompt
 
