@@ -91,8 +91,11 @@ class Progress:
         if lines >= size:
             return 0.0  # past its hint: it may end any moment
         rate = self.lines_per_s
-        if watch.first_line_s is not None and lines >= 2 and now > watch.first_line_s:
-            rate = (lines - 1) / (now - watch.first_line_s)
+        # A stream opened ahead hands over its buffer at once: its pace is not the
+        # stream's, so the rate of the last TODO streamed live stands for it.
+        first = watch.first_line_s
+        if not watch.prefetched and first is not None and lines >= 2 and now > first:
+            rate = (lines - 1) / (now - first)
             self.lines_per_s = rate
         if not rate:
             return None
