@@ -98,33 +98,37 @@ class Implementer(Agent):
         self._acknowledge()
         self.set_state("waiting")
         ahead: Ahead | None = None
-        while True:
-            await self.pause_if_stalled()
-            self.replica.check()
-            if ahead is not None:  # claimed ahead and won: its stream is open already
-                ahead = await self._write_looking_ahead(ahead.claim, ahead)
+        try:
+            while True:
+                await self.pause_if_stalled()
+                self.replica.check()
+                if ahead is not None:  # claimed ahead and won: its stream is open already
+                    ahead = await self._write_looking_ahead(ahead.claim, ahead)
+                    self.set_state("waiting")
+                    continue
+                records = self.board.records
+                if self.board.outline_complete() and all(
+                    r.status in ("done", "failed") for r in records.values()
+                ):
+                    self.set_state("done")
+                    return self.completed
+                record = self._pick(records)
+                if record is None:
+                    await self.replica.changed(self.options.idle_poll_s)
+                    continue
+                if not await self._still_free_after_spread(record):
+                    continue
+                self.set_state("claiming", record.name)
+                claim = self.board.claim(record)
+                outcome = await self._decide(claim)
+                if outcome is board.Outcome.WON:
+                    ahead = await self._write_looking_ahead(claim, None)
+                else:
+                    self.board.withdraw(claim)
                 self.set_state("waiting")
-                continue
-            records = self.board.records
-            if self.board.outline_complete() and all(
-                r.status in ("done", "failed") for r in records.values()
-            ):
-                self.set_state("done")
-                return self.completed
-            record = self._pick(records)
-            if record is None:
-                await self.replica.changed(self.options.idle_poll_s)
-                continue
-            if not await self._still_free_after_spread(record):
-                continue
-            self.set_state("claiming", record.name)
-            claim = self.board.claim(record)
-            outcome = await self._decide(claim)
-            if outcome is board.Outcome.WON:
-                ahead = await self._write_looking_ahead(claim, None)
-            else:
-                self.board.withdraw(claim)
-            self.set_state("waiting")
+        finally:
+            if ahead is not None:  # stopped before writing it (fenced, crashed, stalled out)
+                ahead.close()
 
     # -- lookahead ------------------------------------------------------------------
 
@@ -304,8 +308,6 @@ class Implementer(Agent):
         self.record("claim", todo=todo, epoch=claim.epoch, client=client, first_clock=first_clock)
         marker = find_marker(document.text, todo)
         if marker is None:
-            if ahead is not None:
-                ahead.close()
             self._give_back(claim, "its marker is no longer in the file", final=True)
             return
         if ahead is not None:
