@@ -25,8 +25,10 @@ from codecrdt.markers import Marker
 
 #: Seeds beyond the default range that once failed, run every time: 1428 (a claim by a
 #: replacement agent missing from a replica's roster was read as fenced: written twice),
-#: 2487 (a TODO whose owners crashed three times was skipped by every implementer: lost).
-REGRESSION_SEEDS = (1428, 2487)
+#: 2487 (a TODO whose owners crashed three times was skipped by every implementer: lost),
+#: 177 (an owner took its lookahead TODO and wrote a line in the same update as the
+#: previous TODO's completion; fenced, its line was not reverted: written twice).
+REGRESSION_SEEDS = (177, 1428, 2487)
 
 
 def _seeds() -> list[int]:

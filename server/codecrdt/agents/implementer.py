@@ -103,6 +103,7 @@ class Implementer(Agent):
                 await self.pause_if_stalled()
                 self.replica.check()
                 if ahead is not None:  # claimed ahead and won: its stream is open already
+                    await self._until_hub_holds_own_writes()
                     ahead = await self._write_looking_ahead(ahead.claim, ahead)
                     self.set_state("waiting")
                     continue
@@ -213,6 +214,16 @@ class Implementer(Agent):
             if ahead is not None:
                 self._forgo(ahead, "the implementer stopped")
             raise
+
+    async def _until_hub_holds_own_writes(self) -> None:
+        """Wait until the hub holds the previous TODO's completion, before taking the one
+        claimed ahead: the hub then merges them apart, as it does after a claim round, and
+        keeps each TODO's text under its own owner record (its undo on fencing, the report's
+        writers)."""
+        while not self.replica.hub_holds_own_writes():
+            await self.pause_if_stalled()
+            self.replica.check()
+            await self.replica.changed(self.replica.resync_s)
 
     def _forgo(self, ahead: Ahead, reason: str) -> None:
         """Hand back a TODO claimed ahead and never written: pending in its next epoch."""
