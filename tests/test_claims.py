@@ -27,8 +27,10 @@ from codecrdt.markers import Marker
 #: replacement agent missing from a replica's roster was read as fenced: written twice),
 #: 2487 (a TODO whose owners crashed three times was skipped by every implementer: lost),
 #: 177 (an owner took its lookahead TODO and wrote a line in the same update as the
-#: previous TODO's completion; fenced, its line was not reverted: written twice).
-REGRESSION_SEEDS = (177, 1428, 2487)
+#: previous TODO's completion; fenced, its line was not reverted: written twice),
+#: 226 (an owner stalled past its lease woke, wrote the rest of its TODO from its lookahead
+#: buffer and left as done before it learnt it was fenced: no replacement, TODO lost).
+REGRESSION_SEEDS = (177, 226, 1428, 2487)
 
 
 def _seeds() -> list[int]:

@@ -111,6 +111,10 @@ class Implementer(Agent):
                 if self.board.outline_complete() and all(
                     r.status in ("done", "failed") for r in records.values()
                 ):
+                    # Only once the hub holds what it wrote: an implementer that woke from
+                    # a stall may have finished a TODO from its buffer before it learnt it
+                    # was fenced (then this raises Fenced, and the run replaces it).
+                    await self._until_hub_holds_own_writes()
                     self.set_state("done")
                     return self.completed
                 record = self._pick(records)
