@@ -29,8 +29,9 @@ from codecrdt.markers import Marker
 #: 177 (an owner took its lookahead TODO and wrote a line in the same update as the
 #: previous TODO's completion; fenced, its line was not reverted: written twice),
 #: 226 (an owner stalled past its lease woke, wrote the rest of its TODO from its lookahead
-#: buffer and left as done before it learnt it was fenced: no replacement, TODO lost).
-REGRESSION_SEEDS = (177, 226, 1428, 2487)
+#: buffer and left as done before it learnt it was fenced: no replacement, TODO lost),
+#: 386 (a lookahead TODO's take, text and completion reached the hub in one update).
+REGRESSION_SEEDS = (177, 226, 386, 1428, 2487)
 
 
 def _seeds() -> list[int]:

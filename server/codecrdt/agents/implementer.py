@@ -316,6 +316,10 @@ class Implementer(Agent):
         document = self.document
         todo = claim.todo
         self.board.take(claim)
+        if ahead is not None:
+            # Its answer may be buffered whole: the hub must see the take before the text
+            # and the completion, to keep the text under this owner (undo, writers).
+            await self._until_hub_holds_own_writes()
         # With this replica's client and clock: the text it inserts from here on is this
         # TODO's (codecrdt.agents.authors).
         client = document.client_id
