@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections import Counter
 from dataclasses import dataclass
 
-from codecrdt.agents.context import RunContext
+from codecrdt.agents.context import RunContext, RunEvent
 from codecrdt.agents.implementer import ImplementerOptions
 from codecrdt.agents.network import NetworkModel
 from codecrdt.agents.providers.retry import RetryPolicy
@@ -45,20 +46,38 @@ class Scenario:
         )
 
 
+def _size_hint(rng: random.Random, lines: int) -> str:
+    """A marker's size hint as an Outliner might write it: right, wrong, absent or
+    malformed (ignored), so lookahead is timed well, badly and by the default."""
+    kind = rng.choice(["exact", "exact", "under", "over", "none", "malformed"])
+    if kind == "exact":
+        return f" ~{lines} lines"
+    if kind == "under":
+        return " ~1 line"
+    if kind == "over":
+        return f" ~{lines * rng.randint(3, 10)} lines"
+    if kind == "malformed":
+        return rng.choice([" ~many lines", " ~0 lines", " ~12 chars"])
+    return ""
+
+
 def make_scenario(seed: int) -> Scenario:
     rng = random.Random(seed)
+    # The size hints come from their own generator: every other draw of a seed is what it
+    # was before markers had hints (the regression seeds keep their scenarios).
+    hints = random.Random(f"hints-{seed}")
     count = rng.randint(2, 7)
     names = [f"step_{i}" for i in range(count)]
     outline = ["import sys\n", "\n"]
     todos = {}
     for name in names:
+        lines = rng.randint(1, 6)
         outline += [
             "\n",
             f"def {name}(value):\n",
             f'    """Part {name}."""\n',
-            f"    # TODO(codecrdt:{name}): compute {name}\n",
+            f"    # TODO(codecrdt:{name}{_size_hint(hints, lines + 1)}): compute {name}\n",
         ]
-        lines = rng.randint(1, 6)
         todos[name] = {
             "text": "".join(f"value = value + {i}  # {name} line {i}\n" for i in range(lines))
             + "return value\n"
@@ -105,11 +124,19 @@ def make_scenario(seed: int) -> Scenario:
     return Scenario(seed, script, options, tuple(stream_faults))
 
 
-def run_scenario(scenario: Scenario) -> tuple[str, Report, dict[str, str]]:
+def run_scenario(scenario: Scenario) -> tuple[str, Report, Counter[str]]:
+    """The run's final text, its report, and its lookahead claims by what became of
+    them (``claimed``, ``used``, ``released``)."""
     rng = random.Random(scenario.seed)
     latency = Latency(ttft_s=rng.uniform(0.1, 1.5), chars_per_s=rng.uniform(80, 600), jitter=0.5)
 
-    async def main() -> tuple[str, Report, dict[str, str]]:
+    lookahead: Counter[str] = Counter()
+
+    def count(event: RunEvent) -> None:
+        if event.kind == "lookahead":
+            lookahead[str(event.details["state"])] += 1
+
+    async def main() -> tuple[str, Report, Counter[str]]:
         document = SharedDocument("")
         clock = Clock.virtual()
         provider = ScriptedProvider(
@@ -128,17 +155,19 @@ def run_scenario(scenario: Scenario) -> tuple[str, Report, dict[str, str]]:
             policy=RetryPolicy(max_attempts=6, base_delay_s=0.2, idle_timeout_s=5.0),
             rng=random.Random(scenario.seed),
             clock=clock,
+            on_event=count,
         )
         report = await asyncio.wait_for(generate(document, ctx, scenario.options), 600)
-        return document.text, report, {}
+        return document.text, report, lookahead
 
     return run_virtual(main())
 
 
-def check_seed(seed: int) -> list[str]:
-    """Problems found in the run of ``seed`` (empty when it is correct)."""
+def check_seed(seed: int) -> tuple[list[str], Counter[str]]:
+    """Problems found in the run of ``seed`` (empty when it is correct), and its lookahead
+    claims by what became of them."""
     scenario = make_scenario(seed)
-    text, report, _ = run_scenario(scenario)
+    text, report, lookahead = run_scenario(scenario)
     expected = assemble(scenario.script.outline, scenario.script.todos)
     problems = []
     if report.double_claims:
@@ -153,4 +182,6 @@ def check_seed(seed: int) -> list[str]:
         problems.append("final text differs from the outline with each body once")
     if report.stopped_by is not None:
         problems.append(f"stopped by {report.stopped_by}: {report.error}")
-    return [f"{scenario.describe()}: {p}" for p in problems]
+    if lookahead["used"] > lookahead["claimed"]:
+        problems.append(f"more lookahead claims used than claimed: {dict(lookahead)}")
+    return [f"{scenario.describe()}: {p}" for p in problems], lookahead

@@ -208,7 +208,13 @@ def test_the_prompts_show_markers_in_the_syntax(language: str) -> None:
     names = [m.name for m in scan_markers(example)]
     expected = {"python": ["load_notes", "save_notes"]}.get(language, ["loadNotes", "NoteList"])
     assert names == expected
-    assert marker_line(language, "parse_args", "read the command-line flags").strip() in system
+    # Every marker of the example states its size, as the instructions ask.
+    assert all(m.size for m in scan_markers(example))
+    assert "`~N lines`" in system
+    assert (
+        marker_line(language, "parse_args", "read the command-line flags", size=12).strip()
+        in system
+    )
     prompt = implementer_request(language, "spec", "", "parse_args", "read", "impl-1").prompt
     assert tag("parse_args") in prompt
 
@@ -228,3 +234,75 @@ def test_the_extension_reads_the_same_syntax() -> None:
         check=True,
     ).stdout
     assert written == json_text()
+
+
+# -- size hints ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("language", "jsx"), _forms())
+@pytest.mark.parametrize("size", [1, 40, 10_000])
+def test_a_size_hint_is_rendered_and_read_back(language: str, jsx: bool, size: int) -> None:
+    line = marker_line(language, "use-Timer_2", "the countdown", "  ", jsx=jsx, size=size)
+    assert f"TODO(codecrdt:use-Timer_2 ~{size} lines): the countdown" in line
+    text = f"before\n{line}after\n"
+    (marker,) = scan_markers(text)
+    assert (marker.name, marker.description, marker.size) == ("use-Timer_2", "the countdown", size)
+    assert find_marker(text, "use-Timer_2") == marker
+    assert find_marker(text, "use-Timer") is None
+
+
+@pytest.mark.parametrize(
+    ("hint", "size"),
+    [
+        ("", None),
+        (" ~40 lines", 40),
+        (" ~40", 40),
+        (" ~1 line", 1),
+        ("  ~ 12  lines ", 12),
+        ("\t~7lines", 7),
+        # Malformed hints: the marker stays a marker, of unknown size.
+        (" ~forty lines", None),
+        (" ~40 chars", None),
+        (" ~0 lines", None),
+        (" ~-3 lines", None),
+        (" ~4.5 lines", None),
+        (" ~99999 lines", None),
+        (" ~40 lines, maybe more", None),
+        (" ~", None),
+    ],
+)
+def test_a_malformed_size_hint_is_ignored_not_fatal(hint: str, size: int | None) -> None:
+    text = f"def f():\n    # TODO(codecrdt:body{hint}): the body\n"
+    (marker,) = scan_markers(text)
+    assert (marker.name, marker.description, marker.size) == ("body", "the body", size)
+    assert find_marker(text, "body") == marker
+    (tagged,) = MARKER_TAG.finditer(text)
+    assert tagged["name"] == "body"
+    # leftover-todo reports it like any marker.
+    spec = language_named("python")
+    assert spec is not None
+    assert [(f.code, f.data["name"]) for f in analyze_text(text, spec)] == [
+        ("leftover-todo", "body")
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "# TODO(codecrdt:a 40 lines): no tilde before the size\n",
+        "# TODO(codecrdt:a ~40 lines: no closing parenthesis\n",
+        "# TODO(codecrdt:a ~(40) lines): parentheses in the hint\n",
+        "# TODO(codecrdt:a ~40 lines) no colon before the description\n",
+        "x = 1  # TODO(codecrdt:a ~40 lines): after code\n",
+    ],
+)
+def test_near_misses_with_a_hint_are_not_markers(line: str) -> None:
+    assert scan_markers(line) == []
+
+
+def test_a_renamed_duplicate_marker_keeps_its_size_hint() -> None:
+    repair = MarkerRepair()
+    first = "# TODO(codecrdt:load ~30 lines): read it\n"
+    assert repair(first) == first
+    (marker,) = scan_markers(repair(first))
+    assert (marker.name, marker.size, marker.description) == ("load-2", 30, "read it")

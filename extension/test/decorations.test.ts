@@ -108,6 +108,9 @@ describe('planning decorations', () => {
             assert.equal(markerLineIn(text)('other'), 1, text);
             assert.equal(markerLineIn(text)('x'), undefined, text);
         }
+        const hinted = 'first\n  // TODO(codecrdt:x-1 ~40 lines): the work\n// TODO(codecrdt:x ~3 lines): more\n';
+        assert.equal(markerLineIn(hinted)('x-1'), 1);
+        assert.equal(markerLineIn(hinted)('x'), 2);
     });
 
     it('keeps ranges inside the document', () => {

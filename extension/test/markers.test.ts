@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MARKER_SYNTAX, markerTag } from '../src/common/markers';
+import { MARKER_SYNTAX, markerTag, markerTagPattern } from '../src/common/markers';
 
 describe('the marker syntax (generated from the server)', () => {
     it('names a TODO as the server writes it', () => {
@@ -16,5 +16,14 @@ describe('the marker syntax (generated from the server)', () => {
         assert.deepEqual(languages.python, { line: { open: '#', close: '' }, jsx: null });
         assert.deepEqual(languages.tsx, { line: { open: '//', close: '' }, jsx: { open: '{/*', close: '*/}' } });
         assert.deepEqual(MARKER_SYNTAX.readOnly, [{ open: '/*', close: '*/' }]);
+    });
+
+    it('finds a tag with or without a size hint, never a longer name', () => {
+        const tag = markerTagPattern('use-Timer_2');
+        assert.ok(tag.test('// TODO(codecrdt:use-Timer_2): the timer'));
+        assert.ok(tag.test('// TODO(codecrdt:use-Timer_2 ~40 lines): the timer'));
+        assert.ok(tag.test('# TODO(codecrdt:use-Timer_2 ~forty lines): a hint the server ignores'));
+        assert.ok(!tag.test('// TODO(codecrdt:use-Timer_23 ~40 lines): another TODO'));
+        assert.ok(!tag.test('// TODO(codecrdt:use-Timer_2 40 lines): no tilde, not a marker'));
     });
 });

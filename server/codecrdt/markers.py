@@ -2,14 +2,20 @@
 
 A marker is one line in the language's comment syntax::
 
-    # TODO(codecrdt:parse_args): read the CLI flags          (Python)
-    // TODO(codecrdt:useTimer): the countdown state            (JavaScript, TypeScript)
-    {/* TODO(codecrdt:Header): the title bar */}               (inside JSX)
+    # TODO(codecrdt:parse_args ~12 lines): read the CLI flags    (Python)
+    // TODO(codecrdt:useTimer ~40 lines): the countdown state     (JavaScript, TypeScript)
+    {/* TODO(codecrdt:Header): the title bar */}                  (inside JSX)
 
 The name (letters, digits, ``_``, ``-``) is unique in the file and is what every replica
 uses to find the marker's place in its own text: the marker line itself is the TODO's
 anchor across replicas (see docs/claims.md). Only complete lines count, so a marker that is
 still being streamed is not taken for a shorter one.
+
+The Outliner states the expected size of each TODO's code after the name, ``~N lines``
+(the *size hint*): implementers take the largest TODO first and time their lookahead by it
+(docs/agents.md, "Scheduling"). The hint is optional, and one that does not read as
+``~N`` or ``~N lines`` with N from 1 to :data:`MAX_SIZE_HINT` (``~forty lines``,
+``~40 chars``, ``~0 lines``) is ignored: the marker is still a marker, of unknown size.
 
 This module owns the syntax: the tag, the name pattern, the comment forms per language
 (:data:`LANGUAGE_FORMS`, keyed by the names of the language registry), the regular
@@ -29,11 +35,13 @@ from dataclasses import dataclass
 __all__ = [
     "BLOCK",
     "HASH",
+    "HINT_PATTERN",
     "JSX",
     "KEYWORD",
     "LANGUAGE_FORMS",
     "MARKER_LINE",
     "MARKER_TAG",
+    "MAX_SIZE_HINT",
     "NAME_PATTERN",
     "NAME_RULE",
     "PLAIN_TODO",
@@ -54,6 +62,7 @@ __all__ = [
     "plain_notes",
     "render",
     "scan_markers",
+    "size_hint",
     "tag",
 ]
 
@@ -67,6 +76,12 @@ _NAME_CHARS = "A-Za-z0-9_-"
 NAME_PATTERN = rf"[{_NAME_CHARS}]+"
 #: :data:`NAME_PATTERN` in words, for the models' instructions.
 NAME_RULE = "letters, digits, _ or -"
+#: What may follow the name inside the parentheses: white space, ``~`` and the size hint's
+#: text (read by :func:`size_hint`; a hint it cannot read leaves the marker's size unknown).
+HINT_PATTERN = r"[ \t]+~[^()\n]*?"
+#: The largest size hint read, in lines; a larger one is ignored as malformed.
+MAX_SIZE_HINT = 10_000
+_SIZE = re.compile(r"~[ \t]*(?P<lines>[0-9]{1,5})(?:[ \t]*lines?)?[ \t]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +151,7 @@ _PREFIX, _SUFFIX = re.escape(PREFIX), re.escape(SUFFIX)
 #: A complete marker line (without its line break), in any form read.
 MARKER_LINE = re.compile(
     rf"^(?P<indent>[ \t]*)(?:{_READ_OPEN})[ \t]*"
-    rf"{_PREFIX}(?P<name>{NAME_PATTERN}){_SUFFIX}"
+    rf"{_PREFIX}(?P<name>{NAME_PATTERN})(?P<hint>{HINT_PATTERN})?[ \t]*{_SUFFIX}"
     r"(?::[ \t]*(?P<description>.*?))?"
     rf"[ \t]*(?:{_READ_CLOSE})?[ \t]*$"
 )
@@ -144,7 +159,9 @@ MARKER_LINE = re.compile(
 #: closing parenthesis: what ``leftover-todo`` reports (a name the scan refuses too, so that
 #: ``codecrdt check`` shows it) and what :class:`~codecrdt.agents.shaping.MarkerRepair`
 #: keeps unique.
-MARKER_TAG = re.compile(rf"{_PREFIX}(?P<name>[^{_SUFFIX}\s]+){_SUFFIX}")
+MARKER_TAG = re.compile(
+    rf"{_PREFIX}(?P<name>[^{_SUFFIX}\s]+)(?P<hint>{HINT_PATTERN})?[ \t]*{_SUFFIX}"
+)
 #: A plain TODO comment line in a written form (``# TODO: parse the flags``), not a marker:
 #: the marker a model meant, which :class:`codecrdt.agents.shaping.MarkerRepair` names.
 PLAIN_TODO = re.compile(
@@ -163,9 +180,22 @@ PLAIN_NOTE = re.compile(
 )
 
 
-def tag(name: str) -> str:
-    """``TODO(codecrdt:name)``."""
-    return f"{PREFIX}{name}{SUFFIX}"
+def tag(name: str, size: int | None = None) -> str:
+    """``TODO(codecrdt:name)``, or with a size hint ``TODO(codecrdt:name ~40 lines)``."""
+    hint = f" ~{size} lines" if size is not None else ""
+    return f"{PREFIX}{name}{hint}{SUFFIX}"
+
+
+def size_hint(hint: str | None) -> int | None:
+    """The lines a marker's hint (``" ~40 lines"``, the ``hint`` group of
+    :data:`MARKER_LINE`) promises, or None when there is none or it does not read."""
+    if not hint:
+        return None
+    match = _SIZE.fullmatch(hint.strip())
+    if match is None:
+        return None
+    lines = int(match["lines"])
+    return lines if 1 <= lines <= MAX_SIZE_HINT else None
 
 
 _NOT_NAME_CHAR = re.compile(rf"[^{_NAME_CHARS}]")
@@ -182,20 +212,27 @@ def mentions_marker(text: str) -> bool:
     return PREFIX in text
 
 
-def render(form: CommentForm, name: str, description: str, indent: str = "") -> str:
-    """The marker line (with its line break) in ``form``."""
-    return f"{indent}{form.wrap(f'{tag(name)}: {description}')}\n"
+def render(
+    form: CommentForm, name: str, description: str, indent: str = "", size: int | None = None
+) -> str:
+    """The marker line (with its line break) in ``form``, with a size hint if ``size``."""
+    return f"{indent}{form.wrap(f'{tag(name, size)}: {description}')}\n"
 
 
 def marker_line(
-    language: str, name: str, description: str, indent: str = "", jsx: bool = False
+    language: str,
+    name: str,
+    description: str,
+    indent: str = "",
+    jsx: bool = False,
+    size: int | None = None,
 ) -> str:
     """The marker line (with its line break) for ``language``, inside JSX if ``jsx``."""
     forms = LANGUAGE_FORMS[language]
     form = forms.jsx if jsx else forms.line
     if form is None:
         raise ValueError(f"{language} has no JSX, so no marker form inside JSX")
-    return render(form, name, description, indent)
+    return render(form, name, description, indent, size)
 
 
 def form_opened_by(opener: str) -> CommentForm:
@@ -212,6 +249,8 @@ class Marker:
     start: int
     end: int
     line: int
+    #: The lines its size hint promises; None without a (readable) hint.
+    size: int | None = None
 
 
 def scan_markers(text: str, first_line: int = 0, start_offset: int = 0) -> list[Marker]:
@@ -231,6 +270,7 @@ def scan_markers(text: str, first_line: int = 0, start_offset: int = 0) -> list[
                         offset,
                         offset + len(raw),
                         line,
+                        size_hint(match["hint"]),
                     )
                 )
         offset += len(raw)
@@ -240,7 +280,7 @@ def scan_markers(text: str, first_line: int = 0, start_offset: int = 0) -> list[
 
 def find_marker(text: str, name: str) -> Marker | None:
     """The marker named ``name`` in ``text``, or None when it is not (or no longer) there."""
-    needle = tag(name)
+    needle = f"{PREFIX}{name}"  # then ")" or a size hint: the scan of the line decides
     position = text.find(needle)
     while position >= 0:
         start = text.rfind("\n", 0, position) + 1
@@ -255,6 +295,7 @@ def find_marker(text: str, name: str) -> Marker | None:
                         marker.start,
                         marker.end,
                         text.count("\n", 0, start),
+                        marker.size,
                     )
         position = text.find(needle, position + 1)
     return None
@@ -317,6 +358,7 @@ def json_text() -> str:
         "prefix": PREFIX,
         "suffix": SUFFIX,
         "namePattern": NAME_PATTERN,
+        "hintPattern": HINT_PATTERN,
         "languages": {
             name: {"line": _form_json(forms.line), "jsx": _form_json(forms.jsx)}
             for name, forms in LANGUAGE_FORMS.items()

@@ -5,7 +5,7 @@
  * version each region is placed again on its TODO's marker line in the current text.
  */
 import * as vscode from 'vscode';
-import { markerTag } from './markers';
+import { markerTagPattern } from './markers';
 import type { AgentActivity, AgentActivityParams } from './runs';
 
 /** Fixed colours, by agent index (order of first appearance in a run). */
@@ -117,10 +117,13 @@ export function planDecorations(
     return planned;
 }
 
-/** A `markerLine` for `planDecorations` over a text: the line of `TODO(codecrdt:<todo>)`. */
+/**
+ * A `markerLine` for `planDecorations` over a text: the line of `TODO(codecrdt:<todo>)`
+ * (with or without a size hint).
+ */
 export function markerLineIn(text: string): (todo: string) => number | undefined {
     return (todo) => {
-        const at = text.indexOf(markerTag(todo));
+        const at = text.search(markerTagPattern(todo));
         if (at < 0) {
             return undefined;
         }

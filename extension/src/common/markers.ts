@@ -16,6 +16,8 @@ export interface MarkerSyntax {
     prefix: string;
     suffix: string;
     namePattern: string;
+    /** What may follow the name inside the parentheses: the size hint (` ~40 lines`). */
+    hintPattern: string;
     /** By language name: the form on a line of code, and inside JSX (null: no JSX). */
     languages: Record<string, { line: CommentForm; jsx: CommentForm | null }>;
     /** Forms never written but read as markers. */
@@ -27,4 +29,14 @@ export const MARKER_SYNTAX: MarkerSyntax = syntax;
 /** `TODO(codecrdt:<name>)`: the part of a marker line that names its TODO. */
 export function markerTag(name: string): string {
     return `${MARKER_SYNTAX.prefix}${name}${MARKER_SYNTAX.suffix}`;
+}
+
+function escape(text: string): string {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The tag of TODO `name` with or without a size hint (`TODO(codecrdt:<name> ~40 lines)`). */
+export function markerTagPattern(name: string): RegExp {
+    const { prefix, suffix, hintPattern } = MARKER_SYNTAX;
+    return new RegExp(`${escape(prefix)}${escape(name)}(?:${hintPattern})?[ \\t]*${escape(suffix)}`);
 }

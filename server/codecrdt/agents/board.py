@@ -33,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -51,6 +52,7 @@ __all__ = [
     "Member",
     "Outcome",
     "TodoRecord",
+    "largest_first",
     "rank",
 ]
 
@@ -89,6 +91,8 @@ class TodoRecord:
     claims: tuple[Claim, ...]
     #: Characters of the finished code (set when done).
     chars: int = 0
+    #: The lines the marker's size hint promises; 0 when it has none.
+    size: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +106,17 @@ class Member:
 
 def rank(todo: str, epoch: int, agent: str) -> bytes:
     return hashlib.sha256(f"{todo}\x00{epoch}\x00{agent}".encode()).digest()
+
+
+def largest_first(records: Iterable[TodoRecord]) -> list[TodoRecord]:
+    """``records`` in the order implementers take them: the largest size hint first, ties
+    (and equal sizes) in the outline's order. A TODO without a hint counts as the median
+    of the hinted ones (as the outline's order alone when none is hinted): a model that
+    leaves one hint out neither promotes nor buries that TODO."""
+    records = list(records)
+    sizes = sorted(r.size for r in records if r.size > 0)
+    default = sizes[len(sizes) // 2] if sizes else 0
+    return sorted(records, key=lambda r: (-(r.size or default), r.order))
 
 
 class Board:
@@ -175,6 +190,7 @@ class Board:
                     "owner": "",
                     "attempts": 0,
                     "order": order,
+                    "size": marker.size or 0,
                     "claims": Map(),
                 }
             )
@@ -290,6 +306,23 @@ class Board:
             if failed:
                 entry["error"] = reason
         return failed
+
+    def forgo(self, claim: Claim) -> None:
+        """Hand back a TODO whose claim won but that this agent never wrote (a lookahead
+        claim left unused): pending in the next epoch, its attempts unchanged. Every claim
+        of the old epoch is stale from then on, so nobody decides on a claim set that lost
+        its winner."""
+        document = self.document
+        entry = document.todos.get(claim.todo)
+        if not isinstance(entry, Map):
+            return
+        record = _read_todos(document).get(claim.todo)
+        if record is None or record.epoch != claim.epoch or record.status != "pending":
+            return
+        with document.doc.transaction(origin=self.origin):
+            entry["owner"] = ""
+            entry["epoch"] = claim.epoch + 1
+            entry["status"] = "pending"
 
     # -- the hub's transitions --------------------------------------------------------
 
@@ -487,5 +520,6 @@ def _read_todos(document: SharedDocument) -> dict[str, TodoRecord]:
             order=_int(record.get("order")),
             claims=tuple(claims),
             chars=_int(record.get("chars")),
+            size=_int(record.get("size")),
         )
     return records

@@ -229,6 +229,11 @@ class Hub:
         if link.undo is None:
             return
         if link.active_todo is not None:
+            previous = before.get(link.active_todo)
+            if text_changed and previous is not None:
+                # Text that arrives with its TODO's completion (a whole answer read ahead
+                # and written at once) is that TODO's.
+                link.wrote.add((link.active_todo, previous.epoch))
             current = after.get(link.active_todo)
             if current is None or current.owner != link.agent or current.status != "claimed":
                 link.undo.clear()  # its work on that TODO is finished or handed back

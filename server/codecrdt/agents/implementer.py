@@ -1,7 +1,8 @@
 """An Implementer: claims TODOs, writes each one in its place, checks what it wrote.
 
 It learns everything from its replica, through its board: which TODOs exist, who claimed
-what, whether its claim was decided (see :mod:`codecrdt.agents.board`). Owning a TODO, it
+what, whether its claim was decided (see :mod:`codecrdt.agents.board`). It takes the
+largest free TODO first (by the markers' size hints). Owning a TODO, it
 streams the code line by line just above the marker line and removes the marker, marking
 the TODO done, in one transaction at the end; if the stream starts over it removes its
 partial text first. When someone else (the user, the Evaluator) edits inside its region it
@@ -12,17 +13,23 @@ adds only its marker, the lines around it, and what other TODOs own. What it str
 passes a :class:`~codecrdt.agents.lanes.LaneGuard` before it is written: a top-level
 declaration that the file already has or another TODO owns is not written, and counted
 (the report's ``prevented``).
+
+Lookahead: while it writes one TODO, it may claim its next one and open that stream, so
+that the next answer's first-token wait passes while the current one ends (at most one
+ahead; see :mod:`codecrdt.agents.lookahead` and docs/agents.md, "Scheduling").
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass
 
 from codecrdt.agents import authors, board, sync
 from codecrdt.agents.agent import Agent
 from codecrdt.agents.context import BudgetExceeded, RunContext
 from codecrdt.agents.lanes import Lane, LaneGuard, taken_names
+from codecrdt.agents.lookahead import Ahead, Progress, Watch, due_soon
 from codecrdt.agents.prompts import implementer_request
 from codecrdt.agents.providers.base import ProviderError, Request
 from codecrdt.agents.providers.retry import Restart
@@ -58,6 +65,14 @@ class ImplementerOptions:
     #: Keep each answer in its lane (:mod:`codecrdt.agents.lanes`); off, every line is
     #: written as it came and the Evaluator meets the duplicates instead.
     lanes: bool = True
+    #: Claim the next TODO and open its stream while the current one ends (one ahead).
+    lookahead: bool = True
+    #: Lookahead starts when the current TODO is expected to end within its answer's
+    #: first-token time plus this (the time a claim takes to be decided).
+    lookahead_margin_s: float = 0.3
+    #: Lines a TODO whose marker has no size hint is expected to take, when no marker of
+    #: the file has one (else: the median of the hints).
+    default_size_lines: int = 20
 
 
 class Implementer(Agent):
@@ -73,38 +88,188 @@ class Implementer(Agent):
         super().__init__(agent_id, replica, ctx)
         self.options = options
         self.completed: list[str] = []
+        #: What the lookahead watches: lines written, remote changes.
+        self._progress = Progress()
         replica.on_remote_change(self._acknowledge)
 
     def _acknowledge(self) -> None:
         if not self.replica.fenced:
             self.board.step()
+        self._progress.nudge()
+
+    def count_lines(self, delta: int) -> None:
+        super().count_lines(delta)
+        if delta > 0:
+            self._progress.line_written(self.ctx.now())
+        else:
+            self._progress.nudge()
 
     async def run(self) -> list[str]:
         self._acknowledge()
         self.set_state("waiting")
-        while True:
+        ahead: Ahead | None = None
+        try:
+            while True:
+                await self.pause_if_stalled()
+                self.replica.check()
+                if ahead is not None:  # claimed ahead and won: its stream is open already
+                    await self._until_hub_holds_own_writes()
+                    ahead = await self._write_looking_ahead(ahead.claim, ahead)
+                    self.set_state("waiting")
+                    continue
+                records = self.board.records
+                if self.board.outline_complete() and all(
+                    r.status in ("done", "failed") for r in records.values()
+                ):
+                    # Only once the hub holds what it wrote: an implementer that woke from
+                    # a stall may have finished a TODO from its buffer before it learnt it
+                    # was fenced (then this raises Fenced, and the run replaces it).
+                    await self._until_hub_holds_own_writes()
+                    self.set_state("done")
+                    return self.completed
+                record = self._pick(records)
+                if record is None:
+                    await self.replica.changed(self.options.idle_poll_s)
+                    continue
+                if not await self._still_free_after_spread(record):
+                    continue
+                self.set_state("claiming", record.name)
+                claim = self.board.claim(record)
+                outcome = await self._decide(claim)
+                if outcome is board.Outcome.WON:
+                    ahead = await self._write_looking_ahead(claim, None)
+                else:
+                    self.board.withdraw(claim)
+                self.set_state("waiting")
+        finally:
+            if ahead is not None:  # stopped before writing it (fenced, crashed, stalled out)
+                ahead.close()
+
+    # -- lookahead ------------------------------------------------------------------
+
+    async def _write_looking_ahead(
+        self, claim: board.Claim, prefetched: Ahead | None
+    ) -> Ahead | None:
+        """Write ``claim``'s TODO; meanwhile claim the next one when this one is due to end.
+        Returns the TODO claimed ahead (won, its stream open), if any."""
+        if not self.options.lookahead:
+            await self._implement(claim, prefetched)
+            return None
+        watch = self._progress.start(self.ctx.now(), self.lines_written, prefetched is not None)
+        watcher = asyncio.create_task(self._look_ahead(claim, watch))
+        try:
+            await self._implement(claim, prefetched)
+        except BaseException:
+            watcher.cancel()
+            with contextlib.suppress(BaseException):
+                await watcher
+            raise
+        finally:
+            if prefetched is not None:
+                prefetched.close()
+                if prefetched.ttft_s is not None:
+                    self._progress.ttft_s = prefetched.ttft_s
+        watch.finished = True
+        self._progress.nudge()
+        return await watcher
+
+    async def _look_ahead(self, current: board.Claim, watch: Watch) -> Ahead | None:
+        """While ``current`` is written: claim the next TODO once ``current`` is expected to
+        end within the next answer's first-token time; hand it back unused if ``current``
+        overruns and another implementer is idle (it can start that TODO sooner)."""
+        ahead: Ahead | None = None
+        pending: board.Claim | None = None
+        try:
+            progress = self._progress
+            while not watch.finished:
+                await progress.wait(self.options.idle_poll_s)
+                if watch.finished or self.replica.fenced or self.replica.crashed:
+                    break
+                if self.ctx.now() < self.replica.paused_until:
+                    continue
+                now = self.ctx.now()
+                size = self._expected_lines(current.todo)
+                if ahead is not None:
+                    if now > ahead.due + ahead.lead and self._someone_idle():
+                        self._forgo(ahead, "the current TODO ran past its size hint")
+                        ahead = None
+                    continue
+                lead = progress.lead_s(self.options.lookahead_margin_s)
+                if lead is None or not due_soon(progress, size, self.lines_written, now, lead):
+                    continue
+                if self._someone_idle():
+                    continue  # an idle implementer takes the next TODO at once
+                record = self._pick(self.board.records)
+                if record is None or not await self._still_free_after_spread(record):
+                    continue
+                pending = self.board.claim(record)
+                self.ctx.emit("lookahead", self.agent_id, todo=record.name, state="claimed")
+                outcome = await self._decide(pending)
+                if outcome is not board.Outcome.WON:
+                    self.board.withdraw(pending)
+                    pending = None
+                    continue
+                marker = find_marker(self.document.text, record.name)
+                if marker is None:  # gone meanwhile: whoever takes it next finds out
+                    self.board.forgo(pending)
+                    pending = None
+                    continue
+                request, _lane = self._request(record.name, marker)
+                remaining = progress.remaining_s(size, self.lines_written, self.ctx.now())
+                ahead = Ahead.open(
+                    pending,
+                    self.ctx.stream(request),
+                    self.ctx.clock,
+                    due=self.ctx.now() + (remaining or 0.0),
+                    lead=lead,
+                )
+                pending = None
+            return ahead
+        except BaseException:
+            # Stopped (fenced, crashed, cancelled): nothing claimed ahead is used.
+            if pending is not None and not (self.replica.fenced or self.replica.crashed):
+                self.board.withdraw(pending)
+            if ahead is not None:
+                self._forgo(ahead, "the implementer stopped")
+            raise
+
+    async def _until_hub_holds_own_writes(self) -> None:
+        """Wait until the hub holds the previous TODO's completion, before taking the one
+        claimed ahead: the hub then merges them apart, as it does after a claim round, and
+        keeps each TODO's text under its own owner record (its undo on fencing, the report's
+        writers)."""
+        while not self.replica.hub_holds_own_writes():
             await self.pause_if_stalled()
             self.replica.check()
-            records = self.board.records
-            if self.board.outline_complete() and all(
-                r.status in ("done", "failed") for r in records.values()
-            ):
-                self.set_state("done")
-                return self.completed
-            record = self._pick(records)
-            if record is None:
-                await self.replica.changed(self.options.idle_poll_s)
+            await self.replica.changed(self.replica.resync_s)
+
+    def _forgo(self, ahead: Ahead, reason: str) -> None:
+        """Hand back a TODO claimed ahead and never written: pending in its next epoch."""
+        ahead.close()
+        if not (self.replica.fenced or self.replica.crashed):
+            self.board.forgo(ahead.claim)
+        self.record("release", todo=ahead.claim.todo, reason=f"lookahead unused: {reason}")
+        self.ctx.emit(
+            "lookahead", self.agent_id, todo=ahead.claim.todo, state="released", reason=reason
+        )
+
+    def _expected_lines(self, todo: str) -> int:
+        records = self.board.records
+        record = records.get(todo)
+        if record is not None and record.size > 0:
+            return record.size
+        sizes = sorted(r.size for r in records.values() if r.size > 0)
+        return sizes[len(sizes) // 2] if sizes else self.options.default_size_lines
+
+    def _someone_idle(self) -> bool:
+        """Whether another live implementer is, as far as its presence says, without work."""
+        for agent, member in self.board.roster().items():
+            if agent == self.agent_id or member.role != "implementer" or member.state != "live":
                 continue
-            if not await self._still_free_after_spread(record):
-                continue
-            self.set_state("claiming", record.name)
-            claim = self.board.claim(record)
-            outcome = await self._decide(claim)
-            if outcome is board.Outcome.WON:
-                await self._implement(claim)
-            else:
-                self.board.withdraw(claim)
-            self.set_state("waiting")
+            state = self.board.state_of(agent)
+            if state.get("activity", "waiting") in ("waiting", "claiming", "done"):
+                return True
+        return False
 
     async def _still_free_after_spread(self, record: board.TodoRecord) -> bool:
         """Wait this agent's share of the claim spread; whether nobody claimed meanwhile."""
@@ -124,8 +289,9 @@ class Implementer(Agent):
         )
 
     def _pick(self, records: dict[str, board.TodoRecord]) -> board.TodoRecord | None:
+        """The largest pending TODO that nobody claimed (see :func:`board.largest_first`)."""
         roster: dict[str, board.Member] | None = None
-        for record in sorted(records.values(), key=lambda r: r.order):
+        for record in board.largest_first(records.values()):
             # A pending TODO is always taken, whatever its attempts: writing it failed
             # fewer than ``max_attempts`` times (a failure at the limit marks it failed),
             # or its owners died and the hub reopened it, which is no reason to give up.
@@ -149,10 +315,14 @@ class Implementer(Agent):
 
     # -- writing one TODO -----------------------------------------------------------
 
-    async def _implement(self, claim: board.Claim) -> None:
+    async def _implement(self, claim: board.Claim, ahead: Ahead | None = None) -> None:
         document = self.document
         todo = claim.todo
         self.board.take(claim)
+        if ahead is not None:
+            # Its answer may be buffered whole: the hub must see the take before the text
+            # and the completion, to keep the text under this owner (undo, writers).
+            await self._until_hub_holds_own_writes()
         # With this replica's client and clock: the text it inserts from here on is this
         # TODO's (codecrdt.agents.authors).
         client = document.client_id
@@ -162,12 +332,17 @@ class Implementer(Agent):
         if marker is None:
             self._give_back(claim, "its marker is no longer in the file", final=True)
             return
+        if ahead is not None:
+            self.ctx.emit("lookahead", self.agent_id, todo=todo, state="used")
         self.set_state("writing", todo, lines=0)
         start = document.anchor(marker.start, Assoc.BEFORE)
         cursor = document.anchor(marker.start, Assoc.AFTER)
         written = ""
         lines = 0
         request, lane = self._request(todo, marker)
+        # Claimed ahead: its stream was opened with the request of that moment; the lane
+        # is this moment's (the names taken are read as the answer arrives).
+        stream = ahead.pieces() if ahead is not None else self.ctx.stream(request)
 
         def new_guard() -> LaneGuard:
             language = self.ctx.language
@@ -176,7 +351,7 @@ class Implementer(Agent):
         shaper = LineShaper(marker.indent)
         guard = new_guard()
         try:
-            async for piece in self.ctx.stream(request):
+            async for piece in stream:
                 if isinstance(piece, Restart):
                     await self.pause_if_stalled()
                     self.replica.check()

@@ -28,9 +28,18 @@ _LANG = {"python": "Python", "javascript": "JavaScript", "typescript": "TypeScri
 _CODE_ONLY = "Answer with code only: no explanations, no Markdown fences."
 
 
-def _marker(language: str, name: str, description: str, jsx: bool = False) -> str:
+def _marker(
+    language: str, name: str, description: str, jsx: bool = False, size: int | None = None
+) -> str:
     # Without indentation and line break: the example's text around it has both.
-    return marker_line(language, name, description, jsx=jsx).removesuffix("\n")
+    return marker_line(language, name, description, jsx=jsx, size=size).removesuffix("\n")
+
+
+#: How the Outliner is told to state each TODO's size (the marker's ``~N lines`` hint).
+_SIZE_RULE = (
+    "After the name, state the number of lines you expect that code to take, as `~N lines` "
+    "inside the parentheses (implementers take the largest TODOs first)."
+)
 
 
 # The examples' markers are rendered, so they follow the syntax of codecrdt.markers.
@@ -54,10 +63,10 @@ def save_notes(path: str, notes: list[Note]) -> None:
     $save_notes
 ''').substitute(
     load_notes=_marker(
-        "python", "load_notes", "open the file, parse the JSON list, build Note objects"
+        "python", "load_notes", "open the file, parse the JSON list, build Note objects", size=6
     ),
     save_notes=_marker(
-        "python", "save_notes", "serialise the notes as a JSON list and write the file"
+        "python", "save_notes", "serialise the notes as a JSON list and write the file", size=4
     ),
 )
 
@@ -81,8 +90,8 @@ export default function Notes() {
   );
 }
 """).substitute(
-    loadNotes=_marker("tsx", "loadNotes", "parse the JSON list and keep the valid notes"),
-    NoteList=_marker("tsx", "NoteList", "one card per note, newest first", jsx=True),
+    loadNotes=_marker("tsx", "loadNotes", "parse the JSON list and keep the valid notes", size=8),
+    NoteList=_marker("tsx", "NoteList", "one card per note, newest first", jsx=True, size=10),
 )
 
 _EXAMPLES = {
@@ -100,10 +109,10 @@ def _context(spec: str, document: str) -> str:
 
 def outline_request(language: str, spec: str, document: str, agent: str) -> Request:
     lang = _LANG.get(language, language)
-    example = marker_line(language, "parse_args", "read the command-line flags").strip()
+    example = marker_line(language, "parse_args", "read the command-line flags", size=12).strip()
     jsx = (
         "\nInside JSX write the marker as "
-        + marker_line(language, "Header", "the title bar", jsx=True).strip()
+        + marker_line(language, "Header", "the title bar", jsx=True, size=15).strip()
         if LANGUAGE_FORMS[language].jsx is not None
         else ""
     )
@@ -112,7 +121,7 @@ def outline_request(language: str, spec: str, document: str, agent: str) -> Requ
         "file's skeleton: imports, constants, types, classes, function signatures with "
         "docstrings, and the overall structure. Where code is still to be written, put one "
         f"TODO marker line instead, exactly of the form `{example}`, with a unique name "
-        f"({NAME_RULE}) and a one-line description of what to write there."
+        f"({NAME_RULE}) and a one-line description of what to write there. {_SIZE_RULE}"
         f"{jsx} Several implementers will fill the markers at the same time, each seeing "
         "the whole file, so give each marker a self-contained piece of work. Declare every "
         "import and shared helper signature in the skeleton, so implementers need not add "
@@ -137,14 +146,14 @@ def outline_request(language: str, spec: str, document: str, agent: str) -> Requ
 def extend_request(language: str, spec: str, numbered: str, agent: str) -> Request:
     """The Outliner's request on a file that already holds code (shown ``numbered``)."""
     lang = _LANG.get(language, language)
-    example = marker_line(language, "parse_args", "read the command-line flags").strip()
+    example = marker_line(language, "parse_args", "read the command-line flags", size=12).strip()
     system = (
         f"You are the Outliner of a team adding to an existing {lang} file in parallel. The "
         "file already holds code, shown with line numbers. Plan only the additions the Task "
         "needs: new imports, constants, types, functions and methods, each new body one TODO "
         f"marker line of the form `{example}`, with a unique name ({NAME_RULE}) and a "
-        "one-line description. Never repeat, rewrite or remove the file's code. Write each "
-        "addition as a block led by one placement line:\n"
+        f"one-line description. {_SIZE_RULE} Never repeat, rewrite or remove the file's "
+        "code. Write each addition as a block led by one placement line:\n"
         "@@ imports  (with the file's imports)\n"
         "@@ inside-class NAME  (at the end of class NAME's body)\n"
         "@@ after NAME  (after the top-level function or class NAME)\n"

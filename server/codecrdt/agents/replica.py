@@ -210,6 +210,12 @@ class Replica:
             return False
         return True
 
+    def hub_holds_own_writes(self) -> bool:
+        """Whether the hub has reported holding everything this replica wrote so far."""
+        client = self.document.client_id
+        mine = sync.decode_state_vector(self.document.state()).get(client, 0)
+        return self._hub_state.get(client, 0) >= mine
+
     def check(self) -> None:
         """Raise :class:`Fenced` if the hub has fenced this agent."""
         if self.fenced:

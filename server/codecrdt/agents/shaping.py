@@ -25,7 +25,6 @@ from codecrdt.markers import (
     as_name,
     form_opened_by,
     render,
-    tag,
 )
 
 __all__ = ["LineShaper", "MarkerRepair", "strip_fences"]
@@ -196,8 +195,8 @@ class MarkerRepair:
             if named:
                 name = named["name"]
                 unique = self._unique(name)
-                if unique != name:
-                    line = line.replace(tag(name), tag(unique), 1)
+                if unique != name:  # the name only: a size hint after it stays
+                    line = line[: named.start("name")] + unique + line[named.end("name") :]
             return line
         name = as_name(self._last_definition) or "todo"
         unique = self._unique(name)
