@@ -340,7 +340,7 @@ def test_the_cli_summary_counts_what_was_kept_out(
     monkeypatch.chdir(tmp_path)
     for name in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
-    args = ["generate", "--provider", "scripted", "--script", str(SCRIPT)]
+    args = ["generate", "--provider", "scripted", "--script", str(SCRIPT), "--mode", "parallel"]
     args += ["--out", "wordstats.py", "--report", "r.json", "--quiet", "--time-scale", "50"]
     try:
         status = cli_main(args)
