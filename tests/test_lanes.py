@@ -369,3 +369,36 @@ def test_another_submodule_of_an_imported_package_is_written() -> None:
     exec(compile(file.split("\n\n\n")[0] + "\n" + "".join(out[:1]), "<m>", "exec"), namespace)
     urllib = namespace["urllib"]
     assert hasattr(urllib, "parse") and hasattr(urllib, "request")
+
+
+def test_an_answer_held_entirely_in_other_lanes_does_not_count_as_written(
+    tmp_path: Path,
+) -> None:
+    """Qwen2.5-Coder-0.5B answered ``count_words`` with other TODOs' functions only (a
+    study trial): dropped as they should be, they left the TODO 'done' with no code. Now
+    it is handed back and, answered the same way every time, fails: the marker stays for
+    the user or ``codecrdt implement`` instead of an empty body."""
+    toml = tmp_path / "all_out.toml"
+    toml.write_text(
+        "format = 1\n[task]\nname = 'all-out'\nlanguage = 'python'\nfile = 'w.py'\n"
+        "spec = 'A module with tokenize and count_words.'\n"
+        "[latency]\nttft_s = 0.05\nchars_per_s = 2000.0\n"
+        "[outline]\ntext = '''\nimport re\n\n\ndef tokenize(text: str) -> list[str]:\n"
+        '    """Lower-cased words."""\n    # TODO(codecrdt:tokenize): find the words\n\n\n'
+        "def count_words(words: list[str]) -> dict[str, int]:\n"
+        '    """Counts."""\n    # TODO(codecrdt:count_words): count them\n'
+        "'''\n"
+        "[todos.tokenize]\ntext = '''\nreturn re.findall(r\"\\\\w+\", text.lower())\n'''\n"
+        "[todos.count_words]\ntext = '''\n# the tokenizer first\n"
+        "def tokenize(text: str) -> list[str]:\n    return text.split()\n'''\n",
+        encoding="utf-8",
+    )
+    outcome = run_script(load_script(str(toml)), agents=2)
+    todos = {t["name"]: t for t in outcome.report.todos}
+    assert todos["tokenize"]["status"] == "done"
+    assert todos["count_words"]["status"] == "failed"
+    assert tag("count_words") in outcome.text  # the marker stays where the work is
+    assert "return text.split()" not in outcome.text
+    assert "# the tokenizer first" not in outcome.text
+    assert outcome.report.prevented >= 1
+    assert declared(outcome.text) == ["count_words", "re", "tokenize"]

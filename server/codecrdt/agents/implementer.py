@@ -387,6 +387,13 @@ class Implementer(Agent):
         for prevented in guard.prevented:
             self.record("prevented", todo=todo, **prevented.to_json())
             self.ctx.prevent(self.agent_id, todo, prevented.to_json())
+        if guard.prevented and not _has_code(written):
+            # Every line of the answer was another lane's: this TODO is not written. Its
+            # blank or comment lines go, and it is handed back (failed after the attempts).
+            document.replace(start.offset, cursor.offset, "", self.origin)
+            self.count_lines(-lines)
+            self._give_back(claim, "the answer held only declarations of other lanes")
+            return
         self._finish(todo, len(document.text[start.offset : cursor.offset]))
         self._check_region(todo, start.offset, cursor.offset)
 
@@ -506,3 +513,12 @@ def _region(text: str, marker: Marker) -> str:
         if width and above.strip() and len(above) - len(above.lstrip()) < width:
             break
     return "\n".join(lines[first : row + 1])
+
+
+def _has_code(text: str) -> bool:
+    """Whether ``text`` holds a line that is neither blank nor only a comment."""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped and not stripped.startswith(("#", "//", "/*", "*", "{/*")):
+            return True
+    return False
