@@ -319,15 +319,15 @@ class Implementer(Agent):
         document = self.document
         todo = claim.todo
         self.board.take(claim)
+        # With this replica's client and clock: the text it inserts from here on is this
+        # TODO's (codecrdt.agents.authors). Recorded with the take, when the hub sees it.
+        client = document.client_id
+        first_clock = sync.decode_state_vector(document.state()).get(client, 0)
+        self.record("claim", todo=todo, epoch=claim.epoch, client=client, first_clock=first_clock)
         if ahead is not None:
             # Its answer may be buffered whole: the hub must see the take before the text
             # and the completion, to keep the text under this owner (undo, writers).
             await self._until_hub_holds_own_writes()
-        # With this replica's client and clock: the text it inserts from here on is this
-        # TODO's (codecrdt.agents.authors).
-        client = document.client_id
-        first_clock = sync.decode_state_vector(document.state()).get(client, 0)
-        self.record("claim", todo=todo, epoch=claim.epoch, client=client, first_clock=first_clock)
         marker = find_marker(document.text, todo)
         if marker is None:
             self._give_back(claim, "its marker is no longer in the file", final=True)
