@@ -1,0 +1,3 @@
+# Task
+sys.exit(1) import sys
+sys.exit(1)
