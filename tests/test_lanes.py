@@ -402,3 +402,21 @@ def test_an_answer_held_entirely_in_other_lanes_does_not_count_as_written(
     assert "# the tokenizer first" not in outcome.text
     assert outcome.report.prevented >= 1
     assert declared(outcome.text) == ["count_words", "re", "tokenize"]
+
+
+def test_a_constant_inside_an_indented_region_is_written_while_the_outline_streams(
+    tmp_path: Path,
+) -> None:
+    """At k = 8 ``useVisualizer`` is claimed as soon as its marker is written, while its
+    function's body is still open: a parse of that outline reads the marker as top level,
+    and the guard dropped the body's ``const player = …`` as a clash with the top-level
+    TODO named ``player`` (the file failed tsc and its render). An indented marker's
+    region is never the file's top level."""
+    from codecrdt.bench.study import StudyOptions, run_generate_trial
+
+    options = StudyOptions(tasks=(), agents=(), trials=1, out=tmp_path)
+    script = load_script("algorithm-visualizer")
+    report, text, _ = run_generate_trial(script, "parallel", 8, 1056012309, options, tmp_path)
+    assert "  const player = usePlayer(input, algorithm, delay);\n" in text
+    assert report.conflicts["left"] == 0
+    assert all(p["name"] != "player" for p in report.prevented_declarations)

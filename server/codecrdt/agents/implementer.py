@@ -404,12 +404,13 @@ class Implementer(Agent):
         text = self.document.text
         places = todo_places(text, language)
         place = next((p for p in places if p.todo == todo), None)
-        lane = Lane(
-            language,
-            marker.indent,
-            place.level if place is not None and self.options.lanes else "other",
-            place.function if place is not None else None,
-        )
+        level = place.level if place is not None and self.options.lanes else "other"
+        if level == "module" and marker.indent:
+            # An indented marker is not at the file's top level, whatever a parse of an
+            # outline still streaming says (an unclosed body reads as top level there):
+            # a constant in that body is no clash with a top-level name.
+            level = "other"
+        lane = Lane(language, marker.indent, level, place.function if place is not None else None)
         records = self.board.records
         outline = self.board.outline_text()
         request = implementer_request(
