@@ -35,7 +35,7 @@ from codecrdt.agents.providers.base import ProviderError, Request
 from codecrdt.agents.providers.retry import Restart
 from codecrdt.agents.replica import Fenced, Replica
 from codecrdt.agents.shaping import LineShaper
-from codecrdt.analysis.promises import todo_places
+from codecrdt.analysis.promises import TodoPlace, todo_places
 from codecrdt.analysis.tree import analyze_text
 from codecrdt.document import Anchor, Assoc
 from codecrdt.markers import Marker, find_marker, mentions_marker
@@ -339,10 +339,14 @@ class Implementer(Agent):
         cursor = document.anchor(marker.start, Assoc.AFTER)
         written = ""
         lines = 0
-        request, lane = self._request(todo, marker)
         # Claimed ahead: its stream was opened with the request of that moment; the lane
         # is this moment's (the names taken are read as the answer arrives).
-        stream = ahead.pieces() if ahead is not None else self.ctx.stream(request)
+        if ahead is not None:
+            lane = self._lane(todo, marker, todo_places(document.text, self.ctx.language))
+            stream = ahead.pieces()
+        else:
+            request, lane = self._request(todo, marker)
+            stream = self.ctx.stream(request)
 
         def new_guard() -> LaneGuard:
             language = self.ctx.language
@@ -397,12 +401,8 @@ class Implementer(Agent):
         self._finish(todo, len(document.text[start.offset : cursor.offset]))
         self._check_region(todo, start.offset, cursor.offset)
 
-    def _request(self, todo: str, marker: Marker) -> tuple[Request, Lane]:
-        """This TODO's request (the shared outline, its marker and region, what others
-        own) and its lane."""
-        language = self.ctx.language
-        text = self.document.text
-        places = todo_places(text, language)
+    def _lane(self, todo: str, marker: Marker, places: list[TodoPlace]) -> Lane:
+        """What this TODO's answer may declare, from where its marker stands."""
         place = next((p for p in places if p.todo == todo), None)
         level = place.level if place is not None and self.options.lanes else "other"
         if level == "module" and marker.indent:
@@ -410,7 +410,16 @@ class Implementer(Agent):
             # outline still streaming says (an unclosed body reads as top level there):
             # a constant in that body is no clash with a top-level name.
             level = "other"
-        lane = Lane(language, marker.indent, level, place.function if place is not None else None)
+        language = self.ctx.language
+        return Lane(language, marker.indent, level, place.function if place is not None else None)
+
+    def _request(self, todo: str, marker: Marker) -> tuple[Request, Lane]:
+        """This TODO's request (the shared outline, its marker and region, what others
+        own) and its lane."""
+        language = self.ctx.language
+        text = self.document.text
+        places = todo_places(text, language)
+        lane = self._lane(todo, marker, places)
         records = self.board.records
         outline = self.board.outline_text()
         request = implementer_request(
