@@ -83,3 +83,41 @@ async def test_server_honours_tool_codecrdt(
         assert {d.code for d in client.diagnostics[uri]} == expected
     else:
         assert uri not in client.diagnostics  # excluded: never analysed
+
+
+async def test_stale_runs_back_off_in_a_burst_and_a_fresh_one_resets() -> None:
+    """Under a steady stream of edits every analysis came back stale, one every
+    max_delay, and the time each held the interpreter delayed the edits themselves
+    (16 writers: p95 31–55 ms; backing off: 24–25 ms). A stale run doubles the longest
+    wait in a burst up to max_backoff; a fresh one resets it; the end of a burst is
+    never delayed by the backoff."""
+    loop = asyncio.get_running_loop()
+    runs: list[float] = []
+    debounce = AdaptiveDebounce(
+        lambda: runs.append(loop.time()), quiet=0.15, delay=0.05, max_delay=0.1, max_backoff=0.4
+    )
+    assert debounce.max_delay == 0.1
+    for expected in (0.2, 0.4, 0.4):  # doubled per stale run, capped
+        debounce.stale()
+        assert debounce.max_delay == pytest.approx(expected)
+    await asyncio.sleep(0.2)
+    runs.clear()
+    # A steady burst (a change every 10 ms for 1 s): runs come at most every 0.4 s now,
+    # not every 0.1 s.
+    start = loop.time()
+    for _ in range(100):
+        debounce.changed()
+        await asyncio.sleep(0.01)
+    during = [t for t in runs if t - start > 0.05]  # the burst's first change runs at once
+    assert 1 <= len(during) <= 3, [round(t - start, 3) for t in runs]
+    last_change = loop.time()
+    await asyncio.sleep(0.12)
+    assert runs[-1] >= last_change - 0.011 and runs[-1] - last_change < 0.1  # end: 50 ms
+    debounce.fresh()
+    assert debounce.max_delay == 0.1
+    runs.clear()
+    start = loop.time()
+    for _ in range(50):
+        debounce.changed()
+        await asyncio.sleep(0.01)
+    assert len(runs) >= 4, [round(t - start, 3) for t in runs]  # every 0.1 s again

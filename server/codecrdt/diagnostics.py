@@ -110,7 +110,16 @@ def code_actions_for(
 
 
 class AdaptiveDebounce:
-    """Runs ``action`` soon after changes: at once after a pause, coalesced in a burst."""
+    """Runs ``action`` soon after changes: at once after a pause, coalesced in a burst.
+
+    In a burst, ``action`` runs ``delay`` after the latest change, and at least every
+    ``max_delay`` while changes keep coming. A run whose result came too late (the text
+    changed while it ran: :meth:`stale`) lengthens that bound, doubling up to
+    ``max_backoff``, until a run's result is used again (:meth:`fresh`): under a steady
+    stream of edits (16 writers) every analysis of a growing file came back stale, one
+    every 0.3 s, and the time it held the interpreter delayed the edits themselves. The
+    end of a burst is not delayed: ``delay`` after the last change, it runs.
+    """
 
     def __init__(
         self,
@@ -119,9 +128,12 @@ class AdaptiveDebounce:
         quiet: float = 0.15,
         delay: float = 0.05,
         max_delay: float = 0.3,
+        max_backoff: float = 2.4,
     ) -> None:
         self._action = action
         self._quiet, self._delay, self._max_delay = quiet, delay, max_delay
+        self._max_backoff = max(max_delay, max_backoff)
+        self._stale = 0  # runs in a row whose result came too late
         self._loop = asyncio.get_running_loop()
         self._last_change = float("-inf")
         self._first_pending: float | None = None
@@ -144,8 +156,24 @@ class AdaptiveDebounce:
             self._handle = self._loop.call_soon(self._run)
             self._immediate = True
             return
-        due = min(now + self._delay, self._first_pending + self._max_delay)
+        due = min(now + self._delay, self._first_pending + self.max_delay)
         self._handle = self._loop.call_at(due, self._run)
+
+    @property
+    def max_delay(self) -> float:
+        """The longest a change waits in a burst now: ``max_delay``, doubled for every
+        stale run in a row, at most ``max_backoff``."""
+        return min(self._max_delay * 2 ** min(self._stale, 16), self._max_backoff)
+
+    def stale(self) -> None:
+        """The last run's result came too late (the text had changed): back off, and
+        run again for the changes since."""
+        self._stale += 1
+        self.changed()
+
+    def fresh(self) -> None:
+        """The last run's result was used: back to ``max_delay``."""
+        self._stale = 0
 
     def _run(self) -> None:
         self._handle = None

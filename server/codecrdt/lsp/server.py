@@ -559,8 +559,10 @@ class CodeCrdtServer(LanguageServer):
             if bridge.version != version or (text is None and analysis.changes != changes):
                 # Stale: the text changed meanwhile (and asked for an analysis of its own).
                 if opened.debounce is not None:
-                    opened.debounce.changed()
+                    opened.debounce.stale()
                 return
+            if opened.debounce is not None:
+                opened.debounce.fresh()
             findings, lines = future.result()
             # Not stale: the document's lines are still the text that was analysed.
             if self.runs.active_for(uri) is not None:  # else nothing is held back
