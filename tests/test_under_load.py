@@ -20,6 +20,7 @@ from lsprotocol import types
 
 import codecrdt.analysis.tree as tree_module
 from codecrdt.lsp import create_server
+from codecrdt.lsp.reader import LockedWriter
 from codecrdt.lsp.server import CodeCrdtServer
 from codecrdt.lsp.stdin import URGENT_LIMIT, Framer
 from codecrdt.positions import Encoding, TextLines
@@ -279,3 +280,23 @@ def test_the_framer_takes_out_the_answered_messages_and_passes_the_rest_unchange
         assert b"".join(out) == expected, f"seed {seed}"
         assert len(answered) == sum(taken for _, taken in messages), f"seed {seed}"
         assert framer.on is not broken, f"seed {seed}"
+
+
+def test_a_write_after_exit_closed_the_output_is_dropped_not_raised() -> None:
+    """An analysis finishing after ``exit`` publishes into the closed stdout: the bench's
+    1-writer load run logged "ValueError: I/O operation on closed file" and "Failed to
+    report error" from the server at its exit. The write is dropped, the earlier bytes
+    were sent, and nothing raises."""
+    import io
+
+    stream = io.BytesIO()
+    sent: list[bytes] = []
+    stream.close = lambda: sent.append(stream.getvalue())  # type: ignore[method-assign]
+    writer = LockedWriter(stream)
+    writer.write(b"Content-Length: 2\r\n\r\n{}")
+    writer.close()
+    writer.write(b"Content-Length: 2\r\n\r\n[]")  # raised ValueError before
+    assert sent == [b"Content-Length: 2\r\n\r\n{}"]
+    real = LockedWriter(io.BytesIO())
+    real.close()
+    real.write(b"x")  # a really closed stream: dropped too

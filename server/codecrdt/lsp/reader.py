@@ -150,14 +150,28 @@ async def read_messages(
 class LockedWriter(StdoutWriter):
     """pygls' stdout writer, safe to write from the stdin thread too: a control request
     answered there (:mod:`codecrdt.lsp.stdin`) never cuts into a message the loop is
-    writing."""
+    writing.
+
+    Once closed (the client sent ``exit``), a later write, say an analysis that finished
+    meanwhile publishing its diagnostics, is dropped: nobody can read it, and raising
+    there made the server log a traceback and a failed error report as it exited.
+    """
 
     def __init__(self, stdout: BinaryIO) -> None:
         super().__init__(stdout)
         self._lock = threading.Lock()
+        self.closed = False
+
+    def close(self) -> None:
+        with self._lock:
+            self.closed = True
+            super().close()
 
     def write(self, data: bytes) -> None:
         with self._lock:
+            if self.closed:
+                logger.debug("output closed: %d bytes not sent", len(data))
+                return
             super().write(data)
 
 
