@@ -412,6 +412,11 @@ class _Run:
                 "found": len(evaluation.found),
                 "fixed_deterministic": evaluation.fixed_deterministic,
                 "fixed_model": evaluation.fixed_model,
+                # distinct conflicts fixed (of "found"), by how the last fix was made
+                "fixed_conflicts_deterministic": sum(
+                    1 for how in evaluation.fixed.values() if how == "deterministic"
+                ),
+                "fixed_conflicts_model": sum(1 for how in evaluation.fixed.values() if how == "model"),
                 "left": len(left),
             },
             conflicts_left=left,
