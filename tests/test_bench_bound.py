@@ -9,11 +9,11 @@ import random
 import pytest
 
 from codecrdt.agents.run import Report
-from codecrdt.bench.bound import Job, makespan_bound, pigeonhole, release_work
+from codecrdt.bench.bound import Job, makespan_bound, optimum, pigeonhole, release_work
 from codecrdt.bench.study import lower_bound, timeline_bound
 
 
-def optimum(jobs: list[Job], machines: int) -> float:
+def brute_force(jobs: list[Job], machines: int) -> float:
     """The best non-preemptive makespan: every assignment of jobs to machines, each
     machine's jobs in release order (optimal for one machine with release dates)."""
     best = float("inf")
@@ -37,7 +37,7 @@ def test_two_long_jobs_and_a_short_one_on_two_machines() -> None:
     # The old bound (total ÷ k = 4.5, chains 4) said 4.5.
     jobs = [Job(0, 4), Job(0, 4), Job(1, 1)]
     bound = makespan_bound(jobs, 2)
-    assert optimum(jobs, 2) == 5
+    assert brute_force(jobs, 2) == 5
     assert bound.value == 5 and bound.binding == "pigeonhole"
     assert release_work(jobs, 2) == 4.5
 
@@ -46,7 +46,7 @@ def test_late_work_counts_from_its_release() -> None:
     # One unit at 0; four units released at 2 on two machines: they end at 4, while the
     # total ÷ k (2.5) and the chains (3) say less.
     jobs = [Job(0, 1)] + [Job(2, 1)] * 4
-    assert optimum(jobs, 2) == 4
+    assert brute_force(jobs, 2) == 4
     assert release_work(jobs, 2) == 4
     assert makespan_bound(jobs, 2).value == 4
 
@@ -81,11 +81,14 @@ def test_never_above_the_optimum_of_random_small_instances() -> None:
             Job(round(rng.uniform(0, 4), 2), round(rng.uniform(0.5, 6), 2))
             for _ in range(rng.randint(1, 6))
         ]
-        best = optimum(jobs, machines)
-        bound = makespan_bound(jobs, machines).value
-        assert bound <= best + 1e-9, (machines, jobs, bound, best)
-        tight += bound >= best - 1e-9
-    assert tight >= 100  # on most of them the bound is the optimum itself
+        best = brute_force(jobs, machines)
+        closed = makespan_bound(jobs, machines, nodes=0)
+        assert closed.optimum is None
+        assert closed.value <= best + 1e-9, (machines, jobs, closed, best)
+        tight += closed.value >= best - 1e-9
+        assert optimum(jobs, machines) == pytest.approx(best), (machines, jobs)
+        assert makespan_bound(jobs, machines).value == pytest.approx(best)
+    assert tight >= 100  # on most of them the closed-form terms reach the optimum
 
 
 def test_the_study_reads_the_jobs_from_the_runs_timeline() -> None:
@@ -102,3 +105,17 @@ def test_the_study_reads_the_jobs_from_the_runs_timeline() -> None:
     assert lower_bound(report, 2) == pytest.approx(5.0)  # a or b, then c
     assert timeline_bound(report, 2).binding == "pigeonhole"
     assert lower_bound(report, 1) == pytest.approx(9.0)  # one implementer: all in a row
+
+
+def test_the_search_finds_what_the_closed_form_terms_miss_or_gives_up() -> None:
+    # Three machines, four jobs of 3 released at 0 and one of 5 at 0: 5 alone, the
+    # four 3s pair up on two machines (6). The closed-form terms: work 17/3 = 5.67;
+    # pigeonhole over four 3s: 6. Two 3s then... add a 2 released at 4: it follows the
+    # 5 (ends 7) or a pair (ends 8): 7, which no closed-form term shows.
+    jobs = [Job(0, 5), Job(0, 3), Job(0, 3), Job(0, 3), Job(0, 3), Job(4, 2)]
+    assert brute_force(jobs, 3) == 7
+    closed = makespan_bound(jobs, 3, nodes=0).value
+    assert closed < 7
+    bound = makespan_bound(jobs, 3)
+    assert (bound.optimum, bound.value, bound.binding) == (7, 7, "optimum")
+    assert optimum(jobs, 3, nodes=3) is None  # too small a search: left out

@@ -16,7 +16,13 @@ it (claimed → done). No schedule of those jobs ends before the largest of:
   all of them when there are at most :data:`EXACT_SUBSETS`, else over families of
   candidates (largest jobs, latest-finishing chains, and a greedy improvement of each).
 
-The last term is what makes the bound tight when the jobs outnumber the machines by little
+Then, when a search of bounded size finishes (:func:`optimum`: branch and bound over the
+assignments of TODOs to implementers, each implementer's TODOs in order of appearance,
+which is optimal on one machine), the **optimum** itself: the best makespan of any
+non-preemptive schedule of these jobs, a bound that every schedule of them meets exactly
+at best. Where the search would run past :data:`SEARCH_NODES` it is left out.
+
+The pigeonhole term is what makes the closed-form terms tight when the jobs outnumber the machines by little
 and their sizes differ (five long TODOs and five short ones on five implementers: the
 short ones wait for a long one to end, whatever the schedule).
 
@@ -33,10 +39,21 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Bound", "Job", "EXACT_SUBSETS", "makespan_bound", "pigeonhole", "release_work"]
+__all__ = [
+    "EXACT_SUBSETS",
+    "SEARCH_NODES",
+    "Bound",
+    "Job",
+    "makespan_bound",
+    "optimum",
+    "pigeonhole",
+    "release_work",
+]
 
 #: At most this many (k + 1)-subsets are tried one by one; beyond, candidate families.
 EXACT_SUBSETS = 5_000
+#: The search for the optimum gives up after this many partial schedules.
+SEARCH_NODES = 200_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,10 +70,13 @@ class Bound:
     chain: float
     release_work: float
     pigeonhole: float
+    #: The best schedule's makespan; None where the search gave up.
+    optimum: float | None = None
 
     @property
     def value(self) -> float:
-        return max(self.outline, self.chain, self.release_work, self.pigeonhole)
+        closed = max(self.outline, self.chain, self.release_work, self.pigeonhole)
+        return closed if self.optimum is None else max(closed, self.optimum)
 
     @property
     def binding(self) -> str:
@@ -66,6 +86,7 @@ class Bound:
             "chain": self.chain,
             "release_work": self.release_work,
             "pigeonhole": self.pigeonhole,
+            "optimum": self.optimum or 0.0,
         }
         return max(terms, key=lambda name: terms[name])
 
@@ -124,11 +145,79 @@ def pigeonhole(jobs: Sequence[Job], machines: int) -> float:
     return max(_pair_bound(_improve(list(family), jobs)) for family in families)
 
 
-def makespan_bound(jobs: Sequence[Job], machines: int, outline_end: float = 0.0) -> Bound:
+class _GaveUp(Exception):
+    pass
+
+
+def optimum(jobs: Sequence[Job], machines: int, nodes: int = SEARCH_NODES) -> float | None:
+    """The best makespan of a non-preemptive schedule of ``jobs`` on ``machines``; None if
+    the search needs more than ``nodes`` partial schedules.
+
+    Jobs in release order, each put on one machine after that machine's earlier ones
+    (starting at its release if the machine is free before): every assignment of jobs to
+    machines is reached, and on one machine release order is optimal. Machines that end
+    at the same time are interchangeable (one is tried); a partial schedule that cannot
+    beat the best so far, or the closed-form bound of the rest, is cut.
+    """
+    k = max(machines, 1)
+    ordered = sorted(jobs, key=lambda j: (j.release, -j.processing))
+    if not ordered:
+        return 0.0
+    floor = max(
+        max(j.release + j.processing for j in ordered),
+        release_work(ordered, k),
+        pigeonhole(ordered, k),
+    )
+    # work released at or after each job's place in the order (for the cut)
+    rest = [0.0] * (len(ordered) + 1)
+    for i in range(len(ordered) - 1, -1, -1):
+        rest[i] = rest[i + 1] + ordered[i].processing
+    best = math.inf
+    count = 0
+
+    def place(i: int, ends: list[float]) -> None:
+        nonlocal best, count
+        count += 1
+        if count > nodes:
+            raise _GaveUp
+        longest = max(ends)
+        if i == len(ordered):
+            best = min(best, longest)
+            return
+        # the rest of the work fills the machines from their ends at best
+        if max(longest, (sum(ends) + rest[i]) / k) >= best - 1e-12:
+            return
+        job = ordered[i]
+        tried: set[float] = set()
+        for machine in sorted(range(k), key=lambda m: ends[m]):
+            if ends[machine] in tried:
+                continue
+            tried.add(ends[machine])
+            end = max(ends[machine], job.release) + job.processing
+            if end >= best - 1e-12:
+                continue
+            previous = ends[machine]
+            ends[machine] = end
+            place(i + 1, ends)
+            ends[machine] = previous
+            if best <= floor + 1e-12:
+                return  # no schedule beats the closed-form bound
+
+    try:
+        place(0, [0.0] * k)
+    except _GaveUp:
+        return None
+    return best
+
+
+def makespan_bound(
+    jobs: Sequence[Job], machines: int, outline_end: float = 0.0, nodes: int = SEARCH_NODES
+) -> Bound:
     """The makespan no non-preemptive schedule of ``jobs`` on ``machines`` can beat."""
     return Bound(
         outline=outline_end,
         chain=max((j.release + j.processing for j in jobs), default=0.0),
         release_work=release_work(jobs, machines),
         pigeonhole=pigeonhole(jobs, machines),
+        optimum=optimum(jobs, machines, nodes) if nodes > 0 else None,
     )
