@@ -98,6 +98,10 @@ class EvaluatorReport:
     #: Conflicts not asked about again: {"code", "name", "reason"}.
     gave_up: list[dict[str, object]] = field(default_factory=list)
 
+    def fixed_by(self, how: str) -> int:
+        """The distinct conflicts whose last fix was made ``how``."""
+        return sum(1 for made in self.fixed.values() if made == how)
+
     def model_summary(self) -> dict[str, object]:
         """The model side of the report, as a run's report and the editor show it."""
         return {

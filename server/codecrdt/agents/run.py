@@ -413,10 +413,8 @@ class _Run:
                 "fixed_deterministic": evaluation.fixed_deterministic,
                 "fixed_model": evaluation.fixed_model,
                 # distinct conflicts fixed (of "found"), by how the last fix was made
-                "fixed_conflicts_deterministic": sum(
-                    1 for how in evaluation.fixed.values() if how == "deterministic"
-                ),
-                "fixed_conflicts_model": sum(1 for how in evaluation.fixed.values() if how == "model"),
+                "fixed_conflicts_deterministic": evaluation.fixed_by("deterministic"),
+                "fixed_conflicts_model": evaluation.fixed_by("model"),
                 "left": len(left),
             },
             conflicts_left=left,

@@ -12,9 +12,10 @@ it (claimed → done). No schedule of those jobs ends before the largest of:
   the first release this is the total work ÷ k, shifted by the first appearance);
 - **pigeonhole** ``min_{a ≠ b ∈ S} (max(r_a + p_a, r_b) + p_b)`` for any ``k + 1`` jobs
   ``S``: two of them share a machine, ``a`` then ``b``; ``a`` starts after its release and
-  ``b`` after ``a``'s end and its own release. It is valid for every such ``S``; :func:`pigeonhole` takes the best ``S`` over
-  all of them when there are at most :data:`EXACT_SUBSETS`, else over families of
-  candidates (largest jobs, latest-finishing chains, and a greedy improvement of each).
+  ``b`` after ``a``'s end and its own release. It is valid for every such ``S``;
+  :func:`pigeonhole` takes the best ``S`` over all of them when there are at most
+  :data:`EXACT_SUBSETS`, else over families of candidates (largest jobs,
+  latest-finishing chains, latest releases) each improved greedily.
 
 Then, when a search of bounded size finishes (:func:`optimum`: branch and bound over the
 assignments of TODOs to implementers, each implementer's TODOs in order of appearance,
@@ -22,9 +23,9 @@ which is optimal on one machine), the **optimum** itself: the best makespan of a
 non-preemptive schedule of these jobs, a bound that every schedule of them meets exactly
 at best. Where the search would run past :data:`SEARCH_NODES` it is left out.
 
-The pigeonhole term is what makes the closed-form terms tight when the jobs outnumber the machines by little
-and their sizes differ (five long TODOs and five short ones on five implementers: the
-short ones wait for a long one to end, whatever the schedule).
+The pigeonhole term is what makes the closed-form terms tight when the jobs outnumber the
+machines by little and their sizes differ (five long TODOs and five short ones on five
+implementers: the short ones wait for a long one to end, whatever the schedule).
 
 Left out, because a schedule could avoid or overlap it: the Evaluator's model requests
 (a conflict's fix can run while other TODOs are written, and which TODO finishes last is
