@@ -236,6 +236,8 @@ def assert_clean_report(run: Run, script: Script, mode: str) -> None:
             "found": 0,
             "fixed_deterministic": 0,
             "fixed_model": 0,
+            "fixed_conflicts_deterministic": 0,
+            "fixed_conflicts_model": 0,
             "left": 0,
         }
         assert report["timeline"]["outline"]["end_s"] > report["timeline"]["outline"]["start_s"]
@@ -257,6 +259,8 @@ def assert_clean_report(run: Run, script: Script, mode: str) -> None:
     conflicts = report["conflicts"]
     found = conflicts["found"]
     assert conflicts["fixed_deterministic"] + conflicts["fixed_model"] == found
+    # each found conflict fixed once here, so the distinct count is the same
+    assert conflicts["fixed_conflicts_deterministic"] + conflicts["fixed_conflicts_model"] == found
     if script.language == "python":
         assert prevented + found == 3
     else:  # half-written TSX can be a transient syntax error while the writers stream

@@ -117,7 +117,7 @@ def test_resume_skips_the_trials_already_done(tmp_path: Path) -> None:
     assert resumed[0] == json.loads(lines[0]) | {"speedup": resumed[0]["speedup"]}
 
 
-def test_the_lower_bound_is_the_largest_of_its_three_terms() -> None:
+def test_the_lower_bound_counts_the_work_after_the_first_appearance() -> None:
     report = Report("parallel", 4, "scripted", "prepared")
     report.timeline = {
         "outline": {"start_s": 0.0, "end_s": 4.0},
@@ -126,7 +126,7 @@ def test_the_lower_bound_is_the_largest_of_its_three_terms() -> None:
             {"name": "b", "appeared_s": 3.0, "claimed_s": 5.0, "done_s": 7.0},
         ],
     }
-    assert lower_bound(report, 1) == 10.0  # total writing 8 + 2
+    assert lower_bound(report, 1) == 11.0  # both appear by 1, then 8 + 2 in a row
     assert lower_bound(report, 4) == 9.0  # a: appeared at 1, writes for 8
 
 
@@ -259,3 +259,22 @@ def test_the_sweep_moves_one_parameter_and_finds_its_break_even(
     row = next(line for line in lines if line.startswith("| parallel TODOs' output growth"))
     assert f"+0%: {none:.2f} · +800%: {much:.2f} | ≈ " in row
     assert lines[0] == "## Simulated: sensitivity of the speedup at k = 5 to the latency model"
+
+
+def test_a_conflict_fixed_twice_counts_once_beside_the_fixes_applied() -> None:
+    """A real-model run fixed one duplicate 17 times (the fix did not hold): the study's
+    row says one conflict found, one fixed by the model, 17 fixes applied."""
+    report = Report("parallel", 2, "openai", "qwen")
+    report.conflicts = {
+        "found": 1,
+        "fixed_deterministic": 0,
+        "fixed_model": 17,
+        "fixed_conflicts_deterministic": 0,
+        "fixed_conflicts_model": 1,
+        "left": 0,
+    }
+    report.wall_s = 10.0
+    row = study.trial_record("wordstats", "parallel", 2, 0, 1, report, 1.0)
+    found = row["conflicts_found"]
+    fixed = row["conflicts_fixed_deterministic"] + row["conflicts_fixed_model"]
+    assert (found, fixed, row["fixes_model"]) == (1, 1, 17)

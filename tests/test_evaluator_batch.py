@@ -306,6 +306,9 @@ def test_a_fix_that_does_not_hold_is_not_sent_again_the_same_way() -> None:
     assert "5 | def stamp() -> int:\n6 |     return 3\n" in prompts[1]
     assert after.endswith("def stamp() -> int:\n    return 4\n")
     assert (report.fixed_model, report.fixes_held, report.fixes_not_held) == (2, 0, 2)
+    # Two fixes applied to one conflict: the study counts it once, found and fixed.
+    assert report.found == {("duplicate-declaration", "stamp")}
+    assert report.fixed == {("duplicate-declaration", "stamp"): "model"}
     assert report.gave_up == [
         {
             "code": "duplicate-declaration",

@@ -75,8 +75,12 @@ _OTHER_LINES = 12
 @dataclass
 class EvaluatorReport:
     found: set[tuple[str, str]] = field(default_factory=set)
+    #: Fixes applied (one conflict that came back and was fixed again counts twice).
     fixed_deterministic: int = 0
     fixed_model: int = 0
+    #: The distinct conflicts (keyed as ``found``) that at least one fix was applied to,
+    #: by how the last fix was made: a subset of ``found``.
+    fixed: dict[tuple[str, str], str] = field(default_factory=dict)
     rounds: int = 0
     left: list[dict[str, object]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -93,6 +97,10 @@ class EvaluatorReport:
     rejected: list[dict[str, object]] = field(default_factory=list)
     #: Conflicts not asked about again: {"code", "name", "reason"}.
     gave_up: list[dict[str, object]] = field(default_factory=list)
+
+    def fixed_by(self, how: str) -> int:
+        """The distinct conflicts whose last fix was made ``how``."""
+        return sum(1 for made in self.fixed.values() if made == how)
 
     def model_summary(self) -> dict[str, object]:
         """The model side of the report, as a run's report and the editor show it."""
@@ -483,13 +491,15 @@ class Evaluator(Agent):
     # -- helpers --------------------------------------------------------------------
 
     def _note(self, finding: Finding) -> None:
-        key = (finding.code, finding.name or f"line {finding.start_point[0] + 1}")
+        key = _key(finding)
         if key not in self.report.found:
             self.report.found.add(key)
             self.record("conflict", code=key[0], name=key[1])
             self.ctx.emit("conflict", self.agent_id, code=key[0], name=key[1])
 
     def _record_fix(self, finding: Finding, how: str, title: str) -> None:
+        self._note(finding)  # a conflict fixed was found, whichever pass fixed it
+        self.report.fixed[_key(finding)] = how
         self.record("fix", code=finding.code, name=finding.name, how=how)
         self.ctx.emit(
             "fix", self.agent_id, code=finding.code, name=finding.name, how=how, title=title
@@ -597,3 +607,8 @@ def _syntax_errors(tree: tree_sitter.Tree) -> int:
         count += node.is_error or node.is_missing
         stack.extend(node.children)
     return count
+
+
+def _key(finding: Finding) -> tuple[str, str]:
+    """How the report counts a conflict: its code and name (or line), once per run."""
+    return (finding.code, finding.name or f"line {finding.start_point[0] + 1}")

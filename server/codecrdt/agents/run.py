@@ -412,6 +412,9 @@ class _Run:
                 "found": len(evaluation.found),
                 "fixed_deterministic": evaluation.fixed_deterministic,
                 "fixed_model": evaluation.fixed_model,
+                # distinct conflicts fixed (of "found"), by how the last fix was made
+                "fixed_conflicts_deterministic": evaluation.fixed_by("deterministic"),
+                "fixed_conflicts_model": evaluation.fixed_by("model"),
                 "left": len(left),
             },
             conflicts_left=left,

@@ -49,6 +49,7 @@ from codecrdt.agents.run import Report
 from codecrdt.agents.script import LATENCY_PRESETS, Latency, Script, load_script, parse_growth
 from codecrdt.agents.virtual_time import run_virtual
 from codecrdt.bench import functional
+from codecrdt.bench.bound import Bound, Job, makespan_bound
 from codecrdt.clock import Clock
 
 __all__ = [
@@ -354,23 +355,24 @@ def run_generate_trial(
 
 
 def lower_bound(report: Report, agents: int) -> float:
-    """The makespan no schedule can beat, from the report's timeline.
+    """The makespan no schedule can beat, from the report's timeline
+    (:mod:`codecrdt.bench.bound`): each TODO a job released when it appeared, taking its
+    writing time (claimed → done), on ``agents`` implementers; and the outline's end."""
+    return timeline_bound(report, agents).value
 
-    The largest of: the outline's end; each TODO's appearance plus its own writing time
-    (claimed → done); the total TODO writing time divided by the implementers.
-    """
+
+def timeline_bound(report: Report, agents: int) -> Bound:
+    """:func:`lower_bound` with its terms."""
     timeline = report.timeline
     outline_end = float(timeline.get("outline", {}).get("end_s") or 0.0)
-    bounds = [outline_end]
-    total = 0.0
-    for todo in timeline.get("todos", []):
-        if todo.get("claimed_s") is None or todo.get("done_s") is None:
-            continue
-        writing = float(todo["done_s"]) - float(todo["claimed_s"])
-        total += writing
-        bounds.append(float(todo["appeared_s"]) + writing)
-    bounds.append(total / max(agents, 1))
-    return max(bounds)
+    jobs = [
+        Job(float(todo["appeared_s"]), float(todo["done_s"]) - float(todo["claimed_s"]))
+        for todo in timeline.get("todos", [])
+        if todo.get("claimed_s") is not None
+        and todo.get("done_s") is not None
+        and todo.get("appeared_s") is not None
+    ]
+    return makespan_bound(jobs, agents, outline_end)
 
 
 class _Checker:
@@ -473,7 +475,8 @@ def trial_record(
     options = options or StudyOptions(tasks=(), agents=(), trials=0, out=Path())
     cached = report.usage.get("cache_read_tokens", 0)
     makespan = report.wall_s * scale
-    bound = lower_bound(report, agents if report.mode == "parallel" else 1) * scale
+    terms = timeline_bound(report, agents if report.mode == "parallel" else 1)
+    bound = terms.value * scale
     return {
         "task": task,
         "mode": mode,
@@ -482,6 +485,7 @@ def trial_record(
         "seed": seed,
         "makespan_s": round(makespan, 3),
         "lower_bound_s": round(bound, 3),
+        "lower_bound_term": terms.binding,  # which term of the bound is the largest
         "efficiency": round(bound / makespan, 4) if makespan else None,
         "speedup": None,
         "ttft_s": None if report.ttft_s is None else round(report.ttft_s * scale, 3),
@@ -499,8 +503,12 @@ def trial_record(
         "double_claims": report.double_claims,
         "lost_todos": report.lost_todos,
         "conflicts_found": report.conflicts.get("found", 0),
-        "conflicts_fixed_deterministic": report.conflicts.get("fixed_deterministic", 0),
-        "conflicts_fixed_model": report.conflicts.get("fixed_model", 0),
+        # distinct conflicts fixed (a subset of the found ones), by how the last fix was
+        # made; the fixes applied, which count a conflict fixed again each time
+        "conflicts_fixed_deterministic": report.conflicts.get("fixed_conflicts_deterministic", 0),
+        "conflicts_fixed_model": report.conflicts.get("fixed_conflicts_model", 0),
+        "fixes_deterministic": report.conflicts.get("fixed_deterministic", 0),
+        "fixes_model": report.conflicts.get("fixed_model", 0),
         "conflicts_left": report.conflicts.get("left", 0),
         # declarations kept out of other TODOs' lanes as they streamed (agents.md)
         "prevented": report.prevented,
