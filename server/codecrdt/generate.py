@@ -320,6 +320,14 @@ def _prevented(report: Report) -> str:
     return text
 
 
+def _echo_dropped(report: Report) -> str:
+    """``; 12 line(s) echoing the prompt dropped (outliner 12)``, or nothing."""
+    if not report.echo_dropped:
+        return ""
+    each = ", ".join(f"{agent} {n}" for agent, n in report.echo_dropped_by_agent.items())
+    return f"; {report.echo_dropped} line(s) echoing the prompt dropped ({each})"
+
+
 def _summary(report: Report, out: Path, console: Console) -> None:
     done = sum(1 for t in report.todos if t["status"] == "done")
     conflicts = report.conflicts
@@ -334,7 +342,7 @@ def _summary(report: Report, out: Path, console: Console) -> None:
         f"tokens, cost {cost}; conflicts found {conflicts.get('found', 0)}, fixed "
         f"{conflicts.get('fixed_deterministic', 0)} deterministically and "
         f"{conflicts.get('fixed_model', 0)} by the model, {conflicts.get('left', 0)} left; "
-        f"{_prevented(report)}; "
+        f"{_prevented(report)}{_echo_dropped(report)}; "
         f"replicas {'converged' if report.converged else 'DIVERGED'}",
         highlight=False,
         markup=False,

@@ -504,6 +504,8 @@ def trial_record(
         "conflicts_left": report.conflicts.get("left", 0),
         # declarations kept out of other TODOs' lanes as they streamed (agents.md)
         "prevented": report.prevented,
+        # lines of answers that echoed their request, not written (agents.md)
+        "echo_dropped": report.echo_dropped,
         "plan_off_spec": len(report.plan_off_spec),
         "converged": report.converged,
         "stopped_by": report.stopped_by,
