@@ -111,9 +111,11 @@ def test_an_implementer_echo_ends_at_its_own_code_which_is_rebased() -> None:
 
 
 def test_a_stray_line_of_the_spec_or_the_instructions_is_dropped() -> None:
-    request = implementer_request("python", "Count the words.\nx = 1", OUTLINE, "main", "d", "a")
+    request = implementer_request(
+        "python", "Count the words in the text.\nx = 1", OUTLINE, "main", "d", "a"
+    )
     answer = (
-        "Count the words.\n"  # the spec, not code
+        "Count the words in the text.\n"  # the spec, not code
         "counts = {}\n"
         "x = 1\n"  # the spec's line, but valid code: written
         "Answer with the lines that replace that marker line.\n"  # the instructions
@@ -154,12 +156,27 @@ def test_a_header_followed_by_other_text_is_an_ordinary_comment() -> None:
 
 
 def test_tsx_block_comments_and_template_literals_keep_their_lines() -> None:
-    spec = "A card per note.\nNewest first."
+    spec = "A card per note.\nThe newest notes first."
     request = implementer_request("tsx", spec, "function App() {}\n", "App", "d", "a")
-    answer = "/*\nA card per note.\n*/\nconst s = `\nNewest first.\n`;\nNewest first.\n"
+    answer = (
+        "/*\nA card per note.\n*/\nconst s = `\nThe newest notes first.\n`;\n"
+        "The newest notes first.\n"
+    )
     text, dropped = filtered(request, answer, language=TSX)
-    assert text == "/*\nA card per note.\n*/\nconst s = `\nNewest first.\n`;\n"
+    assert text == "/*\nA card per note.\n*/\nconst s = `\nThe newest notes first.\n`;\n"
     assert dropped == 1
+
+
+def test_the_outliner_s_example_skeleton_and_short_lines_are_not_prose() -> None:
+    """The Outliner's system text holds an example skeleton: its lines (``return (``,
+    ``}``) are code a skeleton writes too (the bundled algorithm-visualizer outline lost
+    eight such lines before the example was set apart)."""
+    request = outline_request("tsx", "A visualizer of sorting algorithms.", "", "o")
+    answer = "function App() {\n  return (\n    <main>\n    </main>\n  );\n}\n"
+    assert filtered(request, answer, language=TSX) == (answer, 0)
+    python = outline_request("python", "Notes.", "", "o")
+    header = "def save_notes(path: str, notes: list[Note]) -> None:\n"
+    assert filtered(python, header) == (header, 0)
 
 
 def test_the_region_shown_is_not_prose() -> None:

@@ -14,8 +14,9 @@ an implementer's lane guard) and drops, as the answer streams:
   the body at the outline's depth). An echo that reaches the end of the answer is dropped
   whole. A header followed by anything else is an ordinary comment and is written.
 - **a stray line of the request's prose**: a line whose text is a line of the task or of
-  the instructions (not of the file, the outline or the region shown, which a model
-  legitimately repeats) and is not valid code on its own.
+  the instructions, of four words or more (not of the file, the outline, the region
+  shown or the Outliner's example skeleton, which a model legitimately repeats), and is
+  not valid code on its own.
 
 Lines inside a multi-line string or comment are never dropped: a docstring may quote the
 spec. :attr:`EchoFilter.dropped` counts the lines dropped (the report's
@@ -26,11 +27,21 @@ from __future__ import annotations
 
 import tree_sitter
 
-from codecrdt.agents.prompts import ANSWER_REGION, REGION_INTRO, SECTION_HEADERS, TASK
+from codecrdt.agents.prompts import (
+    ANSWER_REGION,
+    EXAMPLE_END,
+    EXAMPLE_START,
+    REGION_INTRO,
+    SECTION_HEADERS,
+    TASK,
+)
 from codecrdt.agents.providers.base import Request
 from codecrdt.analysis.languages import LanguageSpec
 
 __all__ = ["EchoFilter", "request_lines"]
+
+#: The fewest words a line of the request's prose has to be dropped on its own.
+_PROSE_WORDS = 4
 
 
 def request_lines(request: Request) -> tuple[frozenset[str], frozenset[str]]:
@@ -40,8 +51,12 @@ def request_lines(request: Request) -> tuple[frozenset[str], frozenset[str]]:
     every: set[str] = set()
     prose: set[str] = set()
     code: set[str] = set()
+    in_example = False
     for line in request.system.splitlines():
-        prose.add(line.strip())
+        stripped = line.strip()
+        if stripped in (EXAMPLE_START, EXAMPLE_END):
+            in_example = stripped == EXAMPLE_START
+        (code if in_example else prose).add(stripped)
     section = ""
     for line in request.context.splitlines():
         stripped = line.strip()
@@ -63,7 +78,9 @@ def request_lines(request: Request) -> tuple[frozenset[str], frozenset[str]]:
         prose.add(stripped)
     every |= prose | code
     every.discard("")
-    return frozenset(every), frozenset(prose - code - {""})
+    # A line of a few words could be code a model writes anyway (``return (``).
+    prose = {line for line in prose - code if len(line.split()) >= _PROSE_WORDS}
+    return frozenset(every), frozenset(prose)
 
 
 class EchoFilter:

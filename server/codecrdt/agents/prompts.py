@@ -16,6 +16,8 @@ from codecrdt.markers import LANGUAGE_FORMS, NAME_RULE, marker_line, tag
 
 __all__ = [
     "ANSWER_REGION",
+    "EXAMPLE_END",
+    "EXAMPLE_START",
     "FILE_NOW",
     "FILE_NUMBERED",
     "OUTLINE",
@@ -44,6 +46,9 @@ SECTION_HEADERS = (TASK, FILE_NOW, FILE_NUMBERED, OUTLINE)
 #: The lines around an implementer's region in its prompt: what lies between is the
 #: file's code, not the request's prose.
 REGION_INTRO = "It is here in the file now:"
+#: The lines around the Outliner's example skeleton in its system text (code, not prose).
+EXAMPLE_START = "--- example, another task ---"
+EXAMPLE_END = "--- end of example ---"
 ANSWER_REGION = "Answer with the lines that replace that marker line."
 #: Added to the Outliner's prompt when its first answer was only its request echoed.
 _ECHOED = (
@@ -156,7 +161,7 @@ def outline_request(
         f"module-level declarations. The skeleton must be valid {lang}. {_CODE_ONLY}"
         "\n\nThe example below shows the format only. It is the skeleton of another task "
         "(a notes store): none of its names, types or functions belong in this file."
-        f"\n--- example, another task ---\n{_EXAMPLES.get(language, '')}--- end of example ---"
+        f"\n{EXAMPLE_START}\n{_EXAMPLES.get(language, '')}{EXAMPLE_END}"
     )
     return Request(
         "outliner",
