@@ -282,3 +282,24 @@ def test_a_run_without_echo_says_nothing_of_it() -> None:
     _text, report, _requests = run(TEMPERATURES, set())
     assert report.echo_dropped == 0 and report.echo_dropped_answers == []
     assert _echo_dropped(report) == ""
+
+
+@pytest.mark.parametrize("name", sorted(SCRIPTS))
+def test_no_bundled_task_s_prepared_answers_lose_a_line(name: str) -> None:
+    """The prepared outlines, bodies and sequential files of every bundled task (Python
+    and TSX) quote their specs in docstrings and comments, repeat the outline's code and
+    the example's shapes: none of it is an echo."""
+    script = SCRIPTS[name]
+    language = language_named(script.language)
+    assert language is not None
+    for key in ("outline", "sequential"):
+        request = (outline_request if key == "outline" else sequential_request)(
+            script.language, script.spec, "", "agent"
+        )
+        answer = script.answer(key) or ""
+        assert filtered(request, answer, language=language) == (answer, 0), key
+    for todo, body in script.todos.items():
+        request = implementer_request(
+            script.language, script.spec, script.outline, todo, "its part", "agent"
+        )
+        assert filtered(request, body, language=language) == (body, 0), todo
