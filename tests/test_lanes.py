@@ -541,3 +541,22 @@ def test_a_nested_tsx_function_of_another_lane_is_dropped_to_its_closing_brace()
     assert [(p.name, p.owner, p.lines) for p in guard.prevented] == [
         ("countNotes", "countNotes", 3)
     ]
+
+
+def test_a_method_named_like_another_lane_s_function_is_written() -> None:
+    """A class's members are its own names (CPython: ``Ranking.main`` does not bind the
+    module's ``main``): a method of a class the region defines is never dropped."""
+    answer = (
+        "    class Ranking:\n"
+        "        def main(self) -> int:\n"
+        "            return 0\n"
+        "\n"
+        "        def average_length(self) -> float:\n"
+        "            return 0.0\n"
+        "    return sorted(counts.items())[:n]\n"
+    )
+    text, prevented = _nested(answer)
+    assert (text, prevented) == (answer, [])
+    namespace: dict[str, object] = {}
+    exec(compile(NESTED_HEAD + text, "<top_n>", "exec"), namespace)
+    assert namespace["top_n"]({"a": 1}, 1) == [("a", 1)]  # type: ignore[operator]

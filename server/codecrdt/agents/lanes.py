@@ -23,7 +23,8 @@ held chunk's declarations are read with the analysis package's
 - drops a definition nested deeper in the region (a ``def``/``class``/``function`` line
   indented past the region's top level, up to the first line indented no further, a
   closing brace at its indentation included) whose name another TODO owns or the file
-  defines at its top level: the model writing another lane's function inside its own.
+  defines at its top level: the model writing another lane's function inside its own (a
+  class's members are its own names: a method is never dropped for its name).
 
 A name counts as the file's top-level function or class also when only its header line
 is there and does not parse (``def average_length(words) -> float is the mean…``, an
@@ -171,6 +172,8 @@ class LaneGuard:
         #: indentation width, lines so far, and the blank lines after them (which go with
         #: what follows if the definition ends there).
         self._cut: _Cut | None = None
+        #: The definitions the lines so far are inside: (header's indentation, a class).
+        self._blocks: list[tuple[int, bool]] = []
 
     @property
     def active(self) -> bool:
@@ -216,17 +219,25 @@ class LaneGuard:
         """Whether ``line`` starts a definition nested below the region's top level whose
         name is another lane's (it is then left out, with its body)."""
         body = self._dedent(line)
-        if not body.strip() or not body[0].isspace():
+        if not body.strip():
             return False
+        expanded = line.expandtabs()
+        width = len(expanded) - len(expanded.lstrip())
+        # The definitions this line is inside: a class's members are its own names.
+        while self._blocks and self._blocks[-1][0] >= width:
+            self._blocks.pop()
+        in_class = bool(self._blocks) and self._blocks[-1][1]
         found = _DEFINES.match(body.lstrip())
         if found is None:
+            return False
+        self._blocks.append((width, found["kind"] == "class"))
+        if not body[0].isspace() or in_class:
             return False
         other, owner = self.taken().elsewhere(found["name"])
         if not other:
             return False
+        self._blocks.pop()
         kind = "class" if found["kind"] == "class" else "function"
-        expanded = line.expandtabs()
-        width = len(expanded) - len(expanded.lstrip())
         self._cut = _Cut(
             found["name"], kind, owner, width, braces=self.lane.language.name != "python"
         )
