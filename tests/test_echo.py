@@ -126,6 +126,21 @@ def test_a_stray_line_of_the_spec_or_the_instructions_is_dropped() -> None:
     assert dropped == 2
 
 
+def test_the_prompt_s_note_copied_with_or_without_its_brackets_is_dropped() -> None:
+    """wordstats parallel k=2 and k=3 in the study: an implementer asked while the outline
+    streamed wrote its prompt's note, once as it is and once without its brackets, and
+    then '# Task' and the spec."""
+    request = implementer_request(
+        "python", TEMPERATURES.spec, OUTLINE, "main", "d", "a", outline_complete=False
+    )
+    answer = (
+        "return 0\n\n(The outline above is still being written.)\n"
+        "The outline above is still being written.\n"
+        f"# Task\n{TEMPERATURES.spec}\n"
+    )
+    assert filtered(request, answer) == ("return 0\n\n", 4)
+
+
 def test_the_outline_s_code_repeated_outside_an_echo_is_written() -> None:
     """An implementer may repeat a line of the outline (the lane guard judges
     declarations): only an echo that starts with a header drops code lines."""

@@ -45,9 +45,10 @@ _PROSE_WORDS = 4
 
 
 def request_lines(request: Request) -> tuple[frozenset[str], frozenset[str]]:
-    """The request's lines (stripped, non-blank), and of them its prose: the system text,
-    the ``# Task`` section and the prompt, less the region shown in the prompt and any
-    line the file or outline sections also hold."""
+    """The request's lines (non-blank, as :func:`_bare` compares them), and of them its
+    prose: the system text, the ``# Task`` section and the prompt, less the region shown
+    in the prompt, the Outliner's example and any line the file or outline sections also
+    hold."""
     every: set[str] = set()
     prose: set[str] = set()
     code: set[str] = set()
@@ -77,10 +78,16 @@ def request_lines(request: Request) -> tuple[frozenset[str], frozenset[str]]:
             continue
         prose.add(stripped)
     every |= prose | code
-    every.discard("")
+    every = {_bare(line) for line in every} - {""}
     # A line of a few words could be code a model writes anyway (``return (``).
-    prose = {line for line in prose - code if len(line.split()) >= _PROSE_WORDS}
-    return frozenset(every), frozenset(prose)
+    prose = {_bare(line) for line in prose - code if len(line.split()) >= _PROSE_WORDS}
+    return frozenset(every), frozenset(prose - {_bare(line) for line in code})
+
+
+def _bare(text: str) -> str:
+    """``text`` as lines are compared: stripped, and without the brackets around it (a
+    model copies ``(The outline above is still being written.)`` without them)."""
+    return text.strip().removeprefix("(").removesuffix(")").strip()
 
 
 class EchoFilter:
@@ -102,7 +109,7 @@ class EchoFilter:
         """The lines that may be written now that ``line`` came."""
         stripped = line.strip()
         if self._echo:
-            if not stripped or stripped in self.copies:
+            if not stripped or _bare(stripped) in self.copies:
                 self.dropped += 1
                 return []
             self._echo = False
@@ -113,7 +120,7 @@ class EchoFilter:
             if not stripped:
                 self._held.append(line)
                 return []
-            if stripped in self.copies:
+            if _bare(stripped) in self.copies:
                 self.dropped += len(self._held) + 1
                 self._held, self._echo = [], True
                 return []
@@ -141,7 +148,7 @@ class EchoFilter:
             if stripped in SECTION_HEADERS:
                 self._held = [line]
                 return []
-            if stripped in self.prose and not _valid_code(stripped, self.language):
+            if _bare(stripped) in self.prose and not _valid_code(stripped, self.language):
                 self.dropped += 1
                 return []
         self._strings.read(line)
