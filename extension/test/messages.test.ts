@@ -41,6 +41,19 @@ describe('run summary', () => {
         );
     });
 
+    it('counts the lines of answers that echoed their request', () => {
+        const summary = runSummary('wordstats.py', {
+            wall_s: 2,
+            todos: todos(['done']),
+            conflicts: { found: 0, left: 0 },
+            echo_dropped: 12,
+        });
+        assert.equal(
+            summary.text,
+            'CodeCRDT wrote wordstats.py in 2.0 s: 1 of 1 TODOs done; no conflicts; 12 lines echoing the prompt dropped.',
+        );
+    });
+
     it('says why a run stopped early', () => {
         const cancelled = runSummary('app.py', {
             wall_s: 4.2,

@@ -44,7 +44,15 @@ from codecrdt.diskedits import DiskEdits
 from codecrdt.document import Origin, SharedDocument
 from codecrdt.implement import IMPLEMENT_SPEC, ImplementPlan, plan
 from codecrdt.modechoice import remember, resolve
-from codecrdt.request import DEFAULT_MODE, FLAGS, MAX_SPEC_CHARS, MODES, RequestError, RunRequest
+from codecrdt.request import (
+    DEFAULT_MODE,
+    DEFAULT_TEMPERATURE,
+    FLAGS,
+    MAX_SPEC_CHARS,
+    MODES,
+    RequestError,
+    RunRequest,
+)
 from codecrdt.sourcefile import NotSource, Saved, read_source, save_work
 
 __all__ = [
@@ -113,7 +121,18 @@ def add_arguments(
             help="auto (default): the faster of parallel and sequential, estimated from the "
             "provider's measured speed and the task's size; the report says which and why",
         )
-    parser.add_argument("--seed", type=int, default=0, help="seed of the scripted latencies")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="seed of the scripted latencies; an OpenAI-compatible model samples with it",
+    )
+    parser.add_argument(
+        "--temperature",
+        type=float,
+        help=f"sampling temperature of every request to an OpenAI-compatible model "
+        f"(default {DEFAULT_TEMPERATURE:g}: the likeliest token; Anthropic's API takes none)",
+    )
     parser.add_argument("--report", type=Path, metavar="FILE", help="write the JSON report")
     parser.add_argument("--max-tokens", type=int, help="stop the run past this many tokens")
     parser.add_argument("--max-cost", type=float, help="stop the run past this cost (USD)")
@@ -187,6 +206,7 @@ def request_from_args(args: argparse.Namespace, output: Output) -> RunRequest:
         user_urls=[u for u in [getattr(args, "base_url", None)] if u],
         script=getattr(args, "script", None),
         seed=args.seed,
+        temperature=getattr(args, "temperature", None),
         max_tokens=args.max_tokens,
         max_cost=args.max_cost,
         max_output_tokens=getattr(args, "max_output_tokens", None),
@@ -320,6 +340,14 @@ def _prevented(report: Report) -> str:
     return text
 
 
+def _echo_dropped(report: Report) -> str:
+    """``; 12 line(s) echoing the prompt dropped (outliner 12)``, or nothing."""
+    if not report.echo_dropped:
+        return ""
+    each = ", ".join(f"{agent} {n}" for agent, n in report.echo_dropped_by_agent.items())
+    return f"; {report.echo_dropped} line(s) echoing the prompt dropped ({each})"
+
+
 def _summary(report: Report, out: Path, console: Console) -> None:
     done = sum(1 for t in report.todos if t["status"] == "done")
     conflicts = report.conflicts
@@ -334,7 +362,7 @@ def _summary(report: Report, out: Path, console: Console) -> None:
         f"tokens, cost {cost}; conflicts found {conflicts.get('found', 0)}, fixed "
         f"{conflicts.get('fixed_deterministic', 0)} deterministically and "
         f"{conflicts.get('fixed_model', 0)} by the model, {conflicts.get('left', 0)} left; "
-        f"{_prevented(report)}; "
+        f"{_prevented(report)}{_echo_dropped(report)}; "
         f"replicas {'converged' if report.converged else 'DIVERGED'}",
         highlight=False,
         markup=False,

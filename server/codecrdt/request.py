@@ -30,13 +30,16 @@ if TYPE_CHECKING:  # the agents' run is not loaded to check a request (`codecrdt
 __all__ = [
     "DEFAULT_AGENTS",
     "DEFAULT_MODE",
+    "DEFAULT_TEMPERATURE",
     "FLAGS",
     "KEYS",
     "MAX_AGENTS",
     "MAX_SPEC_CHARS",
+    "MAX_TEMPERATURE",
     "MAX_TIME_SCALE",
     "MIN_AGENTS",
     "MODES",
+    "NO_TEMPERATURE",
     "NoProviderError",
     "RequestError",
     "RunRequest",
@@ -55,6 +58,15 @@ MAX_TIME_SCALE = 10_000.0
 #: (:data:`codecrdt.agents.run.Mode`; a test keeps them the same).
 MODES: tuple[str, ...] = ("auto", "parallel", "sequential")
 DEFAULT_MODE = "auto"
+#: The sampling temperature an OpenAI-compatible provider sends when none is given: 0,
+#: the likeliest token.
+DEFAULT_TEMPERATURE = 0.0
+#: The highest temperature a request may ask for.
+MAX_TEMPERATURE = 2.0
+#: Providers whose API takes no sampling temperature: Anthropic's Messages API refuses
+#: ``temperature`` (HTTP 400) since API version 2026-10-21, which its SDK 2.x sends, and
+#: that SDK has no such parameter.
+NO_TEMPERATURE = frozenset({"anthropic"})
 
 
 class RequestError(ValueError):
@@ -109,8 +121,13 @@ class RunRequest:
     #: The scripted provider's prepared output (any provider: the spec and language when
     #: those were not given).
     script: Script | None = None
-    #: Seeds the scripted latencies and the run's random choices.
+    #: Seeds the scripted latencies and the run's random choices; an OpenAI-compatible
+    #: provider sends it as every request's sampling ``seed``.
     seed: int = 0
+    #: The sampling temperature every request of an OpenAI-compatible provider carries
+    #: (None: :data:`DEFAULT_TEMPERATURE`, the likeliest token, so that runs on one seed
+    #: can be compared). Anthropic's API takes none (:data:`NO_TEMPERATURE`).
+    temperature: float | None = None
     max_tokens: int | None = None
     max_cost: float | None = None
     #: Caps every answer's length.
@@ -140,6 +157,7 @@ class RunRequest:
         user_urls: Iterable[str] = (),
         script: Any = None,
         seed: Any = 0,
+        temperature: Any = None,
         max_tokens: Any = None,
         max_cost: Any = None,
         max_output_tokens: Any = None,
@@ -211,6 +229,16 @@ class RunRequest:
                 raise RequestError(f"{names(field)} must be a string")
         if _not_int(seed):
             raise RequestError(f"{names('seed')} must be an integer")
+        if temperature is not None:
+            if _not_number(temperature) or not 0 <= temperature <= MAX_TEMPERATURE:
+                raise RequestError(
+                    f"{names('temperature')} must be a number from 0 to {MAX_TEMPERATURE:g}"
+                )
+            if provider in NO_TEMPERATURE:
+                raise RequestError(
+                    f"the {provider} provider takes no {names('temperature')}: its API "
+                    "refuses sampling parameters (and has no seed)"
+                )
         for field, value in (("max_tokens", max_tokens), ("max_output_tokens", max_output_tokens)):
             if value is not None and (_not_int(value) or value < 0):
                 raise RequestError(f"{names(field)} must be a non-negative integer")
@@ -230,6 +258,7 @@ class RunRequest:
             user_urls=frozenset(user_urls),
             script=loaded,
             seed=seed,
+            temperature=None if temperature is None else float(temperature),
             max_tokens=max_tokens,
             max_cost=None if max_cost is None else float(max_cost),
             max_output_tokens=max_output_tokens,

@@ -63,6 +63,8 @@ export interface RunReport {
     /** With mode `auto`: the mode it chose and why (null when a mode was set). */
     mode_choice?: { mode?: string; reason?: string } | null;
     prevented?: number;
+    /** Lines of answers that echoed their request, not written. */
+    echo_dropped?: number;
     plan_off_spec?: string[];
 }
 
@@ -105,6 +107,9 @@ export function runSummary(fileName: string, report: RunReport | null | undefine
     );
     if (report.prevented) {
         parts.push(`${plural(report.prevented, 'declaration')} kept out of other TODOs' lanes`);
+    }
+    if (report.echo_dropped) {
+        parts.push(`${plural(report.echo_dropped, 'line')} echoing the prompt dropped`);
     }
     if (report.plan_off_spec && report.plan_off_spec.length > 0) {
         parts.push(`TODOs sharing no word with the spec: ${report.plan_off_spec.join(', ')}`);

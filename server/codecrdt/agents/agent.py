@@ -9,6 +9,7 @@ from typing import Any
 
 from codecrdt.agents.board import Board
 from codecrdt.agents.context import RunContext
+from codecrdt.agents.echo import EchoFilter
 from codecrdt.agents.providers.base import Request
 from codecrdt.agents.providers.retry import Restart
 from codecrdt.agents.replica import Replica
@@ -34,6 +35,8 @@ class Agent:
         #: Lines this agent has written (a region it took back, after a failed or
         #: restarted answer, no longer counts).
         self.lines_written = 0
+        #: Lines of the last answer dropped as an echo of its request.
+        self.echo_dropped = 0
 
     # -- presence -------------------------------------------------------------------
 
@@ -74,11 +77,14 @@ class Agent:
         """Stream the answer into the document at offset ``at``, line by line.
 
         If the answer starts over (a retried stream), lines already written are skipped
-        while the new stream repeats them. Returns the text written.
+        while the new stream repeats them. Lines that echo the request are not written
+        (:mod:`codecrdt.agents.echo`; counted in :attr:`echo_dropped` and the run's
+        report). Returns the text written.
         """
         cursor: Anchor = self.document.anchor(at, Assoc.AFTER)
         written: list[str] = []
         shaper = LineShaper(indent)
+        echo = EchoFilter(request, self.ctx.language, indent)
         replay: list[str] | None = None
 
         async def put(line: str) -> None:
@@ -99,9 +105,15 @@ class Agent:
             if isinstance(piece, Restart):
                 replay = list(written)
                 shaper = LineShaper(indent)
+                echo = EchoFilter(request, self.ctx.language, indent)
                 continue
-            for line in shaper.feed(piece):
-                await put(repair(line) if repair else line)
-        for line in shaper.finish():
+            for shaped in shaper.feed(piece):
+                for line in echo.feed(shaped):
+                    await put(repair(line) if repair else line)
+        for line in [out for shaped in shaper.finish() for out in echo.feed(shaped)]:
             await put(repair(line) if repair else line)
+        for line in echo.finish():
+            await put(repair(line) if repair else line)
+        self.echo_dropped = echo.dropped
+        self.ctx.drop_echo(self.agent_id, None, echo.dropped)
         return "".join(written)

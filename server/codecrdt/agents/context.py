@@ -68,6 +68,10 @@ class RunContext:
     #: Top-level declarations implementers' answers held that were not written as they
     #: came (:mod:`codecrdt.agents.lanes`): agent, TODO, name, kind, action, owner, lines.
     prevented: list[dict[str, Any]] = field(default_factory=list)
+    #: Answers whose lines echoed their request and were not written
+    #: (:mod:`codecrdt.agents.echo`): agent, TODO (None: the Outliner's or the sequential
+    #: writer's answer), lines.
+    echo_dropped: list[dict[str, Any]] = field(default_factory=list)
     #: Output tokens streamed by calls still running (estimated until they finish).
     _in_flight: dict[int, int] = field(default_factory=dict)
 
@@ -82,6 +86,13 @@ class RunContext:
         """Count a declaration kept out of ``agent``'s region, and tell the run."""
         self.prevented.append({"agent": agent, "todo": todo, **details})
         self.emit("prevented", agent, todo=todo, **details)
+
+    def drop_echo(self, agent: str, todo: str | None, lines: int) -> None:
+        """Count ``lines`` of ``agent``'s answer dropped as an echo of its request, and
+        tell the run (nothing when ``lines`` is 0)."""
+        if lines:
+            self.echo_dropped.append({"agent": agent, "todo": todo, "lines": lines})
+            self.emit("echo", agent, todo=todo, lines=lines)
 
     # -- budgets --------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from codecrdt.agents import authors, board, sync
 from codecrdt.agents.agent import Agent
 from codecrdt.agents.context import BudgetExceeded, RunContext
+from codecrdt.agents.echo import EchoFilter
 from codecrdt.agents.lanes import Lane, LaneGuard, taken_names
 from codecrdt.agents.lookahead import Ahead, Progress, Watch, due_soon
 from codecrdt.agents.prompts import implementer_request
@@ -223,6 +224,7 @@ class Implementer(Agent):
                     due=self.ctx.now() + (remaining or 0.0),
                     lead=lead,
                 )
+                ahead.request = request
                 pending = None
             return ahead
         except BaseException:
@@ -344,6 +346,8 @@ class Implementer(Agent):
         if ahead is not None:
             lane = self._lane(todo, marker, todo_places(document.text, self.ctx.language))
             stream = ahead.pieces()
+            # What it was asked (for the echo filter); this moment's, if not known.
+            request = ahead.request or self._request(todo, marker)[0]
         else:
             request, lane = self._request(todo, marker)
             stream = self.ctx.stream(request)
@@ -353,6 +357,7 @@ class Implementer(Agent):
             return LaneGuard(lane, lambda: taken_names(self.document.text, language, todo))
 
         shaper = LineShaper(marker.indent)
+        echo = EchoFilter(request, self.ctx.language, marker.indent)
         guard = new_guard()
         try:
             async for piece in stream:
@@ -363,15 +368,17 @@ class Implementer(Agent):
                     self.count_lines(-lines)
                     written, lines = "", 0
                     shaper = LineShaper(marker.indent)
+                    echo = EchoFilter(request, self.ctx.language, marker.indent)
                     guard = new_guard()
                     continue
-                for shaped in shaper.feed(piece):
+                for shaped in [out for line in shaper.feed(piece) for out in echo.feed(line)]:
                     if mentions_marker(shaped):
                         continue  # never a marker: echoed, it would pass for a TODO
                     for line in guard.feed(shaped):
                         written = await self._write(todo, start, cursor, written, line)
                         lines += 1
-            rest = [line for line in shaper.finish() if not mentions_marker(line)]
+            rest = [out for line in shaper.finish() for out in echo.feed(line)] + echo.finish()
+            rest = [line for line in rest if not mentions_marker(line)]
             for line in [out for shaped in rest for out in guard.feed(shaped)] + guard.finish():
                 written = await self._write(todo, start, cursor, written, line)
                 lines += 1
@@ -391,6 +398,9 @@ class Implementer(Agent):
         for prevented in guard.prevented:
             self.record("prevented", todo=todo, **prevented.to_json())
             self.ctx.prevent(self.agent_id, todo, prevented.to_json())
+        if echo.dropped:
+            self.record("echoed", todo=todo, lines=echo.dropped)
+        self.ctx.drop_echo(self.agent_id, todo, echo.dropped)
         if guard.prevented and not _has_code(written):
             # Every line of the answer was another lane's: this TODO is not written. Its
             # blank or comment lines go, and it is handed back (failed after the attempts).

@@ -19,7 +19,16 @@ held chunk's declarations are read with the analysis package's
   every name the file already declares at its top level or another TODO owns (the
   function whose whole body another marker is, or a top-level marker's own name);
 - unwraps the function the region is the body of, when the answer repeats its header:
-  only its body (less the docstring) is written.
+  only its body (less the docstring) is written;
+- drops a definition nested deeper in the region (a ``def``/``class``/``function`` line
+  indented past the region's top level, up to the first line indented no further, a
+  closing brace at its indentation included) whose name another TODO owns or the file
+  defines at its top level: the model writing another lane's function inside its own (a
+  class's members are its own names: a method is never dropped for its name).
+
+A name counts as the file's top-level function or class also when only its header line
+is there and does not parse (``def average_length(words) -> float is the mean…``, an
+outline a small model wrote): the Outliner planned that name.
 
 Everything else is written as the model wrote it. Each decision is a :class:`Prevented`,
 counted in the run's report (``prevented``). Class bodies and JSX are left alone: their
@@ -53,6 +62,11 @@ _DECLARES = re.compile(
 _ASSIGNS = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*(?::[^=]*)?=(?!=)")
 #: Declarations guarded inside a function's body (its constants are locals there).
 _NESTED_KINDS = frozenset({"function", "class", "import"})
+#: A definition's header line (the file's top level: at column 0; nested: stripped).
+_DEFINES = re.compile(
+    r"^(?:export\s+)?(?:default\s+)?(?:abstract\s+)?(?:async\s+)?"
+    r"(?P<kind>def|class|function\*?)\s+(?P<name>[A-Za-z_$][\w$]*)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +100,17 @@ class Taken:
     declared: dict[str, list[Declaration]] = field(default_factory=dict)
     #: Name → the other TODO that owns it.
     owned: dict[str, str] = field(default_factory=dict)
+    #: Name → ``function`` or ``class``: the file's top-level definition header lines,
+    #: read as text (one that does not parse still names what the outline planned).
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def elsewhere(self, name: str) -> tuple[bool, str | None]:
+        """Whether a definition of ``name`` nested in a region is another lane's, and the
+        TODO that owns it (None: the file defines it at its top level)."""
+        if name in self.owned:
+            return True, self.owned[name]
+        kinds = {d.kind for d in self.declared.get(name, ())}
+        return bool(kinds & {"function", "class"}) or name in self.headers, None
 
 
 def taken_names(text: str, spec: LanguageSpec, own: str) -> Taken:
@@ -104,7 +129,13 @@ def taken_names(text: str, spec: LanguageSpec, own: str) -> Taken:
             owned.setdefault(place.function, place.todo)
         elif place.level == "module" and _IDENTIFIER.match(place.todo):
             owned.setdefault(place.todo, place.todo)
-    return Taken(declared, owned)
+    headers: dict[str, str] = {}
+    for line in text.splitlines():
+        found = _DEFINES.match(line)
+        if found is not None:
+            kind = "class" if found["kind"] == "class" else "function"
+            headers.setdefault(found["name"], kind)
+    return Taken(declared, owned, headers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +168,12 @@ class LaneGuard:
         #: declare a taken name, and then, if it may, until it is complete.
         self._held = True
         self._classified = False
+        #: A nested definition of another lane being left out: its name, kind, owner,
+        #: indentation width, lines so far, and the blank lines after them (which go with
+        #: what follows if the definition ends there).
+        self._cut: _Cut | None = None
+        #: The definitions the lines so far are inside: (header's indentation, a class).
+        self._blocks: list[tuple[int, bool]] = []
 
     @property
     def active(self) -> bool:
@@ -147,6 +184,12 @@ class LaneGuard:
         if not self.active:
             return [line]
         out: list[str] = []
+        if self._cut is not None:
+            if self._cut.takes(line):
+                return []
+            out += self._end_cut()
+        if self._nested_elsewhere(line):
+            return out
         if self._top_level(line) and self._has_code() and self._complete():
             out = self._close()
         self._chunk.append(line)
@@ -164,9 +207,52 @@ class LaneGuard:
         """The rest, once the answer ended."""
         if not self.active:
             return []
+        if self._cut is not None:
+            self._end_cut()
         chunk, held = self._chunk, self._held
         self._chunk, self._held, self._classified = [], True, False
         return self._decide(chunk) if held else []
+
+    # -- nested definitions -------------------------------------------------------------
+
+    def _nested_elsewhere(self, line: str) -> bool:
+        """Whether ``line`` starts a definition nested below the region's top level whose
+        name is another lane's (it is then left out, with its body)."""
+        body = self._dedent(line)
+        if not body.strip():
+            return False
+        expanded = line.expandtabs()
+        width = len(expanded) - len(expanded.lstrip())
+        # The definitions this line is inside: a class's members are its own names.
+        while self._blocks and self._blocks[-1][0] >= width:
+            self._blocks.pop()
+        in_class = bool(self._blocks) and self._blocks[-1][1]
+        found = _DEFINES.match(body.lstrip())
+        if found is None:
+            return False
+        self._blocks.append((width, found["kind"] == "class"))
+        if not body[0].isspace() or in_class:
+            return False
+        other, owner = self.taken().elsewhere(found["name"])
+        if not other:
+            return False
+        self._blocks.pop()
+        kind = "class" if found["kind"] == "class" else "function"
+        self._cut = _Cut(
+            found["name"], kind, owner, width, braces=self.lane.language.name != "python"
+        )
+        self._cut.open_braces(body)
+        return True
+
+    def _end_cut(self) -> list[str]:
+        """The nested definition ended: count it; the blank lines after it are written."""
+        cut, self._cut = self._cut, None
+        assert cut is not None
+        self.prevented.append(Prevented(cut.name, cut.kind, "dropped", cut.owner, cut.lines))
+        out: list[str] = []
+        for blank in cut.blanks:
+            out += self.feed(blank)
+        return out
 
     # -- chunks -----------------------------------------------------------------------
 
@@ -227,7 +313,7 @@ class LaneGuard:
         if name == self.lane.function:
             return True
         taken = self.taken()
-        return name in taken.owned or name in taken.declared
+        return name in taken.owned or name in taken.declared or name in taken.headers
 
     def _decide(self, chunk: list[str]) -> list[str]:
         if not chunk:
@@ -305,6 +391,10 @@ class LaneGuard:
                 continue
             existing = taken.declared.get(name)
             if not existing:
+                if declaration.kind in ("function", "class") and name in taken.headers:
+                    owners.append(None)  # a header of the file's that does not parse
+                    identical = False
+                    continue
                 return None  # a new name: written
             owners.append(None)
             imports = [e for e in existing if e.kind == "import"]
@@ -346,6 +436,49 @@ class LaneGuard:
             kept = line[min(lead, width) :]
             lines.append(f"{self.lane.indent}{kept}\n" if line.strip() else "\n")
         return lines
+
+
+@dataclass(slots=True)
+class _Cut:
+    """A nested definition being left out, line by line: it runs while lines are blank or
+    indented past its header; in a language with braces a line at its indentation that
+    closes it (``}``) is its last, and a header whose braces balance is a whole
+    definition on one line."""
+
+    name: str
+    kind: str
+    owner: str | None
+    width: int
+    braces: bool
+    lines: int = 1
+    blanks: list[str] = field(default_factory=list)
+    done: bool = False
+    depth: int = 0
+
+    def open_braces(self, header: str) -> None:
+        if self.braces:
+            self.depth = header.count("{") - header.count("}")
+            self.done = "{" in header and self.depth <= 0
+
+    def takes(self, line: str) -> bool:
+        """Whether ``line`` belongs to the definition (and is left out)."""
+        if self.done:
+            return False
+        if not line.strip():
+            self.blanks.append(line)
+            return True
+        expanded = line.expandtabs()
+        width = len(expanded) - len(expanded.lstrip())
+        if width <= self.width and not (
+            self.braces and width == self.width and line.strip().startswith("}")
+        ):
+            return False
+        self.lines += 1 + len(self.blanks)
+        self.blanks = []
+        if self.braces:
+            self.depth += line.count("{") - line.count("}")
+            self.done = width == self.width and self.depth <= 0
+        return True
 
 
 def _statement(node: tree_sitter.Node, root: tree_sitter.Node) -> tree_sitter.Node:

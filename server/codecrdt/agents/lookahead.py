@@ -22,6 +22,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 from codecrdt.agents.board import Claim
+from codecrdt.agents.providers.base import Request
 from codecrdt.agents.providers.retry import Restart
 from codecrdt.clock import Clock
 
@@ -119,6 +120,8 @@ class Ahead:
         #: When the TODO being written was expected to end, at the claim.
         self.due = due
         self.lead = lead
+        #: The request its stream answers (set by whoever opened it).
+        self.request: Request | None = None
         self.opened_s: float | None = None
         self.first_piece_s: float | None = None
         self._queue: asyncio.Queue[object] = asyncio.Queue()

@@ -15,6 +15,7 @@ from typing import Any
 import tree_sitter
 
 from codecrdt.agents.agent import Agent
+from codecrdt.agents.echo import EchoFilter
 from codecrdt.agents.placement import Place, Placement, is_header, numbered
 from codecrdt.agents.prompts import extend_request, outline_request, sequential_request
 from codecrdt.agents.providers.retry import Restart
@@ -38,6 +39,16 @@ class _Appender(Agent):
         try:
             repair = None if sequential else MarkerRepair(self.ctx.language.name)
             written = await self.append_answer(request, len(document), repair=repair)
+            if not sequential and self.echo_dropped and not written.strip():
+                # The answer was only the request echoed: nothing was written. Asked once
+                # more, told so (the same request would get the same answer at
+                # temperature 0).
+                self.record("echoed", lines=self.echo_dropped)
+                request = outline_request(
+                    self.ctx.language.name, self.ctx.spec, before, self.agent_id, echoed=True
+                )
+                repair = MarkerRepair(self.ctx.language.name)
+                written = await self.append_answer(request, len(document), repair=repair)
         except BaseException:
             self.set_state("failed")
             raise
@@ -148,15 +159,22 @@ class Outliner(_Appender):
         self.set_state("writing")
         try:
             shaper = LineShaper()
+            echo = EchoFilter(request, language)
             async for piece in self.ctx.stream(request):
                 if isinstance(piece, Restart):
                     replay, shaper = list(written), LineShaper()
+                    echo = EchoFilter(request, language)
                     continue
-                for line in shaper.feed(piece):
-                    await put(line)
-            for line in shaper.finish():
+                for shaped in shaper.feed(piece):
+                    for line in echo.feed(shaped):
+                        await put(line)
+            for line in [out for shaped in shaper.finish() for out in echo.feed(shaped)]:
+                await put(line)
+            for line in echo.finish():
                 await put(line)
             await close_block()
+            self.echo_dropped = echo.dropped
+            self.ctx.drop_echo(self.agent_id, None, echo.dropped)
         except BaseException:
             self.set_state("failed")
             raise

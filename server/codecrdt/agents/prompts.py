@@ -15,6 +15,15 @@ from codecrdt.agents.providers.base import Request
 from codecrdt.markers import LANGUAGE_FORMS, NAME_RULE, marker_line, tag
 
 __all__ = [
+    "ANSWER_REGION",
+    "EXAMPLE_END",
+    "EXAMPLE_START",
+    "FILE_NOW",
+    "FILE_NUMBERED",
+    "OUTLINE",
+    "REGION_INTRO",
+    "SECTION_HEADERS",
+    "TASK",
     "FixSite",
     "evaluator_request",
     "extend_request",
@@ -26,6 +35,26 @@ __all__ = [
 _LANG = {"python": "Python", "javascript": "JavaScript", "typescript": "TypeScript", "tsx": "TSX"}
 
 _CODE_ONLY = "Answer with code only: no explanations, no Markdown fences."
+
+#: The section headers of a request's shared part (``context``). A model that echoes its
+#: request starts with one of them (:mod:`codecrdt.agents.echo`).
+TASK = "# Task"
+FILE_NOW = "# The file as it is now"
+FILE_NUMBERED = f"{FILE_NOW}, numbered"
+OUTLINE = "# The outline"
+SECTION_HEADERS = (TASK, FILE_NOW, FILE_NUMBERED, OUTLINE)
+#: The lines around an implementer's region in its prompt: what lies between is the
+#: file's code, not the request's prose.
+REGION_INTRO = "It is here in the file now:"
+#: The lines around the Outliner's example skeleton in its system text (code, not prose).
+EXAMPLE_START = "--- example, another task ---"
+EXAMPLE_END = "--- end of example ---"
+ANSWER_REGION = "Answer with the lines that replace that marker line."
+#: Added to the Outliner's prompt when its first answer was only its request echoed.
+_ECHOED = (
+    "Your last answer repeated this request instead of writing the skeleton. Do not "
+    "repeat any of it: write the file's code now."
+)
 
 
 def _marker(
@@ -104,10 +133,14 @@ _EXAMPLES = {
 
 def _context(spec: str, document: str) -> str:
     body = document if document.strip() else "(empty)"
-    return f"# Task\n{spec.strip()}\n\n# The file as it is now\n{body}"
+    return f"{TASK}\n{spec.strip()}\n\n{FILE_NOW}\n{body}"
 
 
-def outline_request(language: str, spec: str, document: str, agent: str) -> Request:
+def outline_request(
+    language: str, spec: str, document: str, agent: str, *, echoed: bool = False
+) -> Request:
+    """The Outliner's request on an empty file; ``echoed``: asked again because the last
+    answer was only the request echoed (the prompt says so)."""
     lang = _LANG.get(language, language)
     example = marker_line(language, "parse_args", "read the command-line flags", size=12).strip()
     jsx = (
@@ -128,7 +161,7 @@ def outline_request(language: str, spec: str, document: str, agent: str) -> Requ
         f"module-level declarations. The skeleton must be valid {lang}. {_CODE_ONLY}"
         "\n\nThe example below shows the format only. It is the skeleton of another task "
         "(a notes store): none of its names, types or functions belong in this file."
-        f"\n--- example, another task ---\n{_EXAMPLES.get(language, '')}--- end of example ---"
+        f"\n{EXAMPLE_START}\n{_EXAMPLES.get(language, '')}{EXAMPLE_END}"
     )
     return Request(
         "outliner",
@@ -136,7 +169,7 @@ def outline_request(language: str, spec: str, document: str, agent: str) -> Requ
         _context(spec, document),
         "Write the skeleton for the Task above now, after what the file already holds: "
         "only the imports, types, constants and functions this Task needs, each function "
-        "body a TODO marker.",
+        "body a TODO marker." + (f" {_ECHOED}" if echoed else ""),
         "outline",
         max_tokens=8192,
         agent=agent,
@@ -166,7 +199,7 @@ def extend_request(language: str, spec: str, numbered: str, agent: str) -> Reque
     return Request(
         "outliner",
         system,
-        f"# Task\n{spec.strip()}\n\n# The file as it is now, numbered\n{numbered}",
+        f"{TASK}\n{spec.strip()}\n\n{FILE_NUMBERED}\n{numbered}",
         "Write the placed blocks for the Task above now.",
         "outline",
         max_tokens=8192,
@@ -210,8 +243,8 @@ def implementer_request(
     prompt = "" if outline_complete else "(The outline above is still being written.)\n"
     prompt += f"Write the code for the marker {tag(todo)}: {description}\n"
     if region:
-        prompt += f"It is here in the file now:\n{region.rstrip()}\n"
-    prompt += "Answer with the lines that replace that marker line."
+        prompt += f"{REGION_INTRO}\n{region.rstrip()}\n"
+    prompt += ANSWER_REGION
     if promised:
         listed = "\n".join(f"- {header}  (TODO {name})" for name, header in promised)
         prompt += (
@@ -226,7 +259,7 @@ def implementer_request(
     return Request(
         "implementer",
         system,
-        f"# Task\n{spec.strip()}\n\n# The outline\n{body}",
+        f"{TASK}\n{spec.strip()}\n\n{OUTLINE}\n{body}",
         prompt,
         f"todo:{todo}",
         max_tokens=4096,

@@ -129,6 +129,12 @@ class Report:
     prevented: int = 0
     prevented_by_agent: dict[str, int] = field(default_factory=dict)
     prevented_declarations: list[dict[str, Any]] = field(default_factory=list)
+    #: Lines of answers that echoed their request and were not written
+    #: (``codecrdt.agents.echo``): the total, per agent, and each answer's (agent, TODO or
+    #: None, lines).
+    echo_dropped: int = 0
+    echo_dropped_by_agent: dict[str, int] = field(default_factory=dict)
+    echo_dropped_answers: list[dict[str, Any]] = field(default_factory=list)
     #: The Outliner's TODOs whose name and description share no word with the spec.
     plan_off_spec: list[str] = field(default_factory=list)
 
@@ -380,6 +386,9 @@ class _Run:
         by_agent: dict[str, int] = {}
         for prevented in ctx.prevented:
             by_agent[prevented["agent"]] = by_agent.get(prevented["agent"], 0) + 1
+        echoed: dict[str, int] = {}
+        for answer in ctx.echo_dropped:
+            echoed[answer["agent"]] = echoed.get(answer["agent"], 0) + answer["lines"]
         planned = self.options.mode == "parallel" and self.options.outline == "outliner"
         evaluation = self.evaluator.report if self.evaluator else EvaluatorReport()
         left = evaluation.left
@@ -437,6 +446,9 @@ class _Run:
             prevented=len(ctx.prevented),
             prevented_by_agent=dict(sorted(by_agent.items())),
             prevented_declarations=list(ctx.prevented),
+            echo_dropped=sum(echoed.values()),
+            echo_dropped_by_agent=dict(sorted(echoed.items())),
+            echo_dropped_answers=list(ctx.echo_dropped),
             plan_off_spec=off_spec(
                 ctx.spec,
                 [(r.name, r.description) for r in sorted(records.values(), key=lambda r: r.order)],

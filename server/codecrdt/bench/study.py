@@ -144,6 +144,10 @@ class StudyOptions:
     auto: bool = False
     #: Caps every answer (real providers; the scripted one plays its prepared text).
     max_output_tokens: int | None = None
+    #: An OpenAI-compatible provider's sampling temperature (None: 0), sent with the
+    #: trial's seed, so that the modes' trials on one seed sample alike; Anthropic's API
+    #: takes neither.
+    temperature: float | None = None
 
     @property
     def simulated(self) -> bool:
@@ -261,6 +265,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="cap on every answer's tokens with a real provider "
         f"(default {REAL_MODEL_MAX_OUTPUT_TOKENS})",
     )
+    parser.add_argument(
+        "--temperature",
+        type=float,
+        help="sampling temperature of an OpenAI-compatible provider (default 0), sent with "
+        "the trial's seed (Anthropic's API takes neither)",
+    )
 
 
 def _growth_arg(value: str) -> str:
@@ -307,6 +317,7 @@ def options_from(args: argparse.Namespace) -> StudyOptions:
         sensitivity_trials=args.sensitivity_trials,
         auto=args.auto,
         max_output_tokens=max_output,
+        temperature=args.temperature,
         sensitivity_tasks=tuple(t.strip() for t in args.sensitivity_tasks.split(",") if t.strip()),
     )
 
@@ -346,6 +357,7 @@ def run_generate_trial(
         latency=options.latency if scripted else None,
         target=name,
         max_output_tokens=None if scripted else options.max_output_tokens,
+        temperature=options.temperature,
     )
     virtual = scripted and options.time_scale is None
     clock = Clock.virtual() if virtual else None  # else a real clock at the time scale
@@ -512,6 +524,8 @@ def trial_record(
         "conflicts_left": report.conflicts.get("left", 0),
         # declarations kept out of other TODOs' lanes as they streamed (agents.md)
         "prevented": report.prevented,
+        # lines of answers that echoed their request, not written (agents.md)
+        "echo_dropped": report.echo_dropped,
         "plan_off_spec": len(report.plan_off_spec),
         "converged": report.converged,
         "stopped_by": report.stopped_by,
@@ -742,7 +756,12 @@ def write_summary(
             f"{len(rows)} trials on the real clock; cost as the provider's price table gives it.",
             "",
             f"Machine: {machine_line()}. Every answer capped at "
-            f"{options.max_output_tokens or 'no'} output tokens.",
+            f"{options.max_output_tokens or 'no'} output tokens"
+            + (
+                f", sampled at temperature {options.temperature or 0:g} with the trial's seed."
+                if options.provider == "openai"
+                else "."
+            ),
         ]
     lines += [
         "",

@@ -78,7 +78,9 @@ class OpenAIProvider(BaseProvider):
 
     The token limit goes out as ``max_completion_tokens`` to OpenAI itself (the only form
     its reasoning models accept) and as ``max_tokens`` to other servers (the form they
-    all understand).
+    all understand). Every request carries ``temperature`` (default 0) and, when given,
+    ``seed`` (a run's seed), so that two runs on one seed sample alike where the server
+    honours them (llama.cpp's server does; OpenAI calls ``seed`` best effort).
     """
 
     name = "openai"
@@ -92,8 +94,14 @@ class OpenAIProvider(BaseProvider):
         base_url: str | None = None,
         user_urls: Iterable[str] | None = None,
         timeout_s: float = 60.0,
+        temperature: float = 0.0,
+        seed: int | None = None,
     ) -> None:
         base_url = base_url or os.environ.get(BASE_URL_ENV) or None
+        #: Sent with every request: sampling temperature (0: the likeliest token) and the
+        #: sampling seed (None: not sent), so that runs on one seed can be compared.
+        self.temperature = temperature
+        self.seed = seed
         key = api_key
         if not key:
             key = self._environment_key(
@@ -125,13 +133,17 @@ class OpenAIProvider(BaseProvider):
             messages.append({"role": "system", "content": request.system})
         messages.append({"role": "user", "content": user})
         limit = "max_completion_tokens" if self._official else "max_tokens"
-        return {
+        params: dict[str, Any] = {
             "model": self.model,
             "messages": messages,
             limit: request.max_tokens,
+            "temperature": self.temperature,
             "stream": True,
             "stream_options": {"include_usage": True},
         }
+        if self.seed is not None:
+            params["seed"] = self.seed
+        return params
 
     async def stream(self, request: Request) -> AsyncIterator[StreamEvent]:
         """Stream the answer: a :class:`TextDelta` per content delta, then one
@@ -223,7 +235,15 @@ def from_request(request: ProviderRequest, clock: Clock) -> OpenAIProvider:
         request.model or DEFAULT_MODEL,
         base_url=request.base_url,
         user_urls=getattr(request, "user_urls", ()),
+        temperature=_temperature(request),
+        seed=getattr(request, "seed", None),
     )
+
+
+def _temperature(request: ProviderRequest) -> float:
+    """The request's sampling temperature; 0 (the likeliest token) when it names none."""
+    temperature = getattr(request, "temperature", None)
+    return 0.0 if temperature is None else float(temperature)
 
 
 def _usage(reported: CompletionUsage) -> Usage:
