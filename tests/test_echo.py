@@ -318,3 +318,95 @@ def test_no_bundled_task_s_prepared_answers_lose_a_line(name: str) -> None:
             script.language, script.spec, script.outline, todo, "its part", "agent"
         )
         assert filtered(request, body, language=language) == (body, 0), todo
+
+
+# -- a copy of the Outliner's example ----------------------------------------------------
+
+WORDSTATS_SPEC = "a Python module wordstats.py: tokenize, count_words, top_n, average_length, main"
+
+
+def test_a_copied_example_definition_is_dropped_with_its_decorators_and_body() -> None:
+    """Qwen2.5-Coder-0.5B, asked for wordstats (temperature 0, seed 7), planned the
+    example's notes store: ``Note``, ``load_notes``, ``save_notes`` and nothing else."""
+    from codecrdt.agents.prompts import _PYTHON_EXAMPLE
+
+    request = outline_request("python", WORDSTATS_SPEC, "", "outliner")
+    answer = _PYTHON_EXAMPLE + (
+        "\n\n@functools.cache\ndef tokenize(text: str) -> list[str]:\n"
+        '    """Split the text."""\n    # TODO(codecrdt:tokenize ~3 lines): split\n'
+    )
+    text, dropped = filtered(request, answer)
+    assert "Note" not in text and "load_notes" not in text and "save_notes" not in text
+    assert "@dataclass" not in text  # the decorator went with its class
+    assert text.startswith("import json\nfrom dataclasses import dataclass\n\n\n")
+    assert "\n\n\n@functools.cache\ndef tokenize(" in text  # held, then written in order
+    ast.parse(text)
+    assert dropped == len(answer.splitlines()) - len(text.splitlines())
+
+
+def test_a_task_about_notes_keeps_the_example_s_names() -> None:
+    from codecrdt.agents.prompts import _PYTHON_EXAMPLE
+
+    request = outline_request("python", "a notes store: Note, load_notes, save_notes", "", "o")
+    assert filtered(request, _PYTHON_EXAMPLE) == (_PYTHON_EXAMPLE, 0)
+
+
+def test_a_copied_tsx_example_definition_is_dropped_to_its_closing_brace() -> None:
+    request = outline_request("tsx", "a word counter component", "", "outliner")
+    answer = (
+        'import React, { useState } from "react";\n\ninterface Note {\n  title: string;\n'
+        "  body: string;\n}\n\nfunction loadNotes(raw: string): Note[] {\n"
+        "  // TODO(codecrdt:loadNotes ~8 lines): parse\n}\n\n"
+        "export default function WordCounter() {\n"
+        "  // TODO(codecrdt:WordCounter ~9 lines): count\n}\n"
+    )
+    text, dropped = filtered(request, answer, language=TSX)
+    assert text == (
+        'import React, { useState } from "react";\n\nexport default function WordCounter() {\n'
+        "  // TODO(codecrdt:WordCounter ~9 lines): count\n}\n"
+    )
+    assert dropped == 9
+
+
+class CopyingProvider(ScriptedProvider):
+    """The scripted task, except that the first outline is the Outliner's example."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.requests: list[Request] = []
+
+    async def stream(self, request: Request) -> AsyncIterator[StreamEvent]:
+        from codecrdt.agents.prompts import _PYTHON_EXAMPLE
+
+        self.requests.append(request)
+        script = self.script
+        if request.key == "outline" and len(self.requests) == 1:
+            self.script = replace(script, outline=_PYTHON_EXAMPLE)
+        try:
+            async for event in super().stream(request):
+                yield event
+        finally:
+            self.script = script
+
+
+def test_an_outliner_that_copies_its_example_is_asked_again_and_the_run_passes() -> None:
+    clock = Clock.virtual()
+    provider = CopyingProvider(replace(TEMPERATURES, latency=FAST), seed=1, clock=clock)
+
+    async def go() -> tuple[str, Report]:
+        document = SharedDocument("")
+        ctx = RunContext(provider, PYTHON, TEMPERATURES.spec, clock=clock)
+        report = await generate(document, ctx, RunOptions(mode="parallel", agents=2, seed=1))
+        return document.text, report
+
+    text, report = run_virtual(go())
+    outlines = [r for r in provider.requests if r.key == "outline"]
+    assert len(outlines) == 2
+    assert "copied the example of another task" in outlines[1].prompt
+    assert "import json" in outlines[1].context  # the second request sees what stayed
+    assert "load_notes" not in text and "class Note" not in text
+    assert report.plan_off_spec == []
+    assert all(t["status"] == "done" for t in report.todos) and len(report.todos) == 5
+    result = check_file("temperatures", text)
+    print(result.summary())
+    assert result.failed == 0 and result.passed > 0

@@ -18,6 +18,14 @@ an implementer's lane guard) and drops, as the answer streams:
   shown or the Outliner's example skeleton, which a model legitimately repeats), and is
   not valid code on its own.
 
+- **a copy of the Outliner's example**: a top-level definition whose header line is one of
+  the example skeleton's (``def load_notes(path: str) -> list[Note]:``, ``class Note:``,
+  ``interface Note {``) and whose name shares no word with the task
+  (:func:`codecrdt.agents.onspec.words`), with its body and the decorators above it. The
+  example shows the format of another task; a small model copies it into the plan (seen
+  with Qwen2.5-Coder-0.5B on wordstats: ``Note``, ``load_notes``, ``save_notes`` as the
+  whole plan). A task that is about notes keeps them.
+
 Lines inside a multi-line string or comment are never dropped: a docstring may quote the
 spec. :attr:`EchoFilter.dropped` counts the lines dropped (the report's
 ``echo_dropped``).
@@ -25,8 +33,11 @@ spec. :attr:`EchoFilter.dropped` counts the lines dropped (the report's
 
 from __future__ import annotations
 
+import re
+
 import tree_sitter
 
+from codecrdt.agents.onspec import words
 from codecrdt.agents.prompts import (
     ANSWER_REGION,
     EXAMPLE_END,
@@ -84,6 +95,49 @@ def request_lines(request: Request) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(every), frozenset(prose - {_bare(line) for line in code})
 
 
+def example_headers(request: Request) -> frozenset[str]:
+    """The header lines (stripped) of the top-level definitions in the request's example
+    skeleton whose names share no word with the request's task; empty without an example.
+    """
+    lines = request.system.splitlines()
+    if EXAMPLE_START not in lines:
+        return frozenset()
+    body = lines[lines.index(EXAMPLE_START) + 1 :]
+    if EXAMPLE_END in body:
+        body = body[: body.index(EXAMPLE_END)]
+    task = _task_text(request.context)
+    wanted = words(task)
+    headers = set()
+    for line in body:
+        if not line or line[0].isspace():
+            continue
+        match = _DEFINITION.match(line)
+        if match is not None and not words(match["name"]) & wanted:
+            headers.add(line.strip())
+    return frozenset(headers)
+
+
+#: A top-level definition's header and its name, in Python or the JavaScript family.
+_DEFINITION = re.compile(
+    r"(?:export\s+(?:default\s+)?)?(?:async\s+)?"
+    r"(?:def|class|function|interface|type|enum)\s+(?P<name>[A-Za-z_$][\w$]*)"
+)
+#: A line that only closes brackets: the end of a JavaScript-family definition's body.
+_CLOSER = re.compile(r"[)}\]]+;?")
+
+
+def _task_text(context: str) -> str:
+    """The ``# Task`` section of a request's context."""
+    lines, taken, inside = context.splitlines(), [], False
+    for line in lines:
+        if line.strip() in SECTION_HEADERS:
+            inside = line.strip() == TASK
+            continue
+        if inside:
+            taken.append(line)
+    return "\n".join(taken)
+
+
 def _bare(text: str) -> str:
     """``text`` as lines are compared: stripped, and without the brackets around it (a
     model copies ``(The outline above is still being written.)`` without them)."""
@@ -104,6 +158,10 @@ class EchoFilter:
         self._echo = False
         self._rebase = ""  # extra indentation taken off the lines after an echo
         self._strings = _OpenStrings(language.name == "python")
+        self._examples = example_headers(request)
+        self._decorators: list[str] = []  # top-level decorator lines, held for their header
+        self._skipping = False  # inside a copied example definition's body
+        self._blanks = False  # after a copied definition's closing line
 
     def feed(self, line: str) -> list[str]:
         """The lines that may be written now that ``line`` came."""
@@ -132,11 +190,12 @@ class EchoFilter:
 
     def finish(self) -> list[str]:
         """A header held at the end is an ordinary comment: written, without the blank
-        lines after it."""
+        lines after it; decorators held at the end are written."""
         held, self._held = self._held, []
         while held and not held[-1].strip():
             held.pop()
-        return held
+        decorators, self._decorators = self._decorators, []
+        return decorators + held
 
     def _plain(self, line: str) -> list[str]:
         if self._rebase:
@@ -144,6 +203,10 @@ class EchoFilter:
             if line.startswith(start):
                 line = self.indent + line[len(start) :]
         stripped = line.strip()
+        if self._examples and not self._strings.open:
+            kept = self._example_copy(line)
+            if kept is not None:
+                return kept
         if not self._strings.open:
             if stripped in SECTION_HEADERS:
                 self._held = [line]
@@ -153,6 +216,50 @@ class EchoFilter:
                 return []
         self._strings.read(line)
         return [line]
+
+    def _example_copy(self, line: str) -> list[str] | None:
+        """Drops a copied example definition (its decorators, header and body); returns
+        the lines to write when this line settles held decorators, [] for a line dropped
+        or held, None for a line to go on with."""
+        body = line[len(self.indent) :] if line.startswith(self.indent) else line
+        stripped = body.strip()
+        if self._skipping:
+            # The body, and the blank lines after it: those before the definition
+            # already keep what follows apart from what came before.
+            if not stripped or body[0].isspace():
+                self.dropped += 1
+                return []
+            self._skipping = False
+            if _CLOSER.fullmatch(stripped):
+                self.dropped += 1
+                self._blanks = True  # and the blank lines after it
+                return []
+        if self._blanks:
+            if not stripped:
+                self.dropped += 1
+                return []
+            self._blanks = False
+        if stripped.startswith("@") and not body[0].isspace():
+            self._decorators.append(line)
+            return []
+        if stripped in self._examples:
+            self.dropped += len(self._decorators) + 1
+            self._decorators, self._skipping = [], True
+            return []
+        if self._decorators:
+            held, self._decorators = self._decorators, []
+            for kept in held:
+                self._strings.read(kept)
+            return held + self._plain_rest(line)
+        return None
+
+    def _plain_rest(self, line: str) -> list[str]:
+        """:meth:`_plain` for a line that is not an example copy."""
+        examples, self._examples = self._examples, frozenset()
+        try:
+            return self._plain(line)
+        finally:
+            self._examples = examples
 
 
 def _valid_code(text: str, language: LanguageSpec) -> bool:

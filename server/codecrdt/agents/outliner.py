@@ -39,16 +39,20 @@ class _Appender(Agent):
         try:
             repair = None if sequential else MarkerRepair(self.ctx.language.name)
             written = await self.append_answer(request, len(document), repair=repair)
-            if not sequential and self.echo_dropped and not written.strip():
-                # The answer was only the request echoed: nothing was written. Asked once
-                # more, told so (the same request would get the same answer at
-                # temperature 0).
+            if not sequential and self.echo_dropped and not scan_markers(written):
+                # The answer was the request echoed (or its example copied): no TODO was
+                # written. Asked once more, told so (the same request would get the same
+                # answer at temperature 0); what was written (imports) stays.
                 self.record("echoed", lines=self.echo_dropped)
                 request = outline_request(
-                    self.ctx.language.name, self.ctx.spec, before, self.agent_id, echoed=True
+                    self.ctx.language.name,
+                    self.ctx.spec,
+                    before + written,
+                    self.agent_id,
+                    echoed=True,
                 )
                 repair = MarkerRepair(self.ctx.language.name)
-                written = await self.append_answer(request, len(document), repair=repair)
+                written += await self.append_answer(request, len(document), repair=repair)
         except BaseException:
             self.set_state("failed")
             raise

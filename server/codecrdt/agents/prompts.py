@@ -52,8 +52,9 @@ EXAMPLE_END = "--- end of example ---"
 ANSWER_REGION = "Answer with the lines that replace that marker line."
 #: Added to the Outliner's prompt when its first answer was only its request echoed.
 _ECHOED = (
-    "Your last answer repeated this request instead of writing the skeleton. Do not "
-    "repeat any of it: write the file's code now."
+    "Your last answer repeated this request, or copied the example of another task, "
+    "instead of writing this Task's skeleton. Do not repeat any of it: write the skeleton "
+    "of the Task above now."
 )
 
 
