@@ -278,3 +278,72 @@ def test_a_conflict_fixed_twice_counts_once_beside_the_fixes_applied() -> None:
     found = row["conflicts_found"]
     fixed = row["conflicts_fixed_deterministic"] + row["conflicts_fixed_model"]
     assert (found, fixed, row["fixes_model"]) == (1, 1, 17)
+
+
+def _row(mode: str, agents: int, trial: int, **fields: object) -> dict:
+    row = {
+        "task": "wordstats",
+        "mode": mode,
+        "agents": agents,
+        "trial": trial,
+        "makespan_s": 10.0,
+        "chars": 1000,
+        "todos": 0 if mode == "sequential" else 4,
+        "prevented": 0,
+        "echo_dropped": 0,
+        "conflicts_found": 0,
+        "conflicts_fixed_deterministic": 0,
+        "conflicts_fixed_model": 0,
+        "conflicts_left": 0,
+        "parses": True,
+        "tests_passed": 10,
+        "tests_total": 15,
+    }
+    row.update(fields)
+    return row
+
+
+def test_the_per_mode_table_and_each_run_beside_sequential_on_its_seed() -> None:
+    """What a reader of a real-model study compares: growth against the sequential trial on
+    the same seed, the lane guard's and the echo filter's counts, distinct conflicts found
+    and fixed, what is left, and each run beside sequential (the issue's bar: never fewer
+    tests passed or more conflicts left)."""
+    rows = [
+        _row("sequential", 1, 0, chars=1000),
+        _row("sequential", 1, 1, chars=2000, tests_passed=5),
+        _row(
+            "parallel",
+            2,
+            0,
+            chars=3000,
+            prevented=4,
+            echo_dropped=7,
+            conflicts_found=2,
+            conflicts_fixed_model=1,
+            conflicts_left=3,
+            parses=False,
+            tests_passed=0,
+        ),
+        _row("parallel", 2, 1, chars=2000, todos=0, tests_passed=9),
+        _row("auto", 2, 0, chars=1000, todos=0),
+        _row("auto", 2, 1, chars=2000, todos=0, tests_total=None, tests_passed=None),
+    ]
+    table = [line for line in study._per_mode_lines(rows, "Measured: ") if line.startswith("| ")]
+    assert (
+        table[1]
+        == "| sequential | 2 | 10.0 | 1500 | 1.00 | – | – | 0 | 0 | 0 / 0 / 0 | 2 of 2 | 15/30 |"
+    )
+    # growth per seed: 3000/1000 and 2000/2000, median 2.00; one run planned no TODO
+    assert (
+        table[2]
+        == "| auto k=2 | 2 | 10.0 | 1500 | 1.00 | 0 | 2 | 0 | 0 | 0 / 0 / 0 | 2 of 2 | 10/15 |"
+    )
+    assert (
+        table[3]
+        == "| parallel k=2 | 2 | 10.0 | 2500 | 2.00 | 2 | 1 | 4 | 7 | 2 / 1 / 3 | 1 of 2 | 9/30 |"
+    )
+    beside = [line for line in study._against_sequential_lines(rows, "") if line.startswith("| ")]
+    # auto: trial 0 the same, trial 1 not measured (not compared for tests)
+    assert beside[1] == "| auto k=2 | 2 | 0 | 0 | 0 | 0 |"
+    # parallel: trial 0 fewer tests (0 < 10) and more left (3 > 0); trial 1 more (9 > 5)
+    assert beside[2] == "| parallel k=2 | 2 | 1 | 1 | 1 | 0 |"

@@ -789,6 +789,8 @@ def write_summary(
             f"{_fmt(_median([r.get('output_tokens') for r in group]), 0)} | "
             f"{_fmt(_median([r.get('cost_usd') for r in group]), 4)} |"
         )
+    lines += _per_mode_lines(rows, sim)
+    lines += _against_sequential_lines(rows, sim)
     lines += [
         "",
         f"## {sim}scheduling efficiency: lower bound ÷ makespan (median; minimum in brackets)",
@@ -873,6 +875,88 @@ def machine_line() -> str:
         load = ", load average {:.1f} / {:.1f} / {:.1f} when written".format(*os.getloadavg())
     day = datetime.date.today().isoformat()
     return f"{day}, {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}{load}"
+
+
+def _per_mode_lines(rows: list[dict[str, Any]], sim: str) -> list[str]:
+    """What each mode wrote and how it ended, all tasks together."""
+    seq_chars = {(r["task"], r["trial"]): r["chars"] for r in rows if r["mode"] == "sequential"}
+    lines = [
+        "",
+        f"## {sim}what each mode wrote and left (all tasks)",
+        "",
+        "Medians per trial for wall time, characters and TODOs; sums otherwise. Characters "
+        "÷ sequential: each trial's final characters ÷ the sequential trial's on the same "
+        "task and seed (the growth of parallel writing). Conflicts: found and fixed count "
+        "distinct conflicts (by code and name); left counts the diagnostics still in the "
+        "final file. Prevented: declarations the lane guard kept out; echo: lines of "
+        "answers that repeated their request, dropped.",
+        "",
+        "| mode | trials | wall s | chars | chars ÷ sequential | TODOs | runs with no TODO "
+        "| prevented | echo lines | conflicts found / fixed / left | files that parse "
+        "| tests passed |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|",
+    ]
+    for label, group in _by_mode(rows):
+        growth = [
+            r["chars"] / seq_chars[(r["task"], r["trial"])]
+            for r in group
+            if seq_chars.get((r["task"], r["trial"]))
+        ]
+        planned = label != "sequential"
+        fixed = sum(
+            r.get("conflicts_fixed_deterministic", 0) + r.get("conflicts_fixed_model", 0)
+            for r in group
+        )
+        measured = [r for r in group if r.get("tests_total") is not None]
+        tests = (
+            f"{sum(r.get('tests_passed') or 0 for r in measured)}"
+            f"/{sum(r.get('tests_total') or 0 for r in measured)}"
+            if measured
+            else "not measured"
+        )
+        lines.append(
+            f"| {label} | {len(group)} | {_fmt(_median([r['makespan_s'] for r in group]), 1)} "
+            f"| {_fmt(_median([r['chars'] for r in group]), 0)} "
+            f"| {_fmt(_median(list(growth)))} "
+            f"| {_fmt(_median([r['todos'] for r in group]), 0) if planned else '–'} "
+            f"| {sum(1 for r in group if not r['todos']) if planned else '–'} "
+            f"| {sum(r.get('prevented', 0) for r in group)} "
+            f"| {sum(r.get('echo_dropped', 0) for r in group)} "
+            f"| {sum(r['conflicts_found'] for r in group)} / {fixed} / "
+            f"{sum(r['conflicts_left'] for r in group)} "
+            f"| {sum(1 for r in group if r.get('parses', True))} of {len(group)} "
+            f"| {tests} |"
+        )
+    return lines
+
+
+def _against_sequential_lines(rows: list[dict[str, Any]], sim: str) -> list[str]:
+    """Each parallel or auto trial beside the sequential trial of the same task and seed:
+    how many ended with fewer tests passed, or more conflicts left."""
+    seq = {(r["task"], r["trial"]): r for r in rows if r["mode"] == "sequential"}
+    lines = [
+        "",
+        f"## {sim}each run beside the sequential run of the same task and seed",
+        "",
+        "| mode | trials compared | fewer tests passed | more conflicts left "
+        "| more tests passed | fewer conflicts left |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for label, group in _by_mode(rows):
+        if label == "sequential":
+            continue
+        pairs = [(r, seq[(r["task"], r["trial"])]) for r in group if (r["task"], r["trial"]) in seq]
+        tested = [
+            (r, s) for r, s in pairs if r.get("tests_total") is not None and s.get("tests_total")
+        ]
+        lines.append(
+            f"| {label} | {len(pairs)} "
+            f"| {sum(1 for r, s in tested if (r['tests_passed'] or 0) < (s['tests_passed'] or 0))} "
+            f"| {sum(1 for r, s in pairs if r['conflicts_left'] > s['conflicts_left'])} "
+            f"| {sum(1 for r, s in tested if (r['tests_passed'] or 0) > (s['tests_passed'] or 0))} "
+            f"| {sum(1 for r, s in pairs if r['conflicts_left'] < s['conflicts_left'])} |"
+        )
+    return lines
 
 
 def _auto_lines(rows: list[dict[str, Any]], sim: str) -> list[str]:
