@@ -187,10 +187,25 @@ def test_a_kept_statement_is_shown_whole() -> None:
 
 
 def test_a_file_with_a_syntax_error_keeps_the_broken_statement_whole() -> None:
-    broken = TSX.replace("const who = cell.value;", "const who = = cell.value;")
+    broken = TSX.replace("const who = = cell.value;", "const who = = cell.value;").replace(
+        "const who = cell.value;", "const who = = cell.value;"
+    )
     shown = view(broken, "tsx")
     _numbers, runs = read_view(shown, broken)
     assert (13, 15) not in runs and "const who = = cell.value;" in shown
+    assert (30, 34) in runs and (39, 44) in runs
+
+
+def test_a_function_still_being_written_does_not_keep_the_rest_of_the_file_whole() -> None:
+    """Mid-run, a function whose closing brace is not written yet swallows the rest of
+    the file in the parse: its own lines are shown, the complete declarations after it
+    are still elided."""
+    writing = TSX.replace("  return `${who} at ${where}`;\n}\n", "  if (who) {\n", 1)
+    shown = view(writing, "tsx")
+    _numbers, runs = read_view(shown, writing)
+    assert "  const where = `${cell.row},${cell.col}`;" in shown and "  if (who) {" in shown
+    assert (4, 7) in runs and "useState(-1)" not in shown and "<Board cells" not in shown
+    assert len(shown.splitlines()) < len(writing.splitlines()) - 10
 
 
 # -- the Evaluator's request on a large file --------------------------------------------

@@ -49,15 +49,7 @@ def outline_view(
     lines = source.decode("utf-8", errors="replace").split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    kept = list(keep)
-    hidden: list[tuple[int, int]] = []
-    for node in tree.root_node.named_children:
-        first, last = node.start_point.row, node.end_point.row
-        if last - first + 1 <= SHORT_LINES or node.type == "ERROR" or node.has_error:
-            continue
-        if any(a <= last and first <= b for a, b in kept):
-            continue
-        hidden.extend(_elided(node))
+    hidden = _statements(tree.root_node.named_children, list(keep))
     hidden = sorted(h for h in hidden if h[1] - h[0] >= 1)  # one line is shown, not elided
     width = len(str(len(lines)))
     out: list[str] = []
@@ -71,6 +63,32 @@ def outline_view(
         row = end + 1
     out.extend(_line(r, lines, width) for r in range(row, len(lines)))
     return "".join(out), [(a + 1, b + 1) for a, b in hidden]
+
+
+def _statements(
+    nodes: list[tree_sitter.Node], kept: list[tuple[int, int]], top: bool = True
+) -> list[tuple[int, int]]:
+    """The rows left out of ``nodes`` (``top``: the file's top-level statements). A node
+    with a syntax error in it (a statement still being written, whose missing end the
+    parser finds only at the end of the file) is read child by child: of what it holds,
+    only error-free declarations and blocks with a body are elided, the rest is shown."""
+    hidden: list[tuple[int, int]] = []
+    for node in nodes:
+        first, last = node.start_point.row, node.end_point.row
+        if last - first + 1 <= SHORT_LINES:
+            continue
+        if node.type == "ERROR" or node.has_error:
+            hidden.extend(_statements(node.named_children, kept, top=False))
+        elif any(a <= last and first <= b for a, b in kept):
+            continue
+        elif top or _has_body(node):
+            hidden.extend(_elided(node))
+    return hidden
+
+
+def _has_body(node: tree_sitter.Node) -> bool:
+    inner = _declaration(node)
+    return inner.type in _CLASSES or inner.child_by_field_name("body") is not None
 
 
 def _line(row: int, lines: list[str], width: int) -> str:
