@@ -36,10 +36,11 @@ from codecrdt.agents import authors
 from codecrdt.agents.agent import Agent
 from codecrdt.agents.context import BudgetExceeded, RunContext
 from codecrdt.agents.fix_answers import FixBlock, parse_answer, reindent
-from codecrdt.agents.prompts import FixSite, evaluator_request
+from codecrdt.agents.prompts import WHOLE_FILE_CHARS, FixSite, evaluator_request
 from codecrdt.agents.providers.base import ProviderError
 from codecrdt.agents.replica import Fenced, Replica
 from codecrdt.analysis.detect import Finding, analyze
+from codecrdt.analysis.fileview import outline_view
 from codecrdt.analysis.fixes import (
     ModelTask,
     find_again,
@@ -307,7 +308,12 @@ class Evaluator(Agent):
         self._progress = True
         sites = [item.site for item in items if item.site is not None]
         request = evaluator_request(
-            self.ctx.language.name, self.ctx.spec, self.document.text, sites, self.agent_id
+            self.ctx.language.name,
+            self.ctx.spec,
+            self.document.text,
+            sites,
+            self.agent_id,
+            outline=_outline(tree, source, sites),
         )
         count = sum(len(item.conflicts) for item in items)
         self.report.model_requests += 1
@@ -532,6 +538,22 @@ class Evaluator(Agent):
             if region is not None:
                 rows.append((region[0] - 1, region[1] + 1))
         return rows
+
+
+def _outline(tree: tree_sitter.Tree, source: bytes, sites: list[FixSite]) -> str | None:
+    """The file in outline for a request about ``sites``, or None to send it whole (up to
+    :data:`WHOLE_FILE_CHARS`). Each site's statements are shown whole, its lines and the
+    other places it involves."""
+    if len(source) <= WHOLE_FILE_CHARS:
+        return None
+    keep: list[tuple[int, int]] = []
+    for site in sites:
+        places = [(site.lines, site.first_line), *((t, f) for _l, t, f in site.others)]
+        for text, first in places:
+            rows = max(text.count("\n") - (1 if text.endswith("\n") else 0), 0)
+            keep.append((first - 1, first - 1 + rows))
+    text, _elided = outline_view(tree, source, keep)
+    return text
 
 
 def _near(finding: Finding, busy: list[tuple[int, int]]) -> bool:

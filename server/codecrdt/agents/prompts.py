@@ -18,12 +18,14 @@ __all__ = [
     "ANSWER_REGION",
     "EXAMPLE_END",
     "EXAMPLE_START",
+    "FILE_IN_OUTLINE",
     "FILE_NOW",
     "FILE_NUMBERED",
     "OUTLINE",
     "REGION_INTRO",
     "SECTION_HEADERS",
     "TASK",
+    "WHOLE_FILE_CHARS",
     "FixSite",
     "evaluator_request",
     "extend_request",
@@ -41,8 +43,9 @@ _CODE_ONLY = "Answer with code only: no explanations, no Markdown fences."
 TASK = "# Task"
 FILE_NOW = "# The file as it is now"
 FILE_NUMBERED = f"{FILE_NOW}, numbered"
+FILE_IN_OUTLINE = f"{FILE_NOW}, in outline (bodies elided)"
 OUTLINE = "# The outline"
-SECTION_HEADERS = (TASK, FILE_NOW, FILE_NUMBERED, OUTLINE)
+SECTION_HEADERS = (TASK, FILE_NOW, FILE_NUMBERED, FILE_IN_OUTLINE, OUTLINE)
 #: The lines around an implementer's region in its prompt: what lies between is the
 #: file's code, not the request's prose.
 REGION_INTRO = "It is here in the file now:"
@@ -135,6 +138,10 @@ _EXAMPLES = {
 def _context(spec: str, document: str) -> str:
     body = document if document.strip() else "(empty)"
     return f"{TASK}\n{spec.strip()}\n\n{FILE_NOW}\n{body}"
+
+
+def _outline_context(spec: str, outline: str) -> str:
+    return f"{TASK}\n{spec.strip()}\n\n{FILE_IN_OUTLINE}\n{outline}"
 
 
 def outline_request(
@@ -309,6 +316,21 @@ _FIX_HINTS = {
     "syntax-error": "Make these lines valid code that does what they were meant to do.",
 }
 
+#: Up to this size (characters; about 1,500 tokens at 4 characters a token) the
+#: Evaluator's request carries the whole file; above it, the file in outline
+#: (:func:`codecrdt.analysis.fileview.outline_view`: long bodies left out, line numbers at
+#: the left), since every conflict already carries its own numbered lines. The request's
+#: shared context is prefilled uncached (its file matches no earlier request), so its size
+#: is time before the fix's first token: on a hosted model a few tenths of a second per
+#: thousand tokens, on a local CPU model (prefill ~40 tokens/s) 25 s per thousand.
+WHOLE_FILE_CHARS = 6_000
+
+_OUTLINE_NOTE = (
+    "The file is shown in outline: a long body is left out, replaced by one line that says "
+    "which file lines it leaves out; the numbers at the left are the file's line numbers, "
+    "as in the conflicts' lines."
+)
+
 _FIX_FORMAT = (
     "For each conflict you fix, write a line `FIX <number>` and then one code block with "
     "the lines that replace that conflict's lines, at their indentation, without the line "
@@ -320,19 +342,28 @@ _FIX_FORMAT = (
 
 
 def evaluator_request(
-    language: str, spec: str, document: str, sites: Sequence[FixSite], agent: str
+    language: str,
+    spec: str,
+    document: str,
+    sites: Sequence[FixSite],
+    agent: str,
+    *,
+    outline: str | None = None,
 ) -> Request:
     """One request for every conflict of an Evaluator round that still needs a model; its
     answer is read by :func:`codecrdt.agents.fix_answers.parse_answer`. The key lists the
     places, ``fix:<code>:<name> <code>:<name> …``, numbered 1, 2, … in that order; the
-    conflicts of one place are joined by ``+``."""
+    conflicts of one place are joined by ``+``. ``outline``: the file in outline (numbered,
+    bodies elided), shown instead of the whole ``document`` (a file above
+    :data:`WHOLE_FILE_CHARS`)."""
     lang = _LANG.get(language, language)
+    shown = "" if outline is None else f" {_OUTLINE_NOTE}"
     system = (
         f"You are the Evaluator of a team writing one {lang} file in parallel. Parallel "
         "writers left conflicts in it. Each conflict below has a number, what is wrong, its "
         "lines as they are in the file (numbered) and the other places it involves. Make the "
         "smallest edit that removes each conflict and keeps the file working; change "
-        f"nothing else.\n{_FIX_FORMAT}"
+        f"nothing else.{shown}\n{_FIX_FORMAT}"
     )
     parts = []
     for site in sites:
@@ -359,7 +390,7 @@ def evaluator_request(
     return Request(
         "evaluator",
         system,
-        _context(spec, document),
+        _context(spec, document) if outline is None else _outline_context(spec, outline),
         prompt,
         "fix:" + " ".join(_key(site) for site in sites),
         max_tokens=4096,
