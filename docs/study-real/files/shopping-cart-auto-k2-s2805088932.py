@@ -1,34 +1,34 @@
 # cart.py
+from typing import Dict
 
-def add_item(cart, name, price, quantity=1):
-    cart[name] = (price, quantity)
+def add_item(cart: Dict[str, Tuple[float, int]], name: str, price: float, quantity: int = 1) -> None:
     if price < 0:
-        raise ValueError("Negative price")
+        raise ValueError("Price cannot be negative.")
     if quantity < 1:
-        raise ValueError("Negative quantity")
+        raise ValueError("Quantity cannot be less than 1.")
+    cart[name] = (price, quantity)
 
-def remove_item(cart, name, quantity=1):
+def remove_item(cart: Dict[str, Tuple[float, int]], name: str, quantity: int = 1) -> None:
+    if quantity < 1:
+        raise ValueError("Quantity cannot be less than 1.")
     if name not in cart:
-        raise KeyError("Unknown item")
-    quantity = max(quantity, 0)
-    if quantity == 0:
-        del cart[name]
-    cart[name] = (cart[name][0], quantity)
+        raise KeyError("Unknown item.")
+    cart.pop(name)
 
-def cart_total(cart):
-    total = sum(item[0] * item[1] for item in cart.values())
-    return round(total, 2)
+def cart_total(cart: Dict[str, Tuple[float, int]]) -> float:
+    total = 0
+    for name, (price, quantity) in cart.items():
+        total += price * quantity
+    return total
 
-def apply_discount(total, percent):
-    if percent <= 0 or percent > 100:
-        raise ValueError("Percentage must be between 0 and 100")
+def apply_discount(total: float, percent: float) -> float:
+    if percent < 0 or percent > 100:
+        raise ValueError("Percent cannot be negative or greater than 100.")
     return total * (1 - percent / 100)
 
-def format_receipt(cart):
-    items = sorted(cart.items())
-    receipt = "name x quantity = amount\n"
-    for name, (price, quantity) in items:
-        receipt += f"{name} {quantity} = {price:.2f}\n"
-    total = cart_total(cart)
-    receipt += f"total = {total:.2f}"
-    return receipt
+def format_receipt(cart: Dict[str, Tuple[float, int]]) -> str:
+    receipt = []
+    for name, (price, quantity) in cart.items():
+        receipt.append(f"{name} x {quantity} = {price:.2f}")
+    receipt.append(f"Total = {total:.2f}")
+    return '\n'.join(receipt)

@@ -1,27 +1,34 @@
-import typing
+# cart.py
+from typing import Dict
 
-cart: dict = {}
-
-def add_item(cart: dict, name: str, price: float, quantity: int = 1) -> None:
+def add_item(cart: Dict[str, Tuple[float, int]], name: str, price: float, quantity: int = 1) -> None:
     if price < 0:
-        raise ValueError("Price cannot be negative")
+        raise ValueError("Price cannot be negative.")
+    if quantity < 1:
+        raise ValueError("Quantity cannot be less than 1.")
     cart[name] = (price, quantity)
 
-def remove_item(cart: dict, name: str, quantity: int = 1) -> None:
-    if price < 0:
-        raise ValueError("Price cannot be negative")
-    cart[name] = (price, quantity - min(quantity, cart[name][1]))
+def remove_item(cart: Dict[str, Tuple[float, int]], name: str, quantity: int = 1) -> None:
+    if quantity < 1:
+        raise ValueError("Quantity cannot be less than 1.")
+    if name not in cart:
+        raise KeyError("Unknown item.")
+    cart.pop(name)
 
-def cart_total(cart: dict) -> float:
-    return sum(item[0] * item[1] for item in cart.values())
+def cart_total(cart: Dict[str, Tuple[float, int]]) -> float:
+    total = 0
+    for name, (price, quantity) in cart.items():
+        total += price * quantity
+    return total
 
 def apply_discount(total: float, percent: float) -> float:
-    if percent <= 0 or percent > 100:
-        raise ValueError("Percent must be between 0 and 100")
+    if percent < 0 or percent > 100:
+        raise ValueError("Percent cannot be negative or greater than 100.")
     return total * (1 - percent / 100)
 
-def format_receipt(cart: dict) -> str:
-    receipt: str = []
-    for item, value in sorted(cart.items()):
-        receipt.append(f"{item} x {value[1]} = {value[0]}")
-    return ' '.join(receipt)
+def format_receipt(cart: Dict[str, Tuple[float, int]]) -> str:
+    receipt = []
+    for name, (price, quantity) in cart.items():
+        receipt.append(f"{name} x {quantity} = {price:.2f}")
+    receipt.append(f"Total = {total:.2f}")
+    return '\n'.join(receipt)

@@ -1,51 +1,35 @@
-# temperatures.py
+def celsius_to_fahrenheit(c: float) -> float:
+    return c * 9/5 + 32
 
-def celsius_to_fahrenheit(c):
-    """Convert Celsius to Fahrenheit."""
-    return (c * 9 / 5) + 32
+def fahrenheit_to_celsius(f: float) -> float:
+    return (f - 32) * 5/9
 
-def fahrenheit_to_celsius(f):
-    """Convert Fahrenheit to Celsius."""
-    return (f - 32) * 5 / 9
-
-def parse_reading(text):
-    """Parse a reading and return degrees Celsius."""
+def parse_reading(text: str) -> float:
     if not text:
         raise ValueError("Reading cannot be empty")
-
     parts = text.split()
     if len(parts) != 2:
-        raise ValueError("Reading must be in the format 'X.XC' or 'X.XF'")
+        raise ValueError("Invalid reading format")
+    if parts[1] not in ['C', 'F']:
+        raise ValueError("Invalid reading format")
+    return float(parts[0])
 
-    try:
-        celsius = float(parts[0])
-        fahrenheit = float(parts[1])
-    except ValueError as e:
-        raise ValueError(f"Invalid reading: {e}")
-
-    return celsius, fahrenheit
-
-def summarize(readings: list[float]) -> dict[str, float]:
-    """Summarize a list of Celsius readings."""
-    min_celsius, max_celsius, mean_celsius = min(readings), max(readings), sum(readings) / len(readings)
-    return {
-        "min": f"{min_celsius:.1f}",
-        "max": f"{max_celsius:.1f}",
-        "mean": f"{mean_celsius:.1f}"
-    }
+def readings_to_dict(readings: list[float]) -> dict[str, float]:
+    if not readings:
+        raise ValueError("Reading list cannot be empty")
+    min_temp = min(readings)
+    max_temp = max(readings)
+    mean_temp = sum(readings) / len(readings)
+    return {'min': min_temp, 'max': max_temp, 'mean': mean_temp}
 
 def main(argv: list[str] | None = None) -> int:
     if not argv:
-        print("Error: No arguments provided.")
-        return 1
-
+        raise ValueError("No arguments provided")
     for reading in argv:
         try:
-            celsius, fahrenheit = parse_reading(reading)
+            temp = parse_reading(reading)
+            print(f"{temp:.1f}C")
         except ValueError as e:
-            print(f"Error: {e}")
-            continue
-
-        print(f"min {celsius:.1f} max {fahrenheit:.1f} mean {fahrenheit:.1f}")
-
+            print(e)
+            return 1
     return 0

@@ -8,26 +8,32 @@ def fahrenheit_to_celsius(f: float) -> float:
 
 def parse_reading(text: str) -> float:
     try:
-        if text == '':  # Check if the string is empty
-            raise ValueError("Reading is empty.")
-        parts = text.split()
-        if len(parts) != 2:
-            raise ValueError("Invalid reading format.")
-        return float(parts[0]) if parts[1] == 'C' else float(parts[0]) - 32
+        c = float(text.split()[0])
+        if text.split()[1].lower() == 'c':
+            return celsius_to_fahrenheit(c)
+        elif text.split()[1].lower() == 'f':
+            return fahrenheit_to_celsius(c)
+        else:
+            raise ValueError("Invalid reading format")
     except ValueError as e:
-        sys.stderr.write(f"Error: {e}\n")
-        return 1
+        print(f"Error: {e}", file=sys.stderr)
+        return -1
+
+def summarize(readings: list[float]) -> dict[str, float]:
+    if not readings:
+        raise ValueError("No readings provided")
+    min_c = min(readings)
+    max_c = max(readings)
+    mean_c = sum(readings) / len(readings)
+    return {'min': min_c, 'max': max_c, 'mean': mean_c}
 
 def main(argv: list[str] | None = None) -> int:
-    if not argv:
+    if argv is None:
         return 0
-
-    readings = [parse_reading(arg) for arg in argv]
-    min_temp = min(readings)
-    max_temp = max(readings)
-    mean_temp = sum(readings) / len(readings)
-    print(f"min {min_temp:.1f} max {max_temp:.1f} mean {mean_temp:.1f}")
+    for reading in argv:
+        try:
+            print(f"{parse_reading(reading)} C")
+        except ValueError as e:
+            print(f"Error: {e}", file=sys.stderr)
+            return 1
     return 0
-
-# Uncomment the following line to run the main function
-# main(sys.argv[1:])

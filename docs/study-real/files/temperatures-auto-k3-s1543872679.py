@@ -1,21 +1,23 @@
-import sys
+# temperatures.py
 
 def celsius_to_fahrenheit(c: float) -> float:
-    return (c * 9/5) + 32
+    return c * 9/5 + 32
 
 def fahrenheit_to_celsius(f: float) -> float:
     return (f - 32) * 5/9
 
 def parse_reading(text: str) -> float:
     try:
-        value = float(text)
-        return value
+        if text.startswith('-'):
+            return float(text[1:])
+        else:
+            return float(text)
     except ValueError:
         raise ValueError("Invalid reading format")
 
 def summarize(readings: list[float]) -> dict[str, float]:
     if not readings:
-        raise ValueError("Reading list is empty")
+        raise ValueError("Empty list of readings")
 
     min_temp = min(readings)
     max_temp = max(readings)
@@ -24,14 +26,15 @@ def summarize(readings: list[float]) -> dict[str, float]:
     return {'min': min_temp, 'max': max_temp, 'mean': mean_temp}
 
 def main(argv: list[str] | None = None) -> int:
+    if argv is None:
+        return 0
+
     for reading in argv:
         try:
             temp = parse_reading(reading)
-            print(f"{temp:.1f}C")
+            print(f"{temp:.1f}°C")
         except ValueError as e:
             print(f"Error: {e}")
             return 1
-    return 0
 
-if __name__ == "__main__":
-    main(sys.argv[1:])
+    return 0

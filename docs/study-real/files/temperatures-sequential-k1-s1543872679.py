@@ -1,3 +1,5 @@
+# temperatures.py
+
 def celsius_to_fahrenheit(c: float) -> float:
     return c * 9/5 + 32
 
@@ -6,42 +8,32 @@ def fahrenheit_to_celsius(f: float) -> float:
 
 def parse_reading(text: str) -> float:
     try:
-        # Attempt to parse the reading
-        if text.endswith('C'):
-            return celsius_to_fahrenheit(float(text[:-1]))
-        elif text.endswith('F'):
-            return fahrenheit_to_celsius(float(text[:-1]))
+        if text.startswith('-'):
+            return float(text[1:])
         else:
-            raise ValueError("Invalid reading format")
-    except ValueError as e:
+            return float(text)
+    except ValueError:
         raise ValueError("Invalid reading format")
-    except Exception as e:
-        raise ValueError(f"An error occurred: {e}")
 
-def summaries(readings: list[float]) -> dict[str, float]:
+def summarize(readings: list[float]) -> dict[str, float]:
     if not readings:
-        raise ValueError("Reading list is empty")
+        raise ValueError("Empty list of readings")
 
     min_temp = min(readings)
     max_temp = max(readings)
     mean_temp = sum(readings) / len(readings)
 
-    return {
-        "min": round(min_temp, 1),
-        "max": round(max_temp, 1),
-        "mean": round(mean_temp, 1)
-    }
+    return {'min': min_temp, 'max': max_temp, 'mean': mean_temp}
 
 def main(argv: list[str] | None = None) -> int:
-    if not argv:
-        raise ValueError("No arguments provided")
-
-    for arg in argv:
-        try:
-            temp = parse_reading(arg)
-            print(f"{temp}C")
-        except ValueError as e:
-            print(f"Error: {e}")
-            return 1
-
-    return 0
+    if argv:
+        for reading in argv:
+            try:
+                temp = parse_reading(reading)
+                print(f"{temp:.1f}C")
+            except ValueError as e:
+                print(f"Error: {e}")
+                return 1
+    else:
+        print("No arguments provided.")
+        return 0

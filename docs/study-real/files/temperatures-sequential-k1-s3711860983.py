@@ -1,5 +1,39 @@
-# Task
-Write a Python module temperatures.py using only the standard library, with these functions: celsius_to_fahrenheit(c: float) -> float; fahrenheit_to_celsius(f: float) -> float; parse_reading(text: str) -> float reads a reading such as '21.5C', '70 F' or '-3c' (a number, optional spaces, then C or F in either case) and returns degrees Celsius, raising ValueError for anything else; summarize(readings: list[float]) -> dict[str, float] returns {'min': ..., 'max': ..., 'mean': ...} of Celsius values, raising ValueError for an empty list; main(argv: list[str] | None = None) -> int parses each argument as a reading and prints 'min X.X max X.X mean X.X' in Celsius with one decimal, or prints the error to stderr and returns 1 if a reading is invalid; it returns 0 on success.
+import sys
 
-# The file as it is now
-(empty)
+def celsius_to_fahrenheit(c: float) -> float:
+    return c * 9/5 + 32
+
+def fahrenheit_to_celsius(f: float) -> float:
+    return (f - 32) * 5/9
+
+def parse_reading(text: str) -> float:
+    try:
+        c = float(text.split()[0])
+        if text.split()[1].lower() == 'c':
+            return celsius_to_fahrenheit(c)
+        elif text.split()[1].lower() == 'f':
+            return fahrenheit_to_celsius(c)
+        else:
+            raise ValueError("Invalid reading format")
+    except ValueError as e:
+        print(f"Error: {e}", file=sys.stderr)
+        return -1
+
+def summarize(readings: list[float]) -> dict[str, float]:
+    if not readings:
+        raise ValueError("No readings provided")
+    min_c = min(readings)
+    max_c = max(readings)
+    mean_c = sum(readings) / len(readings)
+    return {'min': min_c, 'max': max_c, 'mean': mean_c}
+
+def main(argv: list[str] | None = None) -> int:
+    if argv is None:
+        return 0
+    for reading in argv:
+        try:
+            print(f"{parse_reading(reading)} C")
+        except ValueError as e:
+            print(f"Error: {e}", file=sys.stderr)
+            return 1
+    return 0
