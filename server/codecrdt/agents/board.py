@@ -93,6 +93,8 @@ class TodoRecord:
     chars: int = 0
     #: The lines the marker's size hint promises; 0 when it has none.
     size: int = 0
+    #: Why it was last handed back ("" if never): the next attempt's prompt says so.
+    released: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,6 +305,7 @@ class Board:
             entry["attempts"] = attempts
             entry["epoch"] = claim.epoch + 1
             entry["status"] = "failed" if failed else "pending"
+            entry["released"] = reason
             if failed:
                 entry["error"] = reason
         return failed
@@ -521,5 +524,6 @@ def _read_todos(document: SharedDocument) -> dict[str, TodoRecord]:
             claims=tuple(claims),
             chars=_int(record.get("chars")),
             size=_int(record.get("size")),
+            released=str(record.get("released", "")),
         )
     return records

@@ -406,7 +406,7 @@ class Implementer(Agent):
             # blank or comment lines go, and it is handed back (failed after the attempts).
             document.replace(start.offset, cursor.offset, "", self.origin)
             self.count_lines(-lines)
-            self._give_back(claim, "the answer held only declarations of other lanes")
+            self._give_back(claim, OUT_OF_LANE)
             return
         self._finish(todo, len(document.text[start.offset : cursor.offset]))
         self._check_region(todo, start.offset, cursor.offset)
@@ -447,6 +447,7 @@ class Implementer(Agent):
                 if r.name != todo and r.status in ("pending", "claimed")
             ],
             outline_complete=outline is not None,
+            retry=OUT_OF_LANE if (own := records.get(todo)) and own.released == OUT_OF_LANE else "",
         )
         return request, lane
 
@@ -511,6 +512,10 @@ class Implementer(Agent):
                     "conflict", self.agent_id, todo=todo, code=finding.code, name=finding.name
                 )
 
+
+#: Why an answer that held only other lanes' declarations was handed back; the next
+#: attempt's prompt says so.
+OUT_OF_LANE = "it held only definitions that other TODOs own or the file has"
 
 #: Lines of the file shown above a marker at most (its enclosing header among them).
 _REGION_LINES = 12

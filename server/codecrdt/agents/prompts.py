@@ -227,6 +227,7 @@ def implementer_request(
     region: str = "",
     others: Sequence[str] = (),
     outline_complete: bool = True,
+    retry: str = "",
 ) -> Request:
     """An implementer's request: the task and the ``outline`` are the shared part (the
     same text for every implementer and every call of a run once the outline is complete,
@@ -238,6 +239,9 @@ def implementer_request(
     Before the outline is complete (``outline_complete`` False) ``outline`` is the outline
     so far, and the prompt says so: under the same title, so that the shared part of an
     early request is a prefix of the later ones' (a prefix cache reuses it).
+
+    ``retry``: why an earlier answer for this marker was not used; the prompt ends saying
+    so (at temperature 0 the same request would get the same answer).
     """
     lang = _LANG.get(language, language)
     system = (
@@ -264,6 +268,12 @@ def implementer_request(
     rest = [name for name in others if name not in headed]
     if rest:
         prompt += f"\n\nOther implementers also own the TODOs {', '.join(rest)}."
+    if retry:
+        prompt += (
+            f"\n\nAn earlier answer for this marker was not used: {retry}. Answer with "
+            f"only the lines that replace the marker {tag(todo)}, at its indentation: the "
+            "code of this TODO, nothing of the other TODOs' definitions."
+        )
     return Request(
         "implementer",
         system,
