@@ -35,8 +35,6 @@ from __future__ import annotations
 
 import re
 
-import tree_sitter
-
 from codecrdt.agents.onspec import words
 from codecrdt.agents.prompts import (
     ANSWER_REGION,
@@ -47,7 +45,7 @@ from codecrdt.agents.prompts import (
     TASK,
 )
 from codecrdt.agents.providers.base import Request
-from codecrdt.analysis.languages import LanguageSpec
+from codecrdt.analysis.languages import LanguageSpec, valid_code
 
 __all__ = ["EchoFilter", "request_lines"]
 
@@ -211,7 +209,7 @@ class EchoFilter:
             if stripped in SECTION_HEADERS:
                 self._held = [line]
                 return []
-            if _bare(stripped) in self.prose and not _valid_code(stripped, self.language):
+            if _bare(stripped) in self.prose and not valid_code(stripped, self.language):
                 self.dropped += 1
                 return []
         self._strings.read(line)
@@ -260,18 +258,6 @@ class EchoFilter:
             return self._plain(line)
         finally:
             self._examples = examples
-
-
-def _valid_code(text: str, language: LanguageSpec) -> bool:
-    """Whether ``text`` is a complete, valid statement of ``language`` on its own."""
-    if language.name == "python":
-        try:
-            compile(text, "<line>", "exec", dont_inherit=True)
-        except (SyntaxError, ValueError):
-            return False
-        return True
-    tree = tree_sitter.Parser(language.tree_sitter).parse(text.encode("utf-8"))
-    return not tree.root_node.has_error
 
 
 class _OpenStrings:

@@ -12,15 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import tree_sitter
-
 from codecrdt.agents.agent import Agent
 from codecrdt.agents.echo import EchoFilter
 from codecrdt.agents.placement import Place, Placement, is_header, numbered
 from codecrdt.agents.prompts import extend_request, outline_request, sequential_request
 from codecrdt.agents.providers.retry import Restart
 from codecrdt.agents.shaping import LineShaper, MarkerRepair
-from codecrdt.analysis.languages import LanguageSpec
+from codecrdt.analysis.languages import valid_code
 from codecrdt.document import Anchor, Assoc
 from codecrdt.markers import scan_markers
 
@@ -123,7 +121,7 @@ class Outliner(_Appender):
             if block is None or block.held is None:
                 return
             held = "".join(block.held)
-            if not _valid_code(held, language):
+            if not valid_code(held, language):
                 self.placements[block.index]["written"] = False
                 self.record("dropped", header=self.placements[block.index]["header"])
                 return
@@ -185,22 +183,6 @@ class Outliner(_Appender):
         self.board.publish(outline=document.text)
         self.set_state("done")
         return "".join(written)
-
-
-def _valid_code(text: str, language: LanguageSpec) -> bool:
-    """Whether ``text`` is valid code on its own at the top level of a file: no syntax
-    error for tree-sitter, and for Python none for CPython's compiler either (which also
-    refuses what the grammar allows, such as ``return`` outside a function)."""
-    if not text.strip():
-        return False
-    if tree_sitter.Parser(language.tree_sitter).parse(text.encode("utf-8")).root_node.has_error:
-        return False
-    if language.name == "python":
-        try:
-            compile(text, "<outline block>", "exec", dont_inherit=True)
-        except (SyntaxError, ValueError):
-            return False
-    return True
 
 
 class _Block:

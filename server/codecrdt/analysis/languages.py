@@ -14,7 +14,7 @@ from pathlib import PurePath
 
 import tree_sitter
 
-__all__ = ["LANGUAGES", "LanguageSpec", "language_for_path", "language_named"]
+__all__ = ["LANGUAGES", "LanguageSpec", "language_for_path", "language_named", "valid_code"]
 
 
 @dataclass(frozen=True)
@@ -142,3 +142,19 @@ def language_named(name_or_id: str) -> LanguageSpec | None:
     return next(
         (s for s in LANGUAGES if name_or_id == s.name or name_or_id in s.language_ids), None
     )
+
+
+def valid_code(text: str, language: LanguageSpec) -> bool:
+    """Whether ``text`` is valid code on its own at the top level of a file: no syntax
+    error for tree-sitter, and for Python none for CPython's compiler either (which also
+    refuses what the grammar allows, such as ``return`` outside a function)."""
+    if not text.strip():
+        return False
+    if tree_sitter.Parser(language.tree_sitter).parse(text.encode("utf-8")).root_node.has_error:
+        return False
+    if language.name == "python":
+        try:
+            compile(text, "<code>", "exec", dont_inherit=True)
+        except (SyntaxError, ValueError):
+            return False
+    return True
