@@ -77,5 +77,8 @@ def test_a_real_model_study_records_every_trial_as_measured(
     assert summary.startswith("# CodeCRDT study — measured with openai (qwen)")
     assert "simulation" not in summary.split("\n## ")[0].lower()
     assert "Machine: " in summary and " cores" in summary
-    assert "Every answer capped at 400 output tokens." in summary
+    assert (
+        "Every answer capped at 400 output tokens, sampled at temperature 0 with the "
+        "trial's seed." in summary
+    )
     assert "## Measured: speedup over one sequential agent" in summary
