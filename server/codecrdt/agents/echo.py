@@ -200,11 +200,15 @@ class EchoFilter:
             start = self.indent + self._rebase
             if line.startswith(start):
                 line = self.indent + line[len(start) :]
-        stripped = line.strip()
         if self._examples and not self._strings.open:
             kept = self._example_copy(line)
             if kept is not None:
                 return kept
+        return self._kept(line)
+
+    def _kept(self, line: str) -> list[str]:
+        """``line`` (rebased, not an example copy) unless it opens an echo or is prose."""
+        stripped = line.strip()
         if not self._strings.open:
             if stripped in SECTION_HEADERS:
                 self._held = [line]
@@ -248,16 +252,8 @@ class EchoFilter:
             held, self._decorators = self._decorators, []
             for kept in held:
                 self._strings.read(kept)
-            return held + self._plain_rest(line)
+            return held + self._kept(line)
         return None
-
-    def _plain_rest(self, line: str) -> list[str]:
-        """:meth:`_plain` for a line that is not an example copy."""
-        examples, self._examples = self._examples, frozenset()
-        try:
-            return self._plain(line)
-        finally:
-            self._examples = examples
 
 
 class _OpenStrings:
